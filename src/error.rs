@@ -1,0 +1,285 @@
+//! The one error type of mediahook, with stable string codes.
+//!
+//! The codes are the contract: the worker puts them in its JSON responses, the npm package in
+//! `VerifyError.code`, the browser page on screen. A code is never reused for a second meaning.
+//! Messages are for humans, may change, and never contain a key.
+
+use std::fmt;
+
+/// Stable, machine-readable error codes (`ErrorCode::as_str` gives the wire form).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The signature header or field is absent.
+    MissingSignature,
+    /// The timestamp header or field (Tencent: `T`) is absent.
+    MissingTimestamp,
+    /// The signature is not 32 hexadecimal characters, or was sent more than once.
+    MalformedSignature,
+    /// The timestamp is not a plain non-negative decimal integer, or was sent more than once.
+    MalformedTimestamp,
+    /// No configured key (and signed URL or host) reproduces the signature.
+    SignatureMismatch,
+    /// The signature is right but its timestamp is older than the tolerance.
+    TimestampTooOld,
+    /// The timestamp lies further in the future than allowed.
+    TimestampInFuture,
+    /// Tencent: the signature's expiry time `T` has passed.
+    Expired,
+    /// No key is configured: nothing can be verified.
+    NoKeys,
+    /// A configured key is not 1 to 32 ASCII letters and digits.
+    InvalidKey,
+    /// The body is larger than the configured limit.
+    BodyTooLarge,
+    /// The body is not JSON (or not the JSON shape every event has).
+    MalformedJson,
+    /// The JSON is well formed but a known event is missing a field or has one of an impossible type.
+    InvalidEvent,
+    /// The provider id is not one mediahook knows.
+    UnsupportedProvider,
+    /// The HTTP method is not one the provider uses for callbacks.
+    MethodNotAllowed,
+    /// The request URL (or a configured callback URL or host) cannot be used.
+    InvalidUrl,
+    /// A configuration value (tolerance, limit, secret...) is invalid.
+    InvalidConfig,
+}
+
+impl ErrorCode {
+    /// Every code, in documentation order.
+    pub const ALL: [ErrorCode; 17] = [
+        ErrorCode::MissingSignature,
+        ErrorCode::MissingTimestamp,
+        ErrorCode::MalformedSignature,
+        ErrorCode::MalformedTimestamp,
+        ErrorCode::SignatureMismatch,
+        ErrorCode::TimestampTooOld,
+        ErrorCode::TimestampInFuture,
+        ErrorCode::Expired,
+        ErrorCode::NoKeys,
+        ErrorCode::InvalidKey,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::MalformedJson,
+        ErrorCode::InvalidEvent,
+        ErrorCode::UnsupportedProvider,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::InvalidUrl,
+        ErrorCode::InvalidConfig,
+    ];
+
+    /// The stable wire form, e.g. `"signature_mismatch"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MissingSignature => "missing_signature",
+            ErrorCode::MissingTimestamp => "missing_timestamp",
+            ErrorCode::MalformedSignature => "malformed_signature",
+            ErrorCode::MalformedTimestamp => "malformed_timestamp",
+            ErrorCode::SignatureMismatch => "signature_mismatch",
+            ErrorCode::TimestampTooOld => "timestamp_too_old",
+            ErrorCode::TimestampInFuture => "timestamp_in_future",
+            ErrorCode::Expired => "expired",
+            ErrorCode::NoKeys => "no_keys",
+            ErrorCode::InvalidKey => "invalid_key",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::InvalidEvent => "invalid_event",
+            ErrorCode::UnsupportedProvider => "unsupported_provider",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::InvalidUrl => "invalid_url",
+            ErrorCode::InvalidConfig => "invalid_config",
+        }
+    }
+
+    /// The code for a wire string, if it is one.
+    pub fn from_str_code(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a callback was rejected or a configuration refused.
+///
+/// Match on [`Error::code`] for behaviour; the variants carry details for the message.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// See [`ErrorCode::MissingSignature`]. `field` names the header or field looked for.
+    #[error("the {field} signature is missing")]
+    MissingSignature {
+        /// Header or field name.
+        field: &'static str,
+    },
+    /// See [`ErrorCode::MissingTimestamp`].
+    #[error("the {field} timestamp is missing")]
+    MissingTimestamp {
+        /// Header or field name.
+        field: &'static str,
+    },
+    /// See [`ErrorCode::MalformedSignature`].
+    #[error("the {field} signature is malformed: {reason}")]
+    MalformedSignature {
+        /// Header or field name.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// See [`ErrorCode::MalformedTimestamp`].
+    #[error("the {field} timestamp is malformed: {reason}")]
+    MalformedTimestamp {
+        /// Header or field name.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// See [`ErrorCode::SignatureMismatch`].
+    #[error("the signature does not match any of the {keys} configured key(s) for {subjects}")]
+    SignatureMismatch {
+        /// How many keys were tried.
+        keys: usize,
+        /// What was signed with them, e.g. `1 callback URL`.
+        subjects: String,
+    },
+    /// See [`ErrorCode::TimestampTooOld`].
+    #[error("the timestamp is {age} s old; the tolerance is {tolerance} s")]
+    TimestampTooOld {
+        /// Seconds between the timestamp and now.
+        age: u64,
+        /// The configured tolerance in seconds.
+        tolerance: u64,
+    },
+    /// See [`ErrorCode::TimestampInFuture`].
+    #[error("the timestamp is {ahead} s in the future; at most {allowed} s is allowed")]
+    TimestampInFuture {
+        /// Seconds between now and the timestamp.
+        ahead: u64,
+        /// How far ahead is accepted.
+        allowed: u64,
+    },
+    /// See [`ErrorCode::Expired`].
+    #[error("the signature expired {ago} s ago (allowed clock skew {skew} s)")]
+    Expired {
+        /// Seconds since the expiry time.
+        ago: u64,
+        /// The configured skew in seconds.
+        skew: u64,
+    },
+    /// See [`ErrorCode::NoKeys`].
+    #[error("no key is configured")]
+    NoKeys,
+    /// See [`ErrorCode::InvalidKey`]. The key itself is never part of the message.
+    #[error("key {index} is invalid: {reason}")]
+    InvalidKey {
+        /// 1-based position of the key in the configured list.
+        index: usize,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// See [`ErrorCode::BodyTooLarge`].
+    #[error("the body is {size} bytes; the limit is {limit} bytes")]
+    BodyTooLarge {
+        /// The body's size (or a lower bound when it was cut off while reading).
+        size: u64,
+        /// The configured limit.
+        limit: u64,
+    },
+    /// See [`ErrorCode::MalformedJson`].
+    #[error("the body is not valid JSON: {detail}")]
+    MalformedJson {
+        /// The parser's description, with line and column.
+        detail: String,
+    },
+    /// See [`ErrorCode::InvalidEvent`].
+    #[error("invalid event at {path}: {detail}")]
+    InvalidEvent {
+        /// JSON path of the problem, e.g. `$.MessageBody.JobId`.
+        path: String,
+        /// What is wrong there.
+        detail: String,
+    },
+    /// See [`ErrorCode::UnsupportedProvider`].
+    #[error("unsupported provider {name:?}; expected one of alibaba-ims, alibaba-vod, alibaba-live, tencent-vod")]
+    UnsupportedProvider {
+        /// The name given (cut to 64 characters).
+        name: String,
+    },
+    /// See [`ErrorCode::MethodNotAllowed`].
+    #[error("method {method} is not allowed here; use {allowed}")]
+    MethodNotAllowed {
+        /// The method received (cut to 16 characters).
+        method: String,
+        /// The accepted methods, e.g. `POST` or `GET, POST`.
+        allowed: &'static str,
+    },
+    /// See [`ErrorCode::InvalidUrl`].
+    #[error("invalid URL: {reason}")]
+    InvalidUrl {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// See [`ErrorCode::InvalidConfig`].
+    #[error("invalid configuration {name}: {reason}")]
+    InvalidConfig {
+        /// The setting's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::MissingSignature { .. } => ErrorCode::MissingSignature,
+            Error::MissingTimestamp { .. } => ErrorCode::MissingTimestamp,
+            Error::MalformedSignature { .. } => ErrorCode::MalformedSignature,
+            Error::MalformedTimestamp { .. } => ErrorCode::MalformedTimestamp,
+            Error::SignatureMismatch { .. } => ErrorCode::SignatureMismatch,
+            Error::TimestampTooOld { .. } => ErrorCode::TimestampTooOld,
+            Error::TimestampInFuture { .. } => ErrorCode::TimestampInFuture,
+            Error::Expired { .. } => ErrorCode::Expired,
+            Error::NoKeys => ErrorCode::NoKeys,
+            Error::InvalidKey { .. } => ErrorCode::InvalidKey,
+            Error::BodyTooLarge { .. } => ErrorCode::BodyTooLarge,
+            Error::MalformedJson { .. } => ErrorCode::MalformedJson,
+            Error::InvalidEvent { .. } => ErrorCode::InvalidEvent,
+            Error::UnsupportedProvider { .. } => ErrorCode::UnsupportedProvider,
+            Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            Error::InvalidUrl { .. } => ErrorCode::InvalidUrl,
+            Error::InvalidConfig { .. } => ErrorCode::InvalidConfig,
+        }
+    }
+
+    /// The HTTP status a receiver should answer with for this error: 400 for input it cannot
+    /// read, 401 for failed authentication, 405, 413, and 500 for its own bad configuration.
+    pub fn http_status(&self) -> u16 {
+        match self.code() {
+            ErrorCode::SignatureMismatch
+            | ErrorCode::TimestampTooOld
+            | ErrorCode::TimestampInFuture
+            | ErrorCode::Expired
+            | ErrorCode::MissingSignature
+            | ErrorCode::MissingTimestamp => 401,
+            ErrorCode::BodyTooLarge => 413,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::NoKeys | ErrorCode::InvalidKey | ErrorCode::InvalidConfig => 500,
+            ErrorCode::MalformedSignature
+            | ErrorCode::MalformedTimestamp
+            | ErrorCode::MalformedJson
+            | ErrorCode::InvalidEvent
+            | ErrorCode::UnsupportedProvider
+            | ErrorCode::InvalidUrl => 400,
+        }
+    }
+}
+
+/// Cut a caller-supplied string for an error message so messages stay short.
+pub(crate) fn clip(s: &str, max_chars: usize) -> String {
+    s.chars().take(max_chars).collect()
+}
