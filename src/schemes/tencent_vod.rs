@@ -60,18 +60,26 @@ fn tencent_digest(key: &[u8], t_text: &str) -> Md5Digest {
 
 /// Body fields first; the query only when the body carries neither.
 fn credentials(req: &CallbackRequest<'_>) -> Result<Credentials, Error> {
-    let body_auth = serde_json::from_slice::<BodyAuth>(req.body);
-    match body_auth {
-        Ok(BodyAuth { sign: None, t: None }) | Err(_) => {}
-        Ok(BodyAuth { sign, t }) => return from_body(sign, t),
-    }
+    // A derived struct also deserialises from an array (by position): only objects count.
+    let is_object = req.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let body_auth = is_object.then(|| serde_json::from_slice::<BodyAuth>(req.body));
+    let body_auth = match body_auth {
+        Some(Ok(BodyAuth { sign: None, t: None })) => Some(Ok(())),
+        Some(Ok(BodyAuth { sign, t })) => return from_body(sign, t),
+        Some(Err(e)) => Some(Err(e)),
+        None => None,
+    };
     let sign = req.query_value("sign");
-    if let (Lookup::Absent, Err(e)) = (&sign, &body_auth) {
-        if e.is_data() {
-            // Valid JSON that is not an object: nothing to find in it.
-            return Err(Error::MissingSignature { field: SIGN_FIELD });
-        }
-        return Err(Error::MalformedJson { detail: e.to_string() });
+    if matches!(sign, Lookup::Absent) {
+        let json_error = match body_auth {
+            Some(Err(e)) => Some(e),
+            Some(Ok(_)) => None,
+            None => serde_json::from_slice::<serde::de::IgnoredAny>(req.body).err(),
+        };
+        return Err(match json_error {
+            Some(e) => Error::MalformedJson { detail: e.to_string() },
+            None => Error::MissingSignature { field: SIGN_FIELD },
+        });
     }
     from_query(sign, req.query_value("t"))
 }
@@ -79,7 +87,7 @@ fn credentials(req: &CallbackRequest<'_>) -> Result<Credentials, Error> {
 fn from_body(sign: Option<Value>, t: Option<Value>) -> Result<Credentials, Error> {
     let signature = match sign {
         None => return Err(Error::MissingSignature { field: SIGN_FIELD }),
-        Some(Value::String(s)) => parse_md5_hex(&s).map_err(|reason| malformed_sign(reason))?,
+        Some(Value::String(s)) => parse_md5_hex(&s).map_err(malformed_sign)?,
         Some(_) => return Err(malformed_sign("expected a string")),
     };
     let t_text = match t {
