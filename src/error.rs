@@ -44,11 +44,17 @@ pub enum ErrorCode {
     InvalidUrl,
     /// A configuration value (tolerance, limit, secret...) is invalid.
     InvalidConfig,
+    /// No such route, or the provider is not enabled (no keys configured).
+    NotFound,
+    /// The origin could not be reached or answered with a non-2xx status.
+    OriginError,
+    /// The origin did not answer in time.
+    OriginTimeout,
 }
 
 impl ErrorCode {
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::MissingSignature,
         ErrorCode::MissingTimestamp,
         ErrorCode::MalformedSignature,
@@ -66,6 +72,9 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidUrl,
         ErrorCode::InvalidConfig,
+        ErrorCode::NotFound,
+        ErrorCode::OriginError,
+        ErrorCode::OriginTimeout,
     ];
 
     /// The stable wire form, e.g. `"signature_mismatch"`.
@@ -88,6 +97,9 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::InvalidUrl => "invalid_url",
             ErrorCode::InvalidConfig => "invalid_config",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::OriginError => "origin_error",
+            ErrorCode::OriginTimeout => "origin_timeout",
         }
     }
 
@@ -230,6 +242,24 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// See [`ErrorCode::NotFound`].
+    #[error("nothing is served at {path}")]
+    NotFound {
+        /// The path asked for (cut to 128 characters).
+        path: String,
+    },
+    /// See [`ErrorCode::OriginError`].
+    #[error("the origin did not accept the event: {detail}")]
+    OriginError {
+        /// What happened (status or network error).
+        detail: String,
+    },
+    /// See [`ErrorCode::OriginTimeout`].
+    #[error("the origin did not answer within {ms} ms")]
+    OriginTimeout {
+        /// The configured timeout.
+        ms: u64,
+    },
 }
 
 impl Error {
@@ -253,11 +283,15 @@ impl Error {
             Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             Error::InvalidUrl { .. } => ErrorCode::InvalidUrl,
             Error::InvalidConfig { .. } => ErrorCode::InvalidConfig,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::OriginError { .. } => ErrorCode::OriginError,
+            Error::OriginTimeout { .. } => ErrorCode::OriginTimeout,
         }
     }
 
     /// The HTTP status a receiver should answer with for this error: 400 for input it cannot
-    /// read, 401 for failed authentication, 405, 413, and 500 for its own bad configuration.
+    /// read, 401 for failed authentication, 404, 405, 413, 500 for its own bad configuration,
+    /// 502/504 when the origin failed (so the provider retries).
     pub fn http_status(&self) -> u16 {
         match self.code() {
             ErrorCode::SignatureMismatch
@@ -268,6 +302,9 @@ impl Error {
             | ErrorCode::MissingTimestamp => 401,
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::NotFound => 404,
+            ErrorCode::OriginError => 502,
+            ErrorCode::OriginTimeout => 504,
             ErrorCode::NoKeys | ErrorCode::InvalidKey | ErrorCode::InvalidConfig => 500,
             ErrorCode::MalformedSignature
             | ErrorCode::MalformedTimestamp

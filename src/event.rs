@@ -86,3 +86,43 @@ fn event_id(provider: Provider, map: &Map<String, Value>) -> String {
     h.update(&canonical);
     format!("mh_{}", to_hex(&h.finalize()[..16]))
 }
+
+/// IMS event types (seed 003). The sample of `MediaConvertOutputGroupComplete` carries
+/// `ApsaraVideoForMediaProcessingOutputGroupComplete`: both are known.
+pub const ALIBABA_IMS_EVENT_TYPES: &[&str] = &[
+    "AIMediaAuditComplete", "AIProduceComplete", "ApsaraVideoForMediaProcessingOutputGroupComplete",
+    "AttachedMediaUploadComplete", "BatchProduceMediaComplete", "CreateAuditComplete", "DeleteMediaComplete",
+    "DynamicImageComplete", "FileUploadComplete", "ImageUploadComplete", "LiveRecordFileCreated",
+    "LiveRecordTaskStatus", "LiveSnapshotFileCreated", "MediaAiAnalysisComplete", "MediaBaseChangeComplete",
+    "MediaConvertComplete", "MediaConvertOutputComplete", "MediaConvertOutputGroupComplete",
+    "ProduceMediaComplete", "RegisterMediaComplete", "RegisterStreamComplete", "SmartJobComplete",
+    "SnapshotComplete", "StreamUploadComplete", "TranscodeComplete", "TranscodeParentComplete",
+    "UploadByURLComplete", "UploadStreamByURLComplete", "VideoAnalysisComplete", "WorkflowTaskComplete",
+];
+
+/// ApsaraVideo VOD event types (shared/notes/providers.md).
+pub const ALIBABA_VOD_EVENT_TYPES: &[&str] = &[
+    "FileUploadComplete", "ImageUploadComplete", "StreamTranscodeComplete", "TranscodeComplete",
+    "SnapshotComplete", "DynamicImageComplete", "AddLiveRecordVideoComplete", "LiveRecordVideoComposeStart",
+    "UploadByURLComplete", "CreateAuditComplete", "AIMediaAuditComplete", "AIMediaDNAComplete",
+    "AIVideoTagComplete", "VideoAnalysisComplete", "AttachedMediaUploadComplete", "ProduceMediaComplete",
+    "DeleteMediaComplete", "MediaBaseChangeComplete",
+];
+
+/// ApsaraVideo Live stream callback actions.
+pub const ALIBABA_LIVE_EVENT_TYPES: &[&str] = &["publish", "publish_done"];
+
+/// Tencent Cloud VOD event types (format 3.0 names).
+pub const TENCENT_VOD_EVENT_TYPES: &[&str] =
+    &["NewFileUpload", "FileDeleted", "PersistenceComplete", "ProcedureStateChanged"];
+
+/// Whether mediahook knows this provider's event type.
+pub fn is_known_type(provider: Provider, event_type: &str) -> bool {
+    let known = match provider {
+        Provider::AlibabaIms => ALIBABA_IMS_EVENT_TYPES,
+        Provider::AlibabaVod => ALIBABA_VOD_EVENT_TYPES,
+        Provider::AlibabaLive => ALIBABA_LIVE_EVENT_TYPES,
+        Provider::TencentVod => TENCENT_VOD_EVENT_TYPES,
+    };
+    known.contains(&event_type)
+}

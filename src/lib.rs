@@ -18,6 +18,7 @@
 
 mod error;
 mod event;
+pub mod gateway;
 mod key;
 mod provider;
 mod request;
@@ -27,8 +28,14 @@ mod standard_webhooks;
 mod verifier;
 mod wire;
 
+#[cfg(feature = "worker")]
+mod edge;
+
 pub use error::{Error, ErrorCode};
-pub use event::{parse_event, Event};
+pub use event::{
+    is_known_type, parse_event, Event, ALIBABA_IMS_EVENT_TYPES, ALIBABA_LIVE_EVENT_TYPES,
+    ALIBABA_VOD_EVENT_TYPES, TENCENT_VOD_EVENT_TYPES,
+};
 pub use key::{AuthKey, MAX_KEY_LEN};
 pub use provider::Provider;
 pub use request::CallbackRequest;

@@ -1,0 +1,30 @@
+# Shared by the project's scripts: paths, logging, and the toolchain environment.
+# shellcheck shell=bash
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Machine-wide cache for tools (kept across clones, keyed by version).
+MEDIAHOOK_HOME="${MEDIAHOOK_HOME:-$HOME/.cache/mediahook}"
+WORKER_BUILD_VERSION="0.8.7"
+
+say() { printf '\033[1m[mediahook]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[mediahook] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen version pinned in Cargo.lock (the CLI must match it exactly).
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# Load what setup.sh chose (toolchain PATH, tool locations). Fails if setup has not run.
+load_env() {
+  [ -f "$MEDIAHOOK_HOME/env.sh" ] || die "the toolchain is not set up: run 'npm run setup' (scripts/setup.sh)"
+  # shellcheck disable=SC1091
+  . "$MEDIAHOOK_HOME/env.sh"
+  local v; v="$(wasm_bindgen_version)"
+  export PATH="$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin:$MEDIAHOOK_HOME/tools/worker-build-$WORKER_BUILD_VERSION/bin:$ROOT/node_modules/.bin:$PATH"
+  export WASM_BINDGEN_BIN="$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin/wasm-bindgen"
+  export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
+  export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin/wasm-bindgen-test-runner"
+  # Keep wrangler offline and quiet.
+  export WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+  unset CLOUDFLARE_API_TOKEN
+}
