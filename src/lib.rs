@@ -30,6 +30,8 @@ mod wire;
 
 #[cfg(feature = "worker")]
 mod edge;
+#[cfg(feature = "wasm")]
+mod js;
 
 pub use error::{Error, ErrorCode};
 pub use event::{

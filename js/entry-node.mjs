@@ -1,0 +1,6 @@
+// Node, ESM.
+import wasm from "./wasm-nodejs/mediahook.js";
+import { createApi } from "./api.mjs";
+export { VerifyError } from "./api.mjs";
+const api = createApi(wasm);
+export const { verify, parseEvent, sign, ERROR_CODES } = api;

@@ -1,0 +1,21 @@
+// Assemble pkg/ (the npm package) around the wasm-bindgen outputs already in pkg/wasm-*.
+import { build } from "esbuild";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const js = (f) => join(root, "js", f);
+const pkg = (f) => join(root, "pkg", f);
+
+copyFileSync(js("api.mjs"), pkg("api.mjs"));
+await build({ entryPoints: [js("api.mjs")], outfile: pkg("api.cjs"), format: "cjs", platform: "neutral", logLevel: "error" });
+copyFileSync(js("entry-node.cjs"), pkg("node.cjs"));
+copyFileSync(js("entry-node.mjs"), pkg("node.mjs"));
+copyFileSync(js("entry-web.mjs"), pkg("web.mjs"));
+copyFileSync(js("entry-workerd.mjs"), pkg("workerd.mjs"));
+copyFileSync(js("index.d.ts"), pkg("index.d.ts"));
+const manifest = JSON.parse(readFileSync(js("package.json"), "utf8"));
+manifest.version = /^version = "(.*)"$/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
+writeFileSync(pkg("package.json"), JSON.stringify(manifest, null, 2) + "\n");
+copyFileSync(js("README.md"), pkg("README.md"));

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Build everything from the one crate:
+#   pkg/          the npm package `mediahook` (npm pack ./pkg gives the tarball)
+#   www/wasm/     the web build the page in www/ loads
+#   dist/worker/  the Cloudflare Worker that wrangler.toml points at
+# Runs the set-up first when something is missing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+bash "$ROOT/scripts/setup.sh"
+load_env
+cd "$ROOT"
+
+size_line() { # label file
+  printf '  %-28s %8d bytes raw, %8d bytes gzip\n' "$1" "$(wc -c < "$2")" "$(gzip -9 -c "$2" | wc -c)" >&2
+}
+
+# --- npm package and web build --------------------------------------------------------------
+say "building the wasm library (release, opt-level z, LTO)"
+cargo build -q --release --lib --target wasm32-unknown-unknown --features wasm
+raw="target/wasm32-unknown-unknown/release/mediahook.wasm"
+rm -rf pkg && mkdir -p pkg
+for target in nodejs web; do
+  out="pkg/wasm-$target"
+  wasm-bindgen --target "$target" --out-dir "$out" --out-name mediahook --no-typescript "$raw"
+  wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$out/mediahook_bg.wasm" "$out/mediahook_bg.wasm"
+done
+node scripts/build-pkg.mjs
+rm -rf www/wasm && mkdir -p www/wasm && cp pkg/wasm-web/* www/wasm/ && cp pkg/api.mjs www/wasm/
+
+# --- the worker -------------------------------------------------------------------------------
+say "building the worker (worker-build, release)"
+worker-build --release --out-dir dist/worker --features worker >&2
+
+say "sizes"
+size_line "pkg (npm) .wasm" pkg/wasm-web/mediahook_bg.wasm
+size_line "worker .wasm" "$(ls dist/worker/*.wasm | head -1)"
