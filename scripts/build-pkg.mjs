@@ -19,3 +19,5 @@ const manifest = JSON.parse(readFileSync(js("package.json"), "utf8"));
 manifest.version = /^version = "(.*)"$/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
 writeFileSync(pkg("package.json"), JSON.stringify(manifest, null, 2) + "\n");
 copyFileSync(js("README.md"), pkg("README.md"));
+// wasm-bindgen's nodejs output is CommonJS inside a "type": "module" package.
+writeFileSync(pkg("wasm-nodejs/package.json"), '{ "type": "commonjs" }\n');

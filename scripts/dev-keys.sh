@@ -1,0 +1,7 @@
+# Development keys for the local worker (never use them in production).
+# shellcheck shell=bash
+DEV_ORIGIN_SECRET="whsec_bWVkaWFob29rLWRldmVsb3BtZW50LXNlY3JldA=="
+DEV_IMS_KEY="DevImsKey001"
+DEV_VOD_KEY="DevVodKey001"
+DEV_LIVE_KEY="DevLiveKey001"
+DEV_TENCENT_KEY="DevTencentKey001"

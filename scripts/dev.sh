@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The main job: the edge worker in workerd (wrangler dev) on 127.0.0.1:8787 with development
+# keys, and a demo origin on 127.0.0.1:8788 that verifies and prints every event it receives.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/scripts/dev-keys.sh"
+PORT="${PORT:-8787}"
+ORIGIN_PORT="${DEMO_ORIGIN_PORT:-8788}"
+bash "$ROOT/scripts/build.sh"
+load_env
+cd "$ROOT"
+
+# Local secrets for wrangler dev (.dev.vars is git-ignored).
+cat > .dev.vars <<VARS
+ORIGIN_SECRET=$DEV_ORIGIN_SECRET
+ALIBABA_IMS_AUTH_KEYS=$DEV_IMS_KEY
+ALIBABA_VOD_AUTH_KEYS=$DEV_VOD_KEY
+ALIBABA_LIVE_AUTH_KEYS=$DEV_LIVE_KEY
+TENCENT_VOD_SIGN_KEYS=$DEV_TENCENT_KEY
+VARS
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+ORIGIN_SECRET="$DEV_ORIGIN_SECRET" DEMO_ORIGIN_PORT="$ORIGIN_PORT" node scripts/demo-origin.mjs &
+pids+=($!)
+wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false \
+  --var "ORIGIN_URL:http://127.0.0.1:$ORIGIN_PORT/events" &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || die "the worker did not come up on 127.0.0.1:$PORT"
+
+export DEV_IMS_KEY DEV_VOD_KEY DEV_LIVE_KEY DEV_TENCENT_KEY
+cat >&2 <<MSG
+
+==> mediahook worker ready on http://127.0.0.1:$PORT
+    POST /alibaba/ims   POST /alibaba/vod   GET|POST /alibaba/live   POST /tencent/vod   GET /healthz
+    Events go to the demo origin at http://127.0.0.1:$ORIGIN_PORT/events (printed below).
+    Development keys: IMS $DEV_IMS_KEY, VOD $DEV_VOD_KEY, Live $DEV_LIVE_KEY, Tencent $DEV_TENCENT_KEY
+
+==> A correctly signed IMS callback (valid for 5 minutes; a fresh one any time with
+    '. scripts/dev-keys.sh && DEV_IMS_KEY=\$DEV_IMS_KEY node scripts/sample.mjs alibaba-ims'):
+
+MSG
+node scripts/sample.mjs alibaba-ims "http://127.0.0.1:$PORT"
+echo >&2
+echo "==> Ctrl-C stops the worker and the origin." >&2
+wait -n "${pids[@]}"
