@@ -1,0 +1,64 @@
+// Start the built worker (dist/worker) in real workerd through `wrangler dev`, isolated in a
+// temp directory with its own config and secrets, on a free 127.0.0.1 port.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "../..");
+
+export async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** vars: every var and secret (strings). Returns { url, logs, stop() }. */
+export async function startWorker(vars) {
+  const dir = mkdtempSync(join(tmpdir(), "mediahook-e2e-"));
+  const config = readFileSync(join(root, "wrangler.toml"), "utf8")
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(root, "dist/worker/index.js"))}`)
+    .replace(/\n\[vars\][\s\S]*$/, "\n");
+  writeFileSync(join(dir, "wrangler.toml"), config);
+  writeFileSync(join(dir, ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join("\n") + "\n");
+  const port = await freePort();
+  const logs = [];
+  const child = spawn(join(root, "node_modules/.bin/wrangler"),
+    ["dev", "-c", join(dir, "wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port),
+     "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false",
+     "--persist-to", join(dir, "state")],
+    { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false", CLOUDFLARE_API_TOKEN: "", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const collect = (chunk) => {
+    output += chunk;
+    for (const line of String(chunk).split("\n")) if (line.startsWith('{"msg":"callback"')) logs.push(JSON.parse(line));
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).status) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`the worker did not start in 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  logs.length = 0;
+  return {
+    url,
+    logs,
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGINT");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

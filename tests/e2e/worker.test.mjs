@@ -1,0 +1,232 @@
+// End-to-end: the real worker in workerd, a real origin on 127.0.0.1, signed callbacks.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import { startOrigin } from "../../scripts/origin.mjs";
+import { parseEvent, sign } from "../../pkg/node.mjs";
+import { freePort, startWorker } from "./harness.mjs";
+
+const SECRET = "whsec_dGVzdC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4OTA=";
+const KEYS = { ims: "TestImsKey1", vod: "TestVodKey1", live: "TestLiveKey1", tencent: "TestTencentKey1" };
+const KEY_OF = { "alibaba-ims": KEYS.ims, "alibaba-vod": KEYS.vod, "alibaba-live": KEYS.live, "tencent-vod": KEYS.tencent };
+const fixturesDir = new URL("../fixtures/alibaba-ims/", import.meta.url);
+const fixtures = readdirSync(fixturesDir).filter((f) => f.endsWith(".json"))
+  .map((f) => ({ name: f.replace(/\.json$/, ""), body: readFileSync(new URL(f, fixturesDir), "utf8") }));
+const now = () => Math.floor(Date.now() / 1000);
+
+let origin, worker, behaviour;
+const baseVars = (originUrl) => ({
+  ORIGIN_URL: originUrl, ORIGIN_SECRET: SECRET, ORIGIN_TIMEOUT_MS: "700",
+  ALIBABA_IMS_AUTH_KEYS: `${KEYS.ims},OldImsKey0`, ALIBABA_VOD_AUTH_KEYS: KEYS.vod,
+  ALIBABA_LIVE_AUTH_KEYS: KEYS.live, TENCENT_VOD_SIGN_KEYS: KEYS.tencent,
+});
+
+before(async () => {
+  origin = await startOrigin({ secret: SECRET, respond: () => behaviour?.() });
+  worker = await startWorker(baseVars(origin.url));
+});
+after(async () => {
+  await worker?.stop();
+  await origin?.close();
+});
+
+/** Sign for the worker's own URL (no *_CALLBACK_URLS configured) and send. */
+async function send(provider, path, body, { key, timestamp, headers = {}, method } = {}) {
+  const url = worker.url + path;
+  const t = timestamp ?? (provider === "tencent-vod" ? now() + 600 : now());
+  const signed = sign({ provider, url, key: key ?? KEY_OF[provider], body, timestamp: t });
+  const res = await fetch(url, {
+    method: method ?? signed.method,
+    headers: { "content-type": "application/json", ...signed.headers, ...headers },
+    body: (method ?? signed.method) === "GET" ? undefined : signed.body,
+  });
+  return { status: res.status, json: await res.json().catch(() => null), headers: res.headers, signedBody: signed.body };
+}
+
+async function expectRejected(promise, status, code) {
+  const before = origin.received.length;
+  const r = await promise;
+  assert.equal(r.status, status, JSON.stringify(r.json));
+  assert.equal(r.json?.error, code);
+  assert.equal(typeof r.json?.message, "string");
+  assert.equal(origin.received.length, before, "nothing reached the origin");
+  return r;
+}
+
+describe("forwarding", () => {
+  test("every IMS fixture is verified, typed and forwarded with a verifiable Standard Webhooks signature", async () => {
+    for (const { name, body } of fixtures) {
+      const before = origin.received.length;
+      const r = await send("alibaba-ims", "/alibaba/ims", body);
+      assert.equal(r.status, 200, `${name}: ${JSON.stringify(r.json)}`);
+      assert.equal(r.json.outcome, "forwarded");
+      assert.equal(origin.received.length, before + 1, name);
+      const got = origin.received.at(-1);
+      assert.equal(got.verifyError, null, name);
+      const expected = parseEvent("alibaba-ims", body);
+      assert.deepEqual(got.event, expected, name);
+      assert.equal(got.event.type, JSON.parse(body).EventType);
+      assert.equal(got.headers["webhook-id"], expected.id);
+      assert.equal(got.headers["content-type"], "application/json");
+      assert.equal(r.json.id, expected.id);
+    }
+  });
+
+  test("VOD, Live (GET and POST) and Tencent are forwarded", async () => {
+    const vodBody = JSON.stringify({ EventTime: "2026-11-23T10:00:00Z", EventType: "FileUploadComplete", VideoId: "v1", Status: "success" });
+    const cases = [
+      ["alibaba-vod", "/alibaba/vod", vodBody, "FileUploadComplete"],
+      ["alibaba-live", "/alibaba/live?action=publish&app=live.example.com&appname=live&id=s1", "", "publish"],
+      ["alibaba-live", "/alibaba/live", JSON.stringify({ action: "publish_done", id: "s2" }), "publish_done"],
+      ["tencent-vod", "/tencent/vod", JSON.stringify({ EventType: "NewFileUpload", FileUploadEvent: { FileId: "5285485487985271487" } }), "NewFileUpload"],
+    ];
+    for (const [provider, path, body, type] of cases) {
+      const before = origin.received.length;
+      const r = await send(provider, path, body);
+      assert.equal(r.status, 200, `${provider} ${JSON.stringify(r.json)}`);
+      assert.equal(origin.received.length, before + 1);
+      const got = origin.received.at(-1);
+      assert.equal(got.verifyError, null);
+      assert.equal(got.event.provider, provider);
+      assert.equal(got.event.type, type);
+      if (provider === "tencent-vod") assert.equal(got.event.data.Sign, undefined, "auth fields are not event data");
+    }
+  });
+
+  test("a retried callback carries the same id; the old rotated key still works", async () => {
+    const body = fixtures.find((f) => f.name === "ProduceMediaComplete").body;
+    const a = await send("alibaba-ims", "/alibaba/ims", body);
+    const b = await send("alibaba-ims", "/alibaba/ims", body, { key: "OldImsKey0", timestamp: now() - 5 });
+    assert.equal(a.status, 200);
+    assert.equal(b.status, 200);
+    assert.equal(a.json.id, b.json.id);
+    const [x, y] = origin.received.slice(-2);
+    assert.equal(x.headers["webhook-id"], y.headers["webhook-id"]);
+    const line = worker.logs.findLast((l) => l.id === a.json.id);
+    assert.equal(line.key_index, 1);
+  });
+});
+
+describe("rejections never reach the origin", () => {
+  const body = JSON.stringify({ EventType: "ProduceMediaComplete", UserId: 1, EventTime: "2026-11-23T10:00:00Z", MessageBody: {} });
+
+  test("signature and time", async () => {
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { key: "WrongKey1" }), 401, "signature_mismatch");
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { timestamp: now() - 301 }), 401, "timestamp_too_old");
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { timestamp: now() + 400 }), 401, "timestamp_in_future");
+    await expectRejected(send("tencent-vod", "/tencent/vod", '{"EventType":"NewFileUpload"}', { timestamp: now() - 120 }), 401, "expired");
+    const r = await fetch(worker.url + "/alibaba/ims", { method: "POST", body });
+    assert.equal(r.status, 401);
+    assert.equal((await r.json()).error, "missing_signature");
+  });
+
+  test("malformed headers and bodies", async () => {
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-TIMESTAMP": "12a" } }), 400, "malformed_timestamp");
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-SIGNATURE": "xyz" } }), 400, "malformed_signature");
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", "{not json"), 400, "malformed_json");
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", '{"UserId":1}'), 400, "invalid_event");
+    await expectRejected(send("alibaba-ims", "/alibaba/ims", "x".repeat(1024 * 1024 + 1)), 413, "body_too_large");
+  });
+
+  test("routes and methods", async () => {
+    const before = origin.received.length;
+    let r = await fetch(worker.url + "/alibaba/ims", { method: "GET" });
+    assert.equal(r.status, 405);
+    assert.equal(r.headers.get("allow"), "POST");
+    assert.equal((await r.json()).error, "method_not_allowed");
+    r = await fetch(worker.url + "/alibaba/live", { method: "PUT", body: "x" });
+    assert.equal(r.status, 405);
+    assert.equal(r.headers.get("allow"), "GET, POST");
+    r = await fetch(worker.url + "/nope", { method: "POST", body: "{}" });
+    assert.equal(r.status, 404);
+    assert.equal((await r.json()).error, "not_found");
+    r = await fetch(worker.url + "/healthz");
+    assert.deepEqual(await r.json(), { ok: true, providers: ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"] });
+    assert.equal(origin.received.length, before);
+  });
+
+  test("log lines carry no key and no body", async () => {
+    await send("alibaba-ims", "/alibaba/ims", body, { key: "WrongKey1" });
+    const text = worker.output();
+    for (const k of [...Object.values(KEYS), "OldImsKey0", SECRET]) assert.ok(!text.includes(k), `log shows ${k}`);
+    assert.ok(!text.includes('"MessageBody"'), "log shows a body");
+    const line = worker.logs.at(-1);
+    assert.equal(line.outcome, "rejected");
+    assert.equal(line.code, "signature_mismatch");
+    assert.equal(line.status, 401);
+    assert.equal(line.provider, "alibaba-ims");
+  });
+});
+
+describe("origin failures are reported so the provider retries", () => {
+  const body = fixtures.find((f) => f.name === "SnapshotComplete").body;
+  test("origin 500 -> 502, slow origin -> 504, origin down -> 502", async () => {
+    try {
+      behaviour = () => ({ status: 500 });
+      let r = await send("alibaba-ims", "/alibaba/ims", body);
+      assert.equal(r.status, 502);
+      assert.equal(r.json.error, "origin_error");
+      behaviour = () => ({ delayMs: 1500 });
+      r = await send("alibaba-ims", "/alibaba/ims", body);
+      assert.equal(r.status, 504);
+      assert.equal(r.json.error, "origin_timeout");
+    } finally {
+      behaviour = undefined;
+    }
+    const down = await startWorker({ ...baseVars(`http://127.0.0.1:${await freePort()}/events`) });
+    try {
+      const url = down.url + "/alibaba/ims";
+      const s = sign({ provider: "alibaba-ims", url, key: KEYS.ims, body, timestamp: now() });
+      const r = await fetch(url, { method: "POST", headers: s.headers, body: s.body });
+      assert.equal(r.status, 502);
+      assert.equal((await r.json()).error, "origin_error");
+    } finally {
+      await down.stop();
+    }
+  });
+});
+
+describe("filters and configuration", () => {
+  test("unknown types are answered 200 and not forwarded; allow-lists; disabled providers; bad config", async () => {
+    let before = origin.received.length;
+    const unknown = JSON.stringify({ EventType: "SomethingNew", UserId: 1, MessageBody: {} });
+    let r = await send("alibaba-ims", "/alibaba/ims", unknown);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.outcome, "filtered");
+    assert.equal(origin.received.length, before);
+
+    const filtered = await startWorker({
+      ORIGIN_URL: origin.url, ORIGIN_SECRET: SECRET, ALIBABA_IMS_AUTH_KEYS: KEYS.ims,
+      FORWARD_EVENT_TYPES: "SnapshotComplete", FORWARD_UNKNOWN_EVENTS: "true",
+    });
+    try {
+      const post = async (path, b, key = KEYS.ims) => {
+        const s = sign({ provider: "alibaba-ims", url: filtered.url + path, key, body: b, timestamp: now() });
+        const res = await fetch(filtered.url + path, { method: "POST", headers: s.headers, body: s.body });
+        return { status: res.status, json: await res.json() };
+      };
+      before = origin.received.length;
+      r = await post("/alibaba/ims", fixtures.find((f) => f.name === "ProduceMediaComplete").body);
+      assert.deepEqual([r.status, r.json.outcome, r.json.reason], [200, "filtered", "event_type_not_allowed"]);
+      r = await post("/alibaba/ims", fixtures.find((f) => f.name === "SnapshotComplete").body);
+      assert.deepEqual([r.status, r.json.outcome], [200, "forwarded"]);
+      assert.equal(origin.received.length, before + 1);
+      const t = await fetch(filtered.url + "/tencent/vod", { method: "POST", body: "{}" });
+      assert.equal(t.status, 404, "a provider without keys is disabled");
+    } finally {
+      await filtered.stop();
+    }
+
+    const broken = await startWorker({ ORIGIN_URL: origin.url, ORIGIN_SECRET: "not-a-secret", ALIBABA_IMS_AUTH_KEYS: KEYS.ims });
+    try {
+      const h = await fetch(broken.url + "/healthz");
+      assert.equal(h.status, 500);
+      const j = await h.json();
+      assert.equal(j.error, "invalid_config");
+      assert.match(j.message, /ORIGIN_SECRET/);
+      assert.ok(!j.message.includes("not-a-secret"));
+    } finally {
+      await broken.stop();
+    }
+  });
+});
