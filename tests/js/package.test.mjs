@@ -1,0 +1,103 @@
+// The npm package as a user gets it: `npm pack ./pkg`, installed into an empty project.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+
+const root = resolve(import.meta.dirname, "../..");
+let project, esm, cjs;
+
+before(async () => {
+  project = mkdtempSync(join(tmpdir(), "mediahook-pkg-"));
+  const tarball = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", project, "--silent"], { encoding: "utf8" }).trim().split("\n").at(-1);
+  writeFileSync(join(project, "package.json"), '{ "name": "consumer", "private": true }\n');
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--silent", join(project, tarball)], { cwd: project });
+  // Resolved by name through the package's exports map, as a user's code would.
+  esm = await import(createRequire(join(project, "x.js")).resolve("mediahook").replace(/node\.cjs$/, "node.mjs"));
+  cjs = createRequire(join(project, "index.js"))("mediahook");
+});
+after(() => rmSync(project, { recursive: true, force: true }));
+
+const IMS_URL = "https://www.example.com/your/callback";
+
+test("ESM and CommonJS give the same API", () => {
+  for (const m of [esm, cjs]) {
+    assert.deepEqual(Object.keys(m).filter((k) => k !== "default").sort(), ["ERROR_CODES", "VerifyError", "parseEvent", "sign", "verify"]);
+  }
+  assert.ok(cjs.ERROR_CODES.includes("signature_mismatch"));
+  assert.equal(new Set(cjs.ERROR_CODES).size, cjs.ERROR_CODES.length);
+});
+
+test("the provider-notes vectors, through sign and verify", () => {
+  const { sign, verify } = esm;
+  assert.equal(sign({ provider: "alibaba-ims", url: IMS_URL, key: "test123", body: "{}", timestamp: 1519375990 }).headers["X-ICE-SIGNATURE"], "c72b60894140fa98920f1279219b7ed4");
+  assert.equal(sign({ provider: "alibaba-vod", url: IMS_URL, key: "Test123", body: "{}", timestamp: 1519375990 }).headers["X-VOD-SIGNATURE"], "c587b80d2d0ede300e8967937da7219b");
+  assert.equal(sign({ provider: "alibaba-live", url: "learn.aliyundoc.com", key: "yourkey", body: "", timestamp: 1519375990 }).headers["ALI-LIVE-SIGNATURE"], "9e226fc2c250be266e3657e156f68c12");
+  const t = sign({ provider: "tencent-vod", key: "Test123", body: '{"EventType":"NewFileUpload"}', timestamp: 1519376590 });
+  assert.equal(JSON.parse(t.body).Sign, "3eb51b374d429806a087e17684c371df");
+  const ev = verify({ provider: "tencent-vod", body: t.body, keys: ["Test123"], now: 1519376000 });
+  assert.equal(ev.type, "NewFileUpload");
+  assert.equal(ev.provider, "tencent-vod");
+});
+
+test("every IMS fixture verifies with a Headers object, a plain object and bytes", () => {
+  const dir = join(root, "tests/fixtures/alibaba-ims");
+  for (const f of readdirSync(dir)) {
+    const body = readFileSync(join(dir, f), "utf8");
+    const s = esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "NewKey1", body, timestamp: 1700000000 });
+    const lower = Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    for (const headers of [new Headers(s.headers), lower]) {
+      const ev = cjs.verify({ provider: "alibaba-ims", url: IMS_URL, headers, body: new TextEncoder().encode(body), keys: ["NewKey1", "OldKey1"], now: 1700000100 });
+      assert.equal(ev.type, JSON.parse(body).EventType, f);
+      assert.match(ev.id, /^mh_[0-9a-f]{32}$/);
+      assert.deepEqual(ev, esm.parseEvent("alibaba-ims", body), f);
+    }
+  }
+});
+
+test("errors are VerifyError with stable codes", () => {
+  const body = '{"EventType":"ProduceMediaComplete"}';
+  const s = esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "Key1", body, timestamp: 1700000000 });
+  const base = { provider: "alibaba-ims", url: IMS_URL, headers: s.headers, body, keys: ["Key1"], now: 1700000000 };
+  const cases = [
+    [{ keys: ["Other1"] }, "signature_mismatch"],
+    [{ now: 1700000301 }, "timestamp_too_old"],
+    [{ now: 1699999699 }, "timestamp_in_future"],
+    [{ headers: {} }, "missing_signature"],
+    [{ headers: { "x-ice-signature": "zz", "x-ice-timestamp": "1" } }, "malformed_signature"],
+    [{ keys: [] }, "no_keys"],
+    [{ keys: ["bad key"] }, "invalid_key"],
+    [{ provider: "aws" }, "unsupported_provider"],
+    [{ method: "GET" }, "method_not_allowed"],
+  ];
+  for (const [override, code] of cases) {
+    for (const m of [esm, cjs]) {
+      assert.throws(() => m.verify({ ...base, ...override }), (e) => e instanceof m.VerifyError && e.code === code && !e.message.includes("Key1"), code);
+    }
+  }
+  assert.throws(() => esm.parseEvent("alibaba-ims", "{oops"), (e) => e.code === "malformed_json");
+  assert.throws(() => esm.parseEvent("alibaba-ims", "[]"), (e) => e.code === "invalid_event");
+});
+
+test("TypeScript: the declared API type-checks, and a wrong field access does not", () => {
+  const tsc = join(root, "node_modules/.bin/tsc");
+  const opts = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom"];
+  writeFileSync(join(project, "ok.mts"), `import { verify, VerifyError, type MediaEvent } from "mediahook";
+const e: MediaEvent = verify({ provider: "alibaba-ims", url: "u", headers: {}, body: "", keys: ["k"] });
+const t: string = e.type; const id: string = e.id;
+try { verify({ provider: "tencent-vod", body: new Uint8Array(), keys: "k" }); } catch (x) { if (x instanceof VerifyError) { const c: string = x.code; } }
+`);
+  execFileSync(tsc, [...opts, join(project, "ok.mts")], { cwd: project });
+  writeFileSync(join(project, "bad.mts"), `import { verify } from "mediahook";
+const e = verify({ provider: "alibaba-ims", body: "", keys: ["k"] });
+const n: number = e.notAField;
+verify({ provider: "aws-s3", body: "", keys: [] });
+`);
+  assert.throws(() => execFileSync(tsc, [...opts, join(project, "bad.mts")], { cwd: project, stdio: "pipe" }), (e) => {
+    const out = String(e.stdout);
+    return out.includes("notAField") && out.includes("aws-s3");
+  });
+});
