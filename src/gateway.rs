@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::event::{is_known_type, parse_event, Event};
+use crate::events::{parse_event, Event};
 use crate::provider::Provider;
 use crate::request::CallbackRequest;
 use crate::standard_webhooks::WebhookSecret;
@@ -143,7 +143,7 @@ impl GatewayConfig {
             Ok(e) => e,
             Err(e) => return Decision::Reject(e),
         };
-        if !is_known_type(verified.provider, &event.event_type) && !self.forward_unknown_events {
+        if !event.is_known() && !self.forward_unknown_events {
             return Decision::Filter { event, reason: "unknown_event_type" };
         }
         if let Some(allowed) = &self.forward_event_types {

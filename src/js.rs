@@ -5,7 +5,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
-use crate::event::parse_event;
+use crate::events::parse_event;
 use crate::key::AuthKey;
 use crate::provider::Provider;
 use crate::request::CallbackRequest;

@@ -17,7 +17,7 @@
 #![deny(missing_docs)]
 
 mod error;
-mod event;
+pub mod events;
 pub mod gateway;
 mod key;
 mod provider;
@@ -34,10 +34,7 @@ mod edge;
 mod js;
 
 pub use error::{Error, ErrorCode};
-pub use event::{
-    is_known_type, parse_event, Event, ALIBABA_IMS_EVENT_TYPES, ALIBABA_LIVE_EVENT_TYPES,
-    ALIBABA_VOD_EVENT_TYPES, TENCENT_VOD_EVENT_TYPES,
-};
+pub use events::{known_event_types, parse_event, Event, EventData};
 pub use key::{AuthKey, MAX_KEY_LEN};
 pub use provider::Provider;
 pub use request::CallbackRequest;

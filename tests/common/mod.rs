@@ -65,3 +65,4 @@ impl Rng {
         (0..len).map(|_| self.next() as u8).collect()
     }
 }
+pub mod events;

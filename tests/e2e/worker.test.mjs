@@ -189,7 +189,7 @@ describe("origin failures are reported so the provider retries", () => {
 describe("filters and configuration", () => {
   test("unknown types are answered 200 and not forwarded; allow-lists; disabled providers; bad config", async () => {
     let before = origin.received.length;
-    const unknown = JSON.stringify({ EventType: "SomethingNew", UserId: 1, MessageBody: {} });
+    const unknown = JSON.stringify({ EventType: "SomethingNew", UserId: 1, EventTime: "2026-11-23T10:00:00Z", MessageBody: {} });
     let r = await send("alibaba-ims", "/alibaba/ims", unknown);
     assert.equal(r.status, 200);
     assert.equal(r.json.outcome, "filtered");

@@ -36,11 +36,12 @@ test("the provider-notes vectors, through sign and verify", () => {
   assert.equal(sign({ provider: "alibaba-ims", url: IMS_URL, key: "test123", body: "{}", timestamp: 1519375990 }).headers["X-ICE-SIGNATURE"], "c72b60894140fa98920f1279219b7ed4");
   assert.equal(sign({ provider: "alibaba-vod", url: IMS_URL, key: "Test123", body: "{}", timestamp: 1519375990 }).headers["X-VOD-SIGNATURE"], "c587b80d2d0ede300e8967937da7219b");
   assert.equal(sign({ provider: "alibaba-live", url: "learn.aliyundoc.com", key: "yourkey", body: "", timestamp: 1519375990 }).headers["ALI-LIVE-SIGNATURE"], "9e226fc2c250be266e3657e156f68c12");
-  const t = sign({ provider: "tencent-vod", key: "Test123", body: '{"EventType":"NewFileUpload"}', timestamp: 1519376590 });
+  const t = sign({ provider: "tencent-vod", key: "Test123", body: '{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"5285485487985271487"}}', timestamp: 1519376590 });
   assert.equal(JSON.parse(t.body).Sign, "3eb51b374d429806a087e17684c371df");
   const ev = verify({ provider: "tencent-vod", body: t.body, keys: ["Test123"], now: 1519376000 });
   assert.equal(ev.type, "NewFileUpload");
   assert.equal(ev.provider, "tencent-vod");
+  assert.equal(ev.data.FileUploadEvent.FileId, "5285485487985271487");
 });
 
 test("every IMS fixture verifies with a Headers object, a plain object and bytes", () => {
@@ -55,6 +56,16 @@ test("every IMS fixture verifies with a Headers object, a plain object and bytes
       assert.match(ev.id, /^mh_[0-9a-f]{32}$/);
       assert.deepEqual(ev, esm.parseEvent("alibaba-ims", body), f);
     }
+  }
+});
+
+test("64-bit IDs reach JS exact, as strings that survive JSON.stringify", () => {
+  const body = '{"EventType":"RegisterMediaComplete","UserId":18446744073709551615,"EventTime":"2022-06-23T13:11:33Z","MessageBody":{"Status":"Success","MediaId":"m1"}}';
+  for (const m of [esm, cjs]) {
+    const ev = m.parseEvent("alibaba-ims", body);
+    assert.equal(ev.data.UserId, "18446744073709551615");
+    assert.equal(JSON.parse(JSON.stringify(ev)).data.UserId, "18446744073709551615");
+    assert.equal(BigInt(ev.data.UserId), 2n ** 64n - 1n);
   }
 });
 

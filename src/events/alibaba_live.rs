@@ -1,0 +1,200 @@
+//! Alibaba Cloud ApsaraVideo Live callbacks. Stream publish/unpublish callbacks arrive as GETs
+//! whose query is the event (`action=publish&app=...&appname=...&id=...&time=...`); recording
+//! and snapshot callbacks arrive as POSTed JSON. The event type is `action` for stream
+//! callbacks, `event` when the body names one, and `RecordFileCreated` for a recording-file
+//! body (`uri` + `duration`), which names none.
+
+use serde_json::{Map, Value};
+
+use super::envelope::invalid;
+use super::family::event_family;
+use super::record::record;
+use super::to_value;
+use crate::error::Error;
+use crate::request::query_pairs;
+
+record! {
+    /// `publish` / `publish_done`: a stream started or stopped being pushed.
+    StreamCallback {
+        required {
+            /// publish or publish_done.
+            "action" action: String,
+            /// The stream name.
+            "id" id: String,
+        }
+        optional {
+            /// The ingest domain (or app name, by configuration).
+            "app" app: String,
+            /// The application name.
+            "appname" appname: String,
+            /// The client IP.
+            "ip" ip: String,
+            /// UNIX time of the event.
+            "time" time: i64,
+            /// The user parameters of the push URL.
+            "usrargs" usrargs: String,
+            /// The CDN node.
+            "node" node: String,
+            /// The stream height in pixels.
+            "height" height: i64,
+            /// The stream width in pixels.
+            "width" width: i64,
+        }
+    }
+}
+
+record! {
+    /// A recording file was created (POST JSON).
+    RecordFileCreated {
+        required {
+            /// The OSS path of the file.
+            "uri" uri: String,
+            /// The duration in seconds.
+            "duration" duration: f64,
+        }
+        optional {
+            /// The streaming domain.
+            "domain" domain: String,
+            /// The application name.
+            "app" app: String,
+            /// The stream name.
+            "stream" stream: String,
+            /// UNIX time the recording started.
+            "start_time" start_time: i64,
+            /// UNIX time the recording stopped.
+            "stop_time" stop_time: i64,
+            /// The push arguments.
+            "push_args" push_args: String,
+        }
+    }
+}
+
+record! {
+    /// A recording status event (record_started, record_paused, record_resumed...).
+    RecordStatus {
+        required {
+            /// The status event.
+            "event" event: String,
+        }
+        optional {
+            /// The streaming domain.
+            "domain" domain: String,
+            /// The application name.
+            "app" app: String,
+            /// The stream name.
+            "stream" stream: String,
+        }
+    }
+}
+
+record! {
+    /// A live snapshot was written to OSS.
+    SnapshotCreated {
+        required {
+            /// Always `snapshot`.
+            "event" event: String,
+        }
+        optional {
+            /// The streaming domain.
+            "domain" domain: String,
+            /// The application name.
+            "app" app: String,
+            /// The stream name.
+            "stream" stream: String,
+            /// The OSS bucket.
+            "OssBucket" oss_bucket: String,
+            /// The OSS endpoint.
+            "OssEndpoint" oss_endpoint: String,
+            /// The OSS object.
+            "OssObject" oss_object: String,
+            /// When the snapshot was taken.
+            "CreateTime" create_time: String,
+        }
+    }
+}
+
+event_family! {
+    /// The typed body of a Live callback, by event type.
+    LiveBody {
+        Publish(StreamCallback) = "publish";
+        PublishDone(StreamCallback) = "publish_done";
+        RecordFileCreated(RecordFileCreated) = "RecordFileCreated";
+        RecordStarted(RecordStatus) = "record_started";
+        RecordPaused(RecordStatus) = "record_paused";
+        RecordResumed(RecordStatus) = "record_resumed";
+        Snapshot(SnapshotCreated) = "snapshot";
+    }
+}
+
+/// A Live callback.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveEvent {
+    /// The event type (see the module docs).
+    pub event_type: String,
+    /// The typed body (all fields, including those the type is read from).
+    pub body: LiveBody,
+}
+
+/// A GET callback's query as a JSON object of strings (percent-decoded).
+pub(crate) fn query_object(url: &str) -> Value {
+    Value::Object(query_pairs(url).map(|(k, v)| (decode(k), Value::String(decode(v)))).collect())
+}
+
+/// Percent-decoding (and `+` as space) of a query component; invalid escapes stay as written.
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl LiveEvent {
+    pub(crate) fn from_map(m: Map<String, Value>, _url: &str) -> Result<LiveEvent, Error> {
+        let type_field = |k: &str| match m.get(k) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(_) => Err(Error::InvalidEvent { path: format!("$.{k}"), detail: "expected a non-empty string".into() }),
+            None => Ok(None),
+        };
+        let event_type = match (type_field("action")?, type_field("event")?) {
+            (Some(a), _) => a,
+            (None, Some(e)) => e,
+            (None, None) if m.contains_key("uri") && m.contains_key("duration") => "RecordFileCreated".to_owned(),
+            (None, None) => {
+                return Err(Error::InvalidEvent { path: "$.action".into(), detail: "the event type is missing (no action or event)".into() })
+            }
+        };
+        let body = LiveBody::parse(&event_type, Value::Object(m)).map_err(|e| invalid("$", e))?;
+        Ok(LiveEvent { event_type, body })
+    }
+
+    /// The event's time, from the stream callback's `time` (UNIX seconds).
+    pub(crate) fn time(&self) -> Option<String> {
+        match &self.body {
+            LiveBody::Publish(s) | LiveBody::PublishDone(s) => s.time.and_then(super::unix_to_rfc3339),
+            LiveBody::RecordFileCreated(r) => r.stop_time.and_then(super::unix_to_rfc3339),
+            _ => None,
+        }
+    }
+}
+
+impl serde::Serialize for LiveEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        to_value(&self.body).serialize(s)
+    }
+}

@@ -1,0 +1,273 @@
+//! Lenient field types: providers send numbers as strings, JSON documents inside strings, and
+//! 64-bit IDs that JavaScript would round. Each kind accepts every form seen and serialises to
+//! one normalised form, which it also accepts (so parse → normalise → parse is the identity).
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// A scalar kind with a lenient reading and a normalised writing.
+pub trait Loose: Sized {
+    /// The kind's name in the generated docs and TypeScript.
+    const KIND: &'static str;
+    /// Whether an empty string means "absent" for this kind (true for numbers, not strings).
+    const EMPTY_IS_ABSENT: bool = true;
+    /// Read from any JSON form the providers use.
+    fn from_json(v: Value) -> Result<Self, String>;
+    /// Write the normalised form.
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+    /// The TypeScript type of the normalised form.
+    fn ts_type() -> String {
+        match Self::KIND {
+            "integer" | "number" => "number".into(),
+            "id64" => "string".into(),
+            "any" => "unknown".into(),
+            other => other.into(),
+        }
+    }
+    /// The record this kind holds, for schema walks.
+    fn nested() -> Option<&'static crate::events::record::RecordDoc> {
+        None
+    }
+}
+
+/// Read a record, reporting where inside it a problem is as `at <path>: <problem>`.
+pub fn record_from_json<T: DeserializeOwned>(v: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let mut path = e.path().to_string();
+        let mut inner = e.into_inner().to_string();
+        // serde names a missing field in the message, at the parent's path: move it to the path.
+        if let Some(name) = inner.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+            path = if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+            inner = "missing required field".to_owned();
+        }
+        if path == "." || path.is_empty() { inner } else { format!("at {path}: {inner}") }
+    })
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Loose for String {
+    const KIND: &'static str = "string";
+    const EMPTY_IS_ABSENT: bool = false;
+    fn from_json(v: Value) -> Result<Self, String> {
+        match v {
+            Value::String(s) => Ok(s),
+            // Documented as strings, sometimes sent as numbers: keep the digits as written.
+            Value::Number(n) => Ok(n.to_string()),
+            other => Err(format!("expected a string, found {}", type_name(&other))),
+        }
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
+impl Loose for i64 {
+    const KIND: &'static str = "integer";
+    fn from_json(v: Value) -> Result<Self, String> {
+        match &v {
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+                .ok_or_else(|| format!("expected an integer, found {n}")),
+            Value::String(s) => s.trim().parse::<i64>().map_err(|_| format!("expected an integer, found {s:?}")),
+            other => Err(format!("expected an integer, found {}", type_name(other))),
+        }
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(*self)
+    }
+}
+
+impl Loose for f64 {
+    const KIND: &'static str = "number";
+    fn from_json(v: Value) -> Result<Self, String> {
+        match &v {
+            Value::Number(n) => n.as_f64().ok_or_else(|| format!("expected a number, found {n}")),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| format!("expected a number, found {s:?}")),
+            other => Err(format!("expected a number, found {}", type_name(other))),
+        }
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(*self)
+    }
+}
+
+impl Loose for bool {
+    const KIND: &'static str = "boolean";
+    fn from_json(v: Value) -> Result<Self, String> {
+        match &v {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+            other => Err(format!("expected a boolean, found {}", type_name(other))),
+        }
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(*self)
+    }
+}
+
+impl Loose for Value {
+    const KIND: &'static str = "any";
+    const EMPTY_IS_ABSENT: bool = false;
+    fn from_json(v: Value) -> Result<Self, String> {
+        Ok(v)
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.serialize(s)
+    }
+}
+
+/// A 64-bit unsigned ID (`UserId`...). Normalised as a decimal **string**: JavaScript numbers
+/// lose digits above 2^53, and a string survives `JSON.parse`/`JSON.stringify` unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id64(pub u64);
+
+impl Loose for Id64 {
+    const KIND: &'static str = "id64";
+    fn from_json(v: Value) -> Result<Self, String> {
+        match &v {
+            Value::Number(n) => n.as_u64().map(Id64).ok_or_else(|| format!("expected a 64-bit unsigned integer, found {n}")),
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.parse::<u64>().map(Id64).map_err(|_| format!("{s:?} does not fit in 64 bits"))
+            }
+            other => Err(format!("expected a 64-bit unsigned integer, found {}", type_name(other))),
+        }
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A JSON document that providers send inside a string (`UserData`, `Input`, `Result`...) or,
+/// sometimes, as the object itself. Normalised as `{"raw": <the string, if one was sent>,
+/// "json": <the decoded value, if it decodes>}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedded<T = Value> {
+    /// The string as sent, when it was sent as a string.
+    pub raw: Option<String>,
+    /// The decoded document; `None` when the string is not JSON of the expected shape.
+    pub json: Option<T>,
+}
+
+impl<T: DeserializeOwned + Serialize> Loose for Embedded<T> {
+    const KIND: &'static str = "embedded-json";
+    fn ts_type() -> String {
+        "Embedded".into()
+    }
+    const EMPTY_IS_ABSENT: bool = false;
+    fn from_json(v: Value) -> Result<Self, String> {
+        match v {
+            Value::String(raw) => {
+                let json = serde_json::from_str::<T>(&raw).ok();
+                Ok(Embedded { raw: Some(raw), json })
+            }
+            // The normalised form itself.
+            Value::Object(mut m)
+                if !m.is_empty()
+                    && m.keys().all(|k| k == "raw" || k == "json")
+                    && matches!(m.get("raw"), None | Some(Value::String(_))) =>
+            {
+                let raw = match m.remove("raw") {
+                    Some(Value::String(s)) => Some(s),
+                    _ => None,
+                };
+                let json = match m.remove("json") {
+                    None | Some(Value::Null) => None,
+                    Some(v) => Some(serde_json::from_value::<T>(v).map_err(|e| e.to_string())?),
+                };
+                Ok(Embedded { raw, json })
+            }
+            Value::Null => Err("expected a JSON document or a string, found null".into()),
+            other => serde_json::from_value::<T>(other).map(|j| Embedded { raw: None, json: Some(j) }).map_err(|e| e.to_string()),
+        }
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a, T> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            raw: &'a Option<String>,
+            json: &'a Option<T>,
+        }
+        Out { raw: &self.raw, json: &self.json }.serialize(s)
+    }
+}
+
+impl<T: Loose> Loose for Vec<T> {
+    const KIND: &'static str = "list";
+    const EMPTY_IS_ABSENT: bool = false;
+    fn ts_type() -> String {
+        format!("{}[]", T::ts_type())
+    }
+    fn nested() -> Option<&'static crate::events::record::RecordDoc> {
+        T::nested()
+    }
+    fn from_json(v: Value) -> Result<Self, String> {
+        match v {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| T::from_json(x).map_err(|e| format!("at [{i}]: {e}")))
+                .collect(),
+            other => Err(format!("expected an array, found {}", type_name(&other))),
+        }
+    }
+    fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for x in self {
+            seq.serialize_element(&Ser(x))?;
+        }
+        seq.end()
+    }
+}
+
+struct Ser<'a, T>(&'a T);
+impl<T: Loose> Serialize for Ser<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.to_json(s)
+    }
+}
+
+/// `deserialize_with` for a required lenient field.
+pub fn de<'de, D: Deserializer<'de>, T: Loose>(d: D) -> Result<T, D::Error> {
+    T::from_json(Value::deserialize(d)?).map_err(D::Error::custom)
+}
+
+/// `deserialize_with` for an optional lenient field: null (and "" for non-string kinds) is absent.
+pub fn de_opt<'de, D: Deserializer<'de>, T: Loose>(d: D) -> Result<Option<T>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) if s.is_empty() && T::EMPTY_IS_ABSENT => Ok(None),
+        v => T::from_json(v).map(Some).map_err(D::Error::custom),
+    }
+}
+
+/// `serialize_with` for a required lenient field.
+pub fn ser<S: Serializer, T: Loose>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    v.to_json(s)
+}
+
+/// `serialize_with` for an optional lenient field (absent ones are skipped before this).
+pub fn ser_opt<S: Serializer, T: Loose>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => x.to_json(s),
+        None => s.serialize_none(),
+    }
+}
