@@ -11,6 +11,7 @@
 pub mod alibaba_ims;
 pub mod alibaba_live;
 pub mod alibaba_vod;
+pub mod docs;
 mod envelope;
 mod family;
 pub mod loose;
