@@ -32,6 +32,10 @@ rm -rf www/wasm && mkdir -p www/wasm && cp pkg/wasm-web/* www/wasm/ && cp pkg/ap
 # --- the worker -------------------------------------------------------------------------------
 say "building the worker (worker-build, release)"
 worker-build --release --out-dir dist/worker --features worker >&2
+# worker-build keeps the names section (wasm-opt --debuginfo); panics still say what failed.
+wasm-opt --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-exception-handling \
+  -o dist/worker/index_bg.wasm dist/worker/index_bg.wasm
 
 say "sizes"
 size_line "pkg (npm) .wasm" pkg/wasm-web/mediahook_bg.wasm

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
+use futures_util::StreamExt;
 use worker::{
     console_log, event, js_sys, AbortController, Context, Date, Delay, Env, Fetch, Headers, Method, Request,
     RequestInit, Response, Result,
@@ -80,7 +81,14 @@ async fn handle(mut req: Request, env: &Env, log: &mut LogLine) -> Result<Respon
         log.outcome = "rejected";
         return reject(log, Error::BodyTooLarge { size, limit: limit as u64 });
     }
-    let body = req.bytes().await?;
+    // Chunked bodies announce no length: count while reading and stop at the limit.
+    let body = match read_capped(&mut req, limit).await? {
+        Ok(body) => body,
+        Err(seen) => {
+            log.outcome = "rejected";
+            return reject(log, Error::BodyTooLarge { size: seen, limit: limit as u64 });
+        }
+    };
     let headers: Vec<(String, String)> = req.headers().entries().collect();
     let callback = CallbackRequest {
         method: &method,
@@ -108,6 +116,34 @@ async fn handle(mut req: Request, env: &Env, log: &mut LogLine) -> Result<Respon
             forward(&config, &fwd, log).await
         }
     }
+}
+
+/// How much of an oversized upload is read (and dropped) before answering anyway.
+const DRAIN_CAP: u64 = 64 * 1024 * 1024;
+
+/// The body, or `Err(bytes seen)` when it exceeds `limit` (nothing past the limit is kept).
+async fn read_capped(req: &mut Request, limit: usize) -> Result<std::result::Result<Vec<u8>, u64>> {
+    if req.inner().body().is_none() {
+        return Ok(Ok(Vec::new()));
+    }
+    let mut stream = req.stream()?;
+    let mut body = Vec::new();
+    let mut seen = 0u64;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        seen += chunk.len() as u64;
+        if seen > limit as u64 {
+            // Keep nothing past the limit, but read the upload to its end (up to a hard cap):
+            // answering mid-upload leaves the connection stuck in some runtimes.
+            body = Vec::new();
+            if seen > DRAIN_CAP {
+                break;
+            }
+            continue;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(if seen > limit as u64 { Err(seen) } else { Ok(body) })
 }
 
 /// Send the event to the origin; 200 to the provider only after the origin's 2xx.

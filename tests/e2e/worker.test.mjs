@@ -1,6 +1,8 @@
 // End-to-end: the real worker in workerd, a real origin on 127.0.0.1, signed callbacks.
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
+import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { startOrigin } from "../../scripts/origin.mjs";
 import { parseEvent, sign } from "../../pkg/node.mjs";
@@ -126,6 +128,25 @@ describe("rejections never reach the origin", () => {
     await expectRejected(send("alibaba-ims", "/alibaba/ims", "{not json"), 400, "malformed_json");
     await expectRejected(send("alibaba-ims", "/alibaba/ims", '{"UserId":1}'), 400, "invalid_event");
     await expectRejected(send("alibaba-ims", "/alibaba/ims", "x".repeat(1024 * 1024 + 1)), 413, "body_too_large");
+    // Chunked, with no Content-Length: counted while reading. Sent on its own connection: the
+    // worker answers before the upload ends, which leaves that connection unusable for reuse.
+    const before = origin.received.length;
+    const s = sign({ provider: "alibaba-ims", url: worker.url + "/alibaba/ims", key: KEYS.ims, body: "{}", timestamp: now() });
+    const r = await new Promise((resolve, reject) => {
+      const req = request(worker.url + "/alibaba/ims", { method: "POST", headers: s.headers, agent: false }, (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+      (async () => {
+        for (let i = 0; i < 5; i++) if (!req.write(Buffer.alloc(300 * 1024, 32))) await once(req, "drain");
+        req.end();
+      })().catch(() => {});
+    });
+    assert.equal(r.status, 413);
+    assert.equal(r.json.error, "body_too_large");
+    assert.equal(origin.received.length, before);
   });
 
   test("routes and methods", async () => {
