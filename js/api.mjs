@@ -43,6 +43,14 @@ function rethrow(e) {
 
 export function createApi(wasm) {
   const ERROR_CODES = Object.freeze(wasm.errorCodes());
+  const PROVIDERS = ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"];
+  const KNOWN_EVENT_TYPES = Object.freeze(
+    Object.fromEntries(PROVIDERS.map((p) => [p, Object.freeze(wasm.knownEventTypes(p))])));
+
+  /** Whether mediahook knows the event's type (a type guard in TypeScript). */
+  function isKnownEvent(event) {
+    return KNOWN_EVENT_TYPES[event?.provider]?.includes(event.type) ?? false;
+  }
 
   /** Verify a callback and return its normalised event {id, provider, type, time, data}. */
   function verify(options) {
@@ -83,5 +91,5 @@ export function createApi(wasm) {
     }
   }
 
-  return { verify, parseEvent, sign, VerifyError, ERROR_CODES };
+  return { verify, parseEvent, sign, isKnownEvent, VerifyError, ERROR_CODES, KNOWN_EVENT_TYPES };
 }

@@ -10,15 +10,12 @@ export type ErrorCode =
 export type HeadersLike = Headers | Record<string, string | string[] | undefined> | Iterable<[string, string]>;
 export type Body = string | Uint8Array | ArrayBuffer;
 
-/** The normalised event. */
-export interface MediaEvent {
-  /** Stable per callback: a provider's retries carry the same id. */
-  id: string;
-  provider: Provider;
-  type: string;
-  time: string | null;
-  data: Record<string, unknown>;
-}
+import type { MediaEvent, UnknownMediaEvent } from "./events.js";
+// Every event's type, generated from the Rust schemas (docs/events.md describes them).
+export * from "./events.js";
+
+/** What verify/parseEvent return: a known event, or an unknown type's JSON as sent. */
+export type AnyMediaEvent = MediaEvent | UnknownMediaEvent;
 
 export interface VerifyOptions {
   provider: Provider;
@@ -56,6 +53,12 @@ export declare class VerifyError extends Error {
 }
 
 export declare const ERROR_CODES: readonly ErrorCode[];
-export declare function verify(options: VerifyOptions): MediaEvent;
-export declare function parseEvent(provider: Provider, body: Body, url?: string): MediaEvent;
+/** Verify a callback, then parse it into its normalised event. Throws VerifyError. */
+export declare function verify(options: VerifyOptions): AnyMediaEvent;
+/** Parse without verifying. Throws VerifyError (malformed_json, invalid_event...). */
+export declare function parseEvent(provider: Provider, body: Body, url?: string): AnyMediaEvent;
+/** Narrow to the typed union: then `provider` and `type` select the exact `data` type. */
+export declare function isKnownEvent(event: AnyMediaEvent): event is MediaEvent;
+/** The event types mediahook knows, per provider. */
+export declare const KNOWN_EVENT_TYPES: Readonly<Record<Provider, readonly string[]>>;
 export declare function sign(options: SignOptions): SignedCallback;

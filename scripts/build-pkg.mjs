@@ -15,6 +15,7 @@ copyFileSync(js("entry-node.mjs"), pkg("node.mjs"));
 copyFileSync(js("entry-web.mjs"), pkg("web.mjs"));
 copyFileSync(js("entry-workerd.mjs"), pkg("workerd.mjs"));
 copyFileSync(js("index.d.ts"), pkg("index.d.ts"));
+copyFileSync(js("events.d.ts"), pkg("events.d.ts"));
 const manifest = JSON.parse(readFileSync(js("package.json"), "utf8"));
 manifest.version = /^version = "(.*)"$/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
 writeFileSync(pkg("package.json"), JSON.stringify(manifest, null, 2) + "\n");

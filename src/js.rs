@@ -89,6 +89,14 @@ pub fn sign_raw(provider: &str, url: &str, key: &str, body: &[u8], timestamp: f6
     run().map_err(|e| js_error(&e))
 }
 
+/// The event types mediahook knows for a provider (empty for an unknown provider).
+#[wasm_bindgen(js_name = knownEventTypes)]
+pub fn known_event_types(provider: &str) -> Vec<String> {
+    provider.parse::<Provider>().map_or_else(|_| Vec::new(), |p| {
+        crate::events::known_event_types(p).iter().map(|t| (*t).to_owned()).collect()
+    })
+}
+
 /// Every stable error code.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {

@@ -11,3 +11,12 @@ fn docs_events_md_is_generated_from_the_code() {
     }
     assert!(generated.contains("### FileMeta") && generated.contains("### VideoStreamInfo"));
 }
+
+#[test]
+fn js_events_d_ts_is_generated_from_the_code() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/events.d.ts")).unwrap_or_default();
+    let generated = mediahook::events::docs::typescript();
+    assert!(committed == generated, "js/events.d.ts is stale: run `cargo run --example event_docs`");
+    assert!(generated.contains("export interface FileMeta {"));
+    assert!(generated.contains("type: \"ApsaraVideoForMediaProcessingOutputGroupComplete\""));
+}

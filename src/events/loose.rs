@@ -166,10 +166,16 @@ pub struct Embedded<T = Value> {
     pub json: Option<T>,
 }
 
-impl<T: DeserializeOwned + Serialize> Loose for Embedded<T> {
+impl<T: Loose + DeserializeOwned + Serialize> Loose for Embedded<T> {
     const KIND: &'static str = "embedded-json";
     fn ts_type() -> String {
-        "Embedded".into()
+        match T::nested() {
+            Some(doc) => format!("Embedded<{}>", doc.name),
+            None => "Embedded".into(),
+        }
+    }
+    fn nested() -> Option<&'static crate::events::record::RecordDoc> {
+        T::nested()
     }
     const EMPTY_IS_ABSENT: bool = false;
     fn from_json(v: Value) -> Result<Self, String> {

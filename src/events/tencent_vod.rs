@@ -261,7 +261,7 @@ event_family! {
 }
 
 /// Which object of a 3.0 body holds the event, by type (the SDK's `EventContent` fields).
-fn body_key(event_type: &str) -> String {
+pub(crate) fn body_key(event_type: &str) -> String {
     match event_type {
         "NewFileUpload" => "FileUploadEvent".into(),
         "FileDeleted" => "FileDeleteEvent".into(),

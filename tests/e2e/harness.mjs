@@ -16,11 +16,14 @@ export async function freePort() {
   return port;
 }
 
-/** vars: every var and secret (strings). Returns { url, logs, stop() }. */
-export async function startWorker(vars) {
+/**
+ * vars: every var and secret (strings); main: the worker's entry (default: the built mediahook
+ * worker). Returns { url, logs, output(), stop() }.
+ */
+export async function startWorker(vars, { main = join(root, "dist/worker/index.js") } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mediahook-e2e-"));
   const config = readFileSync(join(root, "wrangler.toml"), "utf8")
-    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(root, "dist/worker/index.js"))}`)
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(main)}`)
     .replace(/\n\[vars\][\s\S]*$/, "\n");
   writeFileSync(join(dir, "wrangler.toml"), config);
   writeFileSync(join(dir, ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join("\n") + "\n");

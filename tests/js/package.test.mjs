@@ -1,20 +1,17 @@
 // The npm package as a user gets it: `npm pack ./pkg`, installed into an empty project.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { installPackedPackage } from "../support/pack.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 let project, esm, cjs;
 
 before(async () => {
-  project = mkdtempSync(join(tmpdir(), "mediahook-pkg-"));
-  const tarball = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", project, "--silent"], { encoding: "utf8" }).trim().split("\n").at(-1);
-  writeFileSync(join(project, "package.json"), '{ "name": "consumer", "private": true }\n');
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--silent", join(project, tarball)], { cwd: project });
+  project = installPackedPackage();
   // Resolved by name through the package's exports map, as a user's code would.
   esm = await import(createRequire(join(project, "x.js")).resolve("mediahook").replace(/node\.cjs$/, "node.mjs"));
   cjs = createRequire(join(project, "index.js"))("mediahook");
@@ -25,7 +22,7 @@ const IMS_URL = "https://www.example.com/your/callback";
 
 test("ESM and CommonJS give the same API", () => {
   for (const m of [esm, cjs]) {
-    assert.deepEqual(Object.keys(m).filter((k) => k !== "default").sort(), ["ERROR_CODES", "VerifyError", "parseEvent", "sign", "verify"]);
+    assert.deepEqual(Object.keys(m).filter((k) => k !== "default").sort(), ["ERROR_CODES", "KNOWN_EVENT_TYPES", "VerifyError", "isKnownEvent", "parseEvent", "sign", "verify"]);
   }
   assert.ok(cjs.ERROR_CODES.includes("signature_mismatch"));
   assert.equal(new Set(cjs.ERROR_CODES).size, cjs.ERROR_CODES.length);
@@ -57,6 +54,16 @@ test("every IMS fixture verifies with a Headers object, a plain object and bytes
       assert.deepEqual(ev, esm.parseEvent("alibaba-ims", body), f);
     }
   }
+});
+
+test("isKnownEvent and KNOWN_EVENT_TYPES", () => {
+  assert.equal(esm.KNOWN_EVENT_TYPES["alibaba-ims"].length, 30);
+  assert.equal(esm.KNOWN_EVENT_TYPES["alibaba-vod"].length, 18);
+  const known = esm.parseEvent("alibaba-ims", readFileSync(join(root, "tests/fixtures/alibaba-ims/SnapshotComplete.json")));
+  assert.equal(esm.isKnownEvent(known), true);
+  const unknown = cjs.parseEvent("alibaba-ims", '{"EventType":"Future","UserId":1,"EventTime":"t","MessageBody":{"a":1}}');
+  assert.equal(cjs.isKnownEvent(unknown), false);
+  assert.deepEqual(unknown.data.MessageBody, { a: 1 });
 });
 
 test("64-bit IDs reach JS exact, as strings that survive JSON.stringify", () => {
@@ -96,19 +103,30 @@ test("errors are VerifyError with stable codes", () => {
 test("TypeScript: the declared API type-checks, and a wrong field access does not", () => {
   const tsc = join(root, "node_modules/.bin/tsc");
   const opts = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom"];
-  writeFileSync(join(project, "ok.mts"), `import { verify, VerifyError, type MediaEvent } from "mediahook";
-const e: MediaEvent = verify({ provider: "alibaba-ims", url: "u", headers: {}, body: "", keys: ["k"] });
+  writeFileSync(join(project, "ok.mts"), `import { verify, isKnownEvent, VerifyError, type AnyMediaEvent } from "mediahook";
+const e: AnyMediaEvent = verify({ provider: "alibaba-ims", url: "u", headers: {}, body: "", keys: ["k"] });
 const t: string = e.type; const id: string = e.id;
+if (isKnownEvent(e) && e.provider === "alibaba-ims" && e.type === "FileUploadComplete") {
+  const size: number = e.data.MessageBody.Size; const user: string = e.data.UserId;
+  const notify: unknown = e.data.MessageBody.UserData?.json;
+}
+if (isKnownEvent(e) && e.provider === "tencent-vod" && e.type === "NewFileUpload" && "FileUploadEvent" in e.data) {
+  const fileId: string = e.data.FileUploadEvent.FileId;
+}
 try { verify({ provider: "tencent-vod", body: new Uint8Array(), keys: "k" }); } catch (x) { if (x instanceof VerifyError) { const c: string = x.code; } }
 `);
   execFileSync(tsc, [...opts, join(project, "ok.mts")], { cwd: project });
-  writeFileSync(join(project, "bad.mts"), `import { verify } from "mediahook";
+  writeFileSync(join(project, "bad.mts"), `import { verify, isKnownEvent } from "mediahook";
 const e = verify({ provider: "alibaba-ims", body: "", keys: ["k"] });
 const n: number = e.notAField;
 verify({ provider: "aws-s3", body: "", keys: [] });
+if (isKnownEvent(e) && e.provider === "alibaba-ims" && e.type === "FileUploadComplete") {
+  const wrongType: string = e.data.MessageBody.Size;
+  const missing = e.data.MessageBody.NoSuchField;
+}
 `);
   assert.throws(() => execFileSync(tsc, [...opts, join(project, "bad.mts")], { cwd: project, stdio: "pipe" }), (e) => {
     const out = String(e.stdout);
-    return out.includes("notAField") && out.includes("aws-s3");
+    return out.includes("notAField") && out.includes("aws-s3") && out.includes("NoSuchField") && /Type 'number' is not assignable to type 'string'/.test(out);
   });
 });
