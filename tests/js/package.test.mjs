@@ -96,6 +96,18 @@ test("errors are VerifyError with stable codes", () => {
       assert.throws(() => m.verify({ ...base, ...override }), (e) => e instanceof m.VerifyError && e.code === code && !e.message.includes("Key1"), code);
     }
   }
+  const more = [
+    [{ headers: { "X-ICE-SIGNATURE": s.headers["X-ICE-SIGNATURE"] } }, "missing_timestamp"],
+    [{ headers: { ...s.headers, "X-ICE-TIMESTAMP": "-5" } }, "malformed_timestamp"],
+    [{ body: "x".repeat(1024 * 1024 + 1) }, "body_too_large"],
+  ];
+  for (const [override, code] of more) {
+    assert.throws(() => cjs.verify({ ...base, ...override }), (e) => e.code === code, code);
+  }
+  const t = esm.sign({ provider: "tencent-vod", key: "Key1", body: '{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}', timestamp: 1700000000 });
+  assert.throws(() => esm.verify({ provider: "tencent-vod", body: t.body, keys: ["Key1"], now: 1700000061 }), (e) => e.code === "expired");
+  assert.throws(() => esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "Key1", body: "{}", timestamp: -1 }), (e) => e.code === "invalid_config");
+  assert.throws(() => esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "bad key", body: "{}", timestamp: 1 }), (e) => e.code === "invalid_key");
   assert.throws(() => esm.parseEvent("alibaba-ims", "{oops"), (e) => e.code === "malformed_json");
   assert.throws(() => esm.parseEvent("alibaba-ims", "[]"), (e) => e.code === "invalid_event");
 });
