@@ -29,18 +29,15 @@ pub(crate) fn clean_keys(v: &mut Value) {
     }
 }
 
-/// `invalid_event` at `$.a.b`, splitting a nested `at <path>: <problem>` message.
+/// `invalid_event` at `$.a.b`, from a record's `at a.b: <problem>` message.
 pub(crate) fn invalid(path: &str, problem: String) -> Error {
-    let (mut path, mut detail) = (path.to_owned(), problem.as_str());
-    while let Some((inner, rest)) = detail.strip_prefix("at ").and_then(|r| r.split_once(": ")) {
-        let inner = inner.trim_start_matches('.');
-        if !inner.starts_with('[') {
-            path.push('.');
+    match problem.strip_prefix("at ").and_then(|r| r.split_once(": ")) {
+        Some((inner, detail)) => {
+            let sep = if inner.starts_with('[') { "" } else { "." };
+            Error::InvalidEvent { path: format!("{path}{sep}{inner}"), detail: detail.to_owned() }
         }
-        path.push_str(inner);
-        detail = rest;
+        None => Error::InvalidEvent { path: path.to_owned(), detail: problem },
     }
-    Error::InvalidEvent { path, detail: detail.to_owned() }
 }
 
 /// Remove and read a required field.

@@ -2,8 +2,7 @@
 //! 64-bit IDs that JavaScript would round. Each kind accepts every form seen and serialises to
 //! one normalised form, which it also accepts (so parse → normalise → parse is the identity).
 
-use serde::de::{DeserializeOwned, Error as _};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 /// A scalar kind with a lenient reading and a normalised writing.
@@ -31,18 +30,43 @@ pub trait Loose: Sized {
     }
 }
 
-/// Read a record, reporting where inside it a problem is as `at <path>: <problem>`.
-pub fn record_from_json<T: DeserializeOwned>(v: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let mut path = e.path().to_string();
-        let mut inner = e.into_inner().to_string();
-        // serde names a missing field in the message, at the parent's path: move it to the path.
-        if let Some(name) = inner.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
-            path = if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-            inner = "missing required field".to_owned();
-        }
-        if path == "." || path.is_empty() { inner } else { format!("at {path}: {inner}") }
-    })
+/// A record's fields, or why the value is not an object.
+pub fn into_object(v: Value) -> Result<serde_json::Map<String, Value>, String> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(format!("expected an object, found {}", type_name(&other))),
+    }
+}
+
+/// Remove a field (by its name, else by the first alternative name present).
+fn take(m: &mut serde_json::Map<String, Value>, name: &str, aliases: &[&str]) -> Option<Value> {
+    m.remove(name).or_else(|| aliases.iter().find_map(|a| m.remove(*a)))
+}
+
+/// `at <name>: <problem>`, joining nested paths (`at a: at b: x` reads as `a.b`).
+fn at(name: &str, problem: String) -> String {
+    match problem.strip_prefix("at ") {
+        Some(rest) if rest.starts_with('[') => format!("at {name}{rest}"),
+        Some(rest) => format!("at {name}.{rest}"),
+        None => format!("at {name}: {problem}"),
+    }
+}
+
+/// Read a required field of a record.
+pub fn take_required<T: Loose>(m: &mut serde_json::Map<String, Value>, name: &str, aliases: &[&str]) -> Result<T, String> {
+    match take(m, name, aliases) {
+        None | Some(Value::Null) => Err(format!("at {name}: missing required field")),
+        Some(v) => T::from_json(v).map_err(|e| at(name, e)),
+    }
+}
+
+/// Read an optional field of a record: null (and "" for non-string kinds) is absent.
+pub fn take_optional<T: Loose>(m: &mut serde_json::Map<String, Value>, name: &str, aliases: &[&str]) -> Result<Option<T>, String> {
+    match take(m, name, aliases) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() && T::EMPTY_IS_ABSENT => Ok(None),
+        Some(v) => T::from_json(v).map(Some).map_err(|e| at(name, e)),
+    }
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -166,7 +190,7 @@ pub struct Embedded<T = Value> {
     pub json: Option<T>,
 }
 
-impl<T: Loose + DeserializeOwned + Serialize> Loose for Embedded<T> {
+impl<T: Loose + Serialize> Loose for Embedded<T> {
     const KIND: &'static str = "embedded-json";
     fn ts_type() -> String {
         match T::nested() {
@@ -181,7 +205,7 @@ impl<T: Loose + DeserializeOwned + Serialize> Loose for Embedded<T> {
     fn from_json(v: Value) -> Result<Self, String> {
         match v {
             Value::String(raw) => {
-                let json = serde_json::from_str::<T>(&raw).ok();
+                let json = serde_json::from_str::<Value>(&raw).ok().and_then(|v| T::from_json(v).ok());
                 Ok(Embedded { raw: Some(raw), json })
             }
             // The normalised form itself.
@@ -196,12 +220,12 @@ impl<T: Loose + DeserializeOwned + Serialize> Loose for Embedded<T> {
                 };
                 let json = match m.remove("json") {
                     None | Some(Value::Null) => None,
-                    Some(v) => Some(serde_json::from_value::<T>(v).map_err(|e| e.to_string())?),
+                    Some(v) => Some(T::from_json(v)?),
                 };
                 Ok(Embedded { raw, json })
             }
             Value::Null => Err("expected a JSON document or a string, found null".into()),
-            other => serde_json::from_value::<T>(other).map(|j| Embedded { raw: None, json: Some(j) }).map_err(|e| e.to_string()),
+            other => T::from_json(other).map(|j| Embedded { raw: None, json: Some(j) }),
         }
     }
     fn to_json<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -229,7 +253,7 @@ impl<T: Loose> Loose for Vec<T> {
             Value::Array(items) => items
                 .into_iter()
                 .enumerate()
-                .map(|(i, x)| T::from_json(x).map_err(|e| format!("at [{i}]: {e}")))
+                .map(|(i, x)| T::from_json(x).map_err(|e| at(&format!("[{i}]"), e)))
                 .collect(),
             other => Err(format!("expected an array, found {}", type_name(&other))),
         }
@@ -248,20 +272,6 @@ struct Ser<'a, T>(&'a T);
 impl<T: Loose> Serialize for Ser<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0.to_json(s)
-    }
-}
-
-/// `deserialize_with` for a required lenient field.
-pub fn de<'de, D: Deserializer<'de>, T: Loose>(d: D) -> Result<T, D::Error> {
-    T::from_json(Value::deserialize(d)?).map_err(D::Error::custom)
-}
-
-/// `deserialize_with` for an optional lenient field: null (and "" for non-string kinds) is absent.
-pub fn de_opt<'de, D: Deserializer<'de>, T: Loose>(d: D) -> Result<Option<T>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::String(s) if s.is_empty() && T::EMPTY_IS_ABSENT => Ok(None),
-        v => T::from_json(v).map(Some).map_err(D::Error::custom),
     }
 }
 
