@@ -165,7 +165,7 @@ fn decode(s: &str) -> String {
 }
 
 impl LiveEvent {
-    pub(crate) fn from_map(m: Map<String, Value>, _url: &str) -> Result<LiveEvent, Error> {
+    pub(crate) fn from_map(m: Map<String, Value>) -> Result<LiveEvent, Error> {
         let type_field = |k: &str| match m.get(k) {
             Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
             Some(_) => Err(Error::InvalidEvent { path: format!("$.{k}"), detail: "expected a non-empty string".into() }),

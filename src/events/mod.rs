@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for Event {
         }
         let raw = In::deserialize(d)?;
         let provider: Provider = raw.provider.parse().map_err(D::Error::custom)?;
-        let (event_type, time, data) = parse_data(provider, raw.data, "").map_err(D::Error::custom)?;
+        let (event_type, time, data) = parse_data(provider, raw.data).map_err(D::Error::custom)?;
         if event_type != raw.event_type {
             return Err(D::Error::custom(format!("type {:?} does not match the data's {event_type:?}", raw.event_type)));
         }
@@ -159,11 +159,11 @@ pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, 
         }
         _ => serde_json::to_vec(&value).expect("a JSON value serialises"),
     };
-    let (event_type, time, data) = parse_data(provider, value, url)?;
+    let (event_type, time, data) = parse_data(provider, value)?;
     Ok(Event { id: event_id(provider, &id_source), provider, event_type, time, data })
 }
 
-fn parse_data(provider: Provider, mut value: Value, url: &str) -> Result<(String, Option<String>, EventData), Error> {
+fn parse_data(provider: Provider, mut value: Value) -> Result<(String, Option<String>, EventData), Error> {
     envelope::clean_keys(&mut value);
     let Value::Object(map) = value else {
         return Err(Error::InvalidEvent { path: "$".into(), detail: "expected a JSON object".into() });
@@ -178,7 +178,7 @@ fn parse_data(provider: Provider, mut value: Value, url: &str) -> Result<(String
             (e.event_type.clone(), normalise_time(&e.event_time), EventData::AlibabaVod(e))
         }
         Provider::AlibabaLive => {
-            let e = LiveEvent::from_map(map, url)?;
+            let e = LiveEvent::from_map(map)?;
             (e.event_type.clone(), e.time(), EventData::AlibabaLive(e))
         }
         Provider::TencentVod => {
