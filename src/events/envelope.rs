@@ -12,13 +12,18 @@ pub(crate) fn clean_keys(v: &mut Value) {
     match v {
         Value::Object(map) => {
             if map.keys().any(|k| k.trim() != k) {
-                let old = std::mem::take(map);
-                for (k, val) in old {
+                // Keys already clean go first, so a stray-space key never overwrites one; of
+                // two keys trimming to the same name, the first takes it and the other stays
+                // as sent. Cleaning the result again changes nothing (found by fuzzing).
+                let (clean, stray): (Map<String, Value>, Map<String, Value>) =
+                    std::mem::take(map).into_iter().partition(|(k, _)| k.trim() == k);
+                *map = clean;
+                for (k, val) in stray {
                     let trimmed = k.trim();
-                    if trimmed != k && !map.contains_key(trimmed) {
-                        map.insert(trimmed.to_owned(), val);
-                    } else {
+                    if map.contains_key(trimmed) {
                         map.insert(k, val);
+                    } else {
+                        map.insert(trimmed.to_owned(), val);
                     }
                 }
             }
