@@ -52,17 +52,30 @@ export function createApi(wasm) {
     return KNOWN_EVENT_TYPES[event?.provider]?.includes(event.type) ?? false;
   }
 
-  /** Verify a callback and return its normalised event {id, provider, type, time, data}. */
-  function verify(options) {
+  // The verify exports' arguments, from the documented options.
+  function verifyArgs(options) {
     const { provider, url = "", headers, body, keys, toleranceSeconds = 300, now, method = "POST", receivedUrl } =
       options ?? {};
     const keyList = typeof keys === "string" ? [keys] : Array.from(keys ?? []);
     const clock = now ?? Math.floor(Date.now() / 1000);
+    return [String(provider), String(url), String(receivedUrl ?? url), String(method),
+      flatHeaders(headers), toBytes(body), keyList.map(String), Number(toleranceSeconds), Number(clock)];
+  }
+
+  /** Verify a callback and return its normalised event {id, provider, type, time, data}. */
+  function verify(options) {
     try {
-      const json = wasm.verifyRaw(
-        String(provider), String(url), String(receivedUrl ?? url), String(method),
-        flatHeaders(headers), toBytes(body), keyList.map(String), Number(toleranceSeconds), Number(clock));
-      return JSON.parse(json);
+      return JSON.parse(wasm.verifyRaw(...verifyArgs(options)));
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
+  /** Verify only the signature and time (no parsing): {keyIndex, timestamp}. */
+  function verifySignature(options) {
+    try {
+      const [keyIndex, timestamp] = wasm.verifySignatureRaw(...verifyArgs(options));
+      return { keyIndex, timestamp };
     } catch (e) {
       rethrow(e);
     }
@@ -91,5 +104,5 @@ export function createApi(wasm) {
     }
   }
 
-  return { verify, parseEvent, sign, isKnownEvent, VerifyError, ERROR_CODES, KNOWN_EVENT_TYPES };
+  return { verify, verifySignature, parseEvent, sign, isKnownEvent, VerifyError, ERROR_CODES, KNOWN_EVENT_TYPES };
 }

@@ -5,4 +5,4 @@ import { createApi } from "./api.mjs";
 export { VerifyError } from "./api.mjs";
 wasm.initSync({ module });
 const api = createApi(wasm);
-export const { verify, parseEvent, sign, isKnownEvent, ERROR_CODES, KNOWN_EVENT_TYPES } = api;
+export const { verify, verifySignature, parseEvent, sign, isKnownEvent, ERROR_CODES, KNOWN_EVENT_TYPES } = api;

@@ -55,6 +55,15 @@ export declare class VerifyError extends Error {
 export declare const ERROR_CODES: readonly ErrorCode[];
 /** Verify a callback, then parse it into its normalised event. Throws VerifyError. */
 export declare function verify(options: VerifyOptions): AnyMediaEvent;
+/** What verifySignature returns. */
+export interface VerifiedSignature {
+  /** 0-based position of the matching key in `keys` (newest first). */
+  keyIndex: number;
+  /** The signed time: send time (Alibaba) or expiry time T (tencent-vod), UNIX seconds. */
+  timestamp: number;
+}
+/** Verify only the signature and time, without parsing the body. Throws VerifyError. */
+export declare function verifySignature(options: VerifyOptions): VerifiedSignature;
 /** Parse without verifying. Throws VerifyError (malformed_json, invalid_event...). */
 export declare function parseEvent(provider: Provider, body: Body, url?: string): AnyMediaEvent;
 /** Narrow to the typed union: then `provider` and `type` select the exact `data` type. */

@@ -22,7 +22,7 @@ const IMS_URL = "https://www.example.com/your/callback";
 
 test("ESM and CommonJS give the same API", () => {
   for (const m of [esm, cjs]) {
-    assert.deepEqual(Object.keys(m).filter((k) => k !== "default").sort(), ["ERROR_CODES", "KNOWN_EVENT_TYPES", "VerifyError", "isKnownEvent", "parseEvent", "sign", "verify"]);
+    assert.deepEqual(Object.keys(m).filter((k) => k !== "default").sort(), ["ERROR_CODES", "KNOWN_EVENT_TYPES", "VerifyError", "isKnownEvent", "parseEvent", "sign", "verify", "verifySignature"]);
   }
   assert.ok(cjs.ERROR_CODES.includes("signature_mismatch"));
   assert.equal(new Set(cjs.ERROR_CODES).size, cjs.ERROR_CODES.length);
@@ -53,6 +53,18 @@ test("every IMS fixture verifies with a Headers object, a plain object and bytes
       assert.match(ev.id, /^mh_[0-9a-f]{32}$/);
       assert.deepEqual(ev, esm.parseEvent("alibaba-ims", body), f);
     }
+  }
+});
+
+test("verifySignature checks signature and time without parsing", () => {
+  const body = "not json at all";
+  const s = esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "NewKey1", body, timestamp: 1700000000 });
+  for (const m of [esm, cjs]) {
+    const base = { provider: "alibaba-ims", url: IMS_URL, headers: s.headers, body, now: 1700000100 };
+    assert.deepEqual(m.verifySignature({ ...base, keys: ["OtherKey2", "NewKey1"] }), { keyIndex: 1, timestamp: 1700000000 });
+    assert.throws(() => m.verifySignature({ ...base, keys: ["OtherKey2"] }), (e) => e instanceof m.VerifyError && e.code === "signature_mismatch");
+    assert.throws(() => m.verifySignature({ ...base, keys: ["NewKey1"], now: 1700000301 }), (e) => e.code === "timestamp_too_old");
+    assert.throws(() => m.verify({ ...base, keys: ["NewKey1"] }), (e) => e.code === "malformed_json");
   }
 });
 

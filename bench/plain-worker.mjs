@@ -1,0 +1,53 @@
+// The equivalent plain-JS worker for the load benchmark: what a user would write without
+// mediahook for IMS callbacks. js-md5 + JSON.parse, the same checks and answers, and the same
+// Standard Webhooks forwarding (HMAC-SHA256 with WebCrypto) with a timeout.
+import jsMd5 from "js-md5";
+
+const md5 = jsMd5.md5 ?? jsMd5;
+const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+function constantTimeEqual(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+let hmacKey;
+async function originKey(secret) {
+  hmacKey ??= await crypto.subtle.importKey("raw", Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0)),
+    { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return hmacKey;
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname !== "/alibaba/ims") return json(404, { error: "not_found" });
+    if (request.method !== "POST") return json(405, { error: "method_not_allowed" });
+    const sig = request.headers.get("x-ice-signature"), ts = request.headers.get("x-ice-timestamp");
+    if (!sig || !ts) return json(401, { error: "missing_signature" });
+    if (!/^[0-9a-fA-F]{32}$/.test(sig) || !/^\d{1,12}$/.test(ts)) return json(400, { error: "malformed" });
+    const keys = env.ALIBABA_IMS_AUTH_KEYS.split(",");
+    if (!keys.some((k) => constantTimeEqual(md5(`${request.url}|${ts}|${k}`), sig.toLowerCase()))) return json(401, { error: "signature_mismatch" });
+    if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return json(401, { error: "timestamp_too_old" });
+    const text = await request.text();
+    let event;
+    try { event = JSON.parse(text); } catch { return json(400, { error: "malformed_json" }); }
+    const id = `js_${md5(text)}`;
+    const body = JSON.stringify({ id, provider: "alibaba-ims", type: event.EventType, data: event });
+    const now = Math.floor(Date.now() / 1000);
+    const mac = await crypto.subtle.sign("HMAC", await originKey(env.ORIGIN_SECRET), new TextEncoder().encode(`${id}.${now}.${body}`));
+    const signature = btoa(String.fromCharCode(...new Uint8Array(mac)));
+    try {
+      const res = await fetch(env.ORIGIN_URL, {
+        method: "POST", body, signal: AbortSignal.timeout(Number(env.ORIGIN_TIMEOUT_MS ?? 2000)),
+        headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(now), "webhook-signature": `v1,${signature}` },
+      });
+      if (!res.ok) return json(502, { error: "origin_error" });
+    } catch {
+      return json(504, { error: "origin_timeout" });
+    }
+    return json(200, { outcome: "forwarded", id });
+  },
+};

@@ -1,0 +1,87 @@
+//! Criterion benchmarks of the core: verification per provider, parsing per IMS fixture size,
+//! and the worker's whole decision (verify + parse + Standard Webhooks signing for the origin).
+//!   cargo bench --bench core        (or `npm run bench`, which also runs the Node side by side)
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use mediahook::gateway::GatewayConfig;
+use mediahook::{parse_event, sign, AuthKey, CallbackRequest, Provider, SignInput, SignedCallback, Verifier};
+
+const URL: &str = "https://www.example.com/your/callback";
+const TS: u64 = 1_519_375_990;
+const KEY: &str = "BenchKey123";
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/alibaba-ims/{name}.json", env!("CARGO_MANIFEST_DIR")))
+        .expect("a fixture")
+}
+
+fn signed(provider: Provider, url: &str, body: &str) -> SignedCallback {
+    let key = AuthKey::new(KEY, 1).expect("key");
+    let ts = if provider == Provider::TencentVod { TS + 600 } else { TS };
+    sign(provider, &SignInput { url, key: &key, timestamp: ts, body: body.as_bytes() }).expect("signs")
+}
+
+fn request<'a>(s: &'a SignedCallback, url: &'a str) -> CallbackRequest<'a> {
+    CallbackRequest { method: s.method, url, headers: s.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(), body: &s.body }
+}
+
+fn verify(c: &mut Criterion) {
+    let body = fixture("ProduceMediaComplete");
+    let tencent_body = r#"{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"5285890784246869930"}}"#;
+    let live_url = "https://learn.aliyundoc.com/alibaba/live?action=publish&app=a&appname=a&id=s";
+    let cases = [
+        (Provider::AlibabaIms, URL, signed(Provider::AlibabaIms, URL, &body)),
+        (Provider::AlibabaVod, URL, signed(Provider::AlibabaVod, URL, &body)),
+        (Provider::AlibabaLive, live_url, signed(Provider::AlibabaLive, live_url, "")),
+        (Provider::TencentVod, URL, signed(Provider::TencentVod, URL, tencent_body)),
+    ];
+    let mut group = c.benchmark_group("verify");
+    for (provider, url, s) in &cases {
+        let verifier = Verifier::new(*provider, [KEY, "OlderKey456"]).expect("keys");
+        let req = request(s, url);
+        group.bench_function(provider.id(), |b| b.iter(|| verifier.verify(black_box(&req), TS).expect("valid")));
+    }
+    group.finish();
+}
+
+fn parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse");
+    // Smallest, typical and the largest IMS sample.
+    for name in ["RegisterMediaComplete", "ProduceMediaComplete", "MediaConvertOutputComplete"] {
+        let body = fixture(name);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_function(name, |b| b.iter(|| parse_event(Provider::AlibabaIms, black_box(body.as_bytes()), URL).expect("parses")));
+    }
+    group.finish();
+}
+
+fn gateway(c: &mut Criterion) {
+    let config = GatewayConfig::from_vars(|name| {
+        Some(match name {
+            "ORIGIN_URL" => "https://origin.example/events",
+            "ORIGIN_SECRET" => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "ALIBABA_IMS_AUTH_KEYS" => KEY,
+            "ALIBABA_IMS_CALLBACK_URLS" => URL,
+            _ => return None,
+        }.to_owned())
+    })
+    .expect("config");
+    let verifier = config.verifier(Provider::AlibabaIms).expect("enabled");
+    let mut group = c.benchmark_group("verify_parse_forward");
+    for name in ["ProduceMediaComplete", "MediaConvertOutputComplete"] {
+        let s = signed(Provider::AlibabaIms, URL, &fixture(name));
+        let req = request(&s, URL);
+        group.bench_function(name, |b| {
+            b.iter(|| match config.decide(verifier, black_box(&req), TS) {
+                mediahook::gateway::Decision::Forward(f) => f,
+                other => panic!("not forwarded: {other:?}"),
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, verify, parse, gateway);
+criterion_main!(benches);
