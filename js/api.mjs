@@ -52,33 +52,51 @@ export function createApi(wasm) {
     return KNOWN_EVENT_TYPES[event?.provider]?.includes(event.type) ?? false;
   }
 
-  // The verify exports' arguments, from the documented options.
-  function verifyArgs(options) {
+  // Configured verifiers, kept across calls: a server verifies with the same provider, URL and
+  // keys every time, so keys are validated and URLs normalised once. A few recent
+  // configurations are kept; the oldest is freed when more are used.
+  const verifiers = new Map();
+  const MAX_VERIFIERS = 16;
+  function verifierFor(provider, url, keyList, toleranceSeconds) {
+    const cacheKey = `${provider}\n${url}\n${toleranceSeconds}\n${keyList.join("\n")}`;
+    let verifier = verifiers.get(cacheKey);
+    if (verifier === undefined) {
+      verifier = new wasm.Verifier(provider, url, keyList, toleranceSeconds);
+      if (verifiers.size >= MAX_VERIFIERS) {
+        const [oldestKey, oldest] = verifiers.entries().next().value;
+        verifiers.delete(oldestKey);
+        oldest.free();
+      }
+      verifiers.set(cacheKey, verifier);
+    }
+    return verifier;
+  }
+
+  // The verifier and the request, from the documented options.
+  function verifyCall(options, run) {
     const { provider, url = "", headers, body, keys, toleranceSeconds = 300, now, method = "POST", receivedUrl } =
       options ?? {};
-    const keyList = typeof keys === "string" ? [keys] : Array.from(keys ?? []);
-    const clock = now ?? Math.floor(Date.now() / 1000);
-    return [String(provider), String(url), String(receivedUrl ?? url), String(method),
-      flatHeaders(headers), toBytes(body), keyList.map(String), Number(toleranceSeconds), Number(clock)];
+    const keyList = (typeof keys === "string" ? [keys] : Array.from(keys ?? [])).map(String);
+    try {
+      const verifier = verifierFor(String(provider), String(url), keyList, Number(toleranceSeconds));
+      return run(verifier, String(receivedUrl ?? url), String(method), flatHeaders(headers), toBytes(body),
+        Number(now ?? Math.floor(Date.now() / 1000)));
+    } catch (e) {
+      rethrow(e);
+    }
   }
 
   /** Verify a callback and return its normalised event {id, provider, type, time, data}. */
   function verify(options) {
-    try {
-      return JSON.parse(wasm.verifyRaw(...verifyArgs(options)));
-    } catch (e) {
-      rethrow(e);
-    }
+    return verifyCall(options, (v, ...request) => JSON.parse(v.verify(...request)));
   }
 
   /** Verify only the signature and time (no parsing): {keyIndex, timestamp}. */
   function verifySignature(options) {
-    try {
-      const [keyIndex, timestamp] = wasm.verifySignatureRaw(...verifyArgs(options));
+    return verifyCall(options, (v, ...request) => {
+      const [keyIndex, timestamp] = v.verifySignature(...request);
       return { keyIndex, timestamp };
-    } catch (e) {
-      rethrow(e);
-    }
+    });
   }
 
   /** Parse a body into the normalised event without verifying it. */

@@ -46,10 +46,7 @@ async fn handle(mut req: Request, env: &Env, log: &mut LogLine) -> Result<Respon
         return Ok(resp);
     }
 
-    let config = GatewayConfig::from_vars(|name| {
-        env.secret(name).ok().map(|s| s.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
-    });
-    let config = match config {
+    let config = match cached_config(env) {
         Ok(c) => c,
         Err(e) => {
             log.outcome = "bad_config";
@@ -116,6 +113,25 @@ async fn handle(mut req: Request, env: &Env, log: &mut LogLine) -> Result<Respon
             forward(&config, &fwd, log).await
         }
     }
+}
+
+thread_local! {
+    /// Vars and secrets are fixed for an isolate's life (a change deploys a new one), so the
+    /// configuration is read and validated once per isolate, not per request.
+    static CONFIG: std::cell::OnceCell<std::result::Result<std::rc::Rc<GatewayConfig>, Error>> =
+        const { std::cell::OnceCell::new() };
+}
+
+fn cached_config(env: &Env) -> std::result::Result<std::rc::Rc<GatewayConfig>, Error> {
+    CONFIG.with(|cell| {
+        cell.get_or_init(|| {
+            GatewayConfig::from_vars(|name| {
+                env.secret(name).ok().map(|s| s.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
+            })
+            .map(std::rc::Rc::new)
+        })
+        .clone()
+    })
 }
 
 /// How much of an oversized upload is read (and dropped) before answering anyway.

@@ -19,84 +19,58 @@ fn js_error(e: &Error) -> JsValue {
     err.into()
 }
 
-/// What both verify exports take: the verifier settings and the request as received.
-struct JsRequest<'a> {
-    provider: Provider,
-    url: &'a str,
-    received_url: &'a str,
-    method: &'a str,
-    headers: &'a [String],
-    body: &'a [u8],
-    keys: &'a [String],
-    tolerance_seconds: f64,
-    now: f64,
+/// A configured verifier, kept by the JS wrapper across calls (see `verifierFor` in
+/// js/api.mjs): keys are validated and URLs normalised once, and each call passes only the
+/// request across the boundary.
+#[wasm_bindgen(js_name = Verifier)]
+pub struct JsVerifier {
+    inner: Verifier,
 }
 
-impl JsRequest<'_> {
-    fn verify(&self) -> Result<crate::verifier::VerifiedCallback<'_>, Error> {
-        let mut verifier = Verifier::new(self.provider, self.keys)?;
-        if !self.url.is_empty() {
-            verifier = verifier.with_signed_urls([self.url])?;
-        }
-        if self.tolerance_seconds >= 0.0 {
-            verifier = verifier.with_tolerance_seconds(self.tolerance_seconds as u64);
-        }
-        let req = CallbackRequest {
-            method: self.method,
-            url: self.received_url,
-            headers: self.headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect(),
-            body: self.body,
+#[wasm_bindgen(js_class = Verifier)]
+impl JsVerifier {
+    /// `url` empty: the URL each request arrived at is the signed one. `tolerance_seconds` < 0:
+    /// the default.
+    #[wasm_bindgen(constructor)]
+    pub fn new(provider: &str, url: &str, keys: Vec<String>, tolerance_seconds: f64) -> Result<JsVerifier, JsValue> {
+        let run = || -> Result<Verifier, Error> {
+            let mut verifier = Verifier::new(provider.parse()?, &keys)?;
+            if !url.is_empty() {
+                verifier = verifier.with_signed_urls([url])?;
+            }
+            if tolerance_seconds >= 0.0 {
+                verifier = verifier.with_tolerance_seconds(tolerance_seconds as u64);
+            }
+            Ok(verifier)
         };
-        verifier.verify(&req, self.now.max(0.0) as u64)
+        run().map(|inner| JsVerifier { inner }).map_err(|e| js_error(&e))
+    }
+
+    /// Verify, then parse. `headers` is flat: name, value, name, value... Returns the
+    /// normalised event as JSON text.
+    pub fn verify(&self, received_url: &str, method: &str, headers: Vec<String>, body: &[u8], now: f64) -> Result<String, JsValue> {
+        let run = || -> Result<String, Error> {
+            let verified = self.inner.verify(&request(received_url, method, &headers, body), clock(now))?;
+            let event = parse_event(self.inner.provider(), verified.body, received_url)?;
+            Ok(serde_json::to_string(&event).expect("an event serialises"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// Verify the signature and time only: `[keyIndex, timestamp]`.
+    #[wasm_bindgen(js_name = verifySignature)]
+    pub fn verify_signature(&self, received_url: &str, method: &str, headers: Vec<String>, body: &[u8], now: f64) -> Result<Vec<f64>, JsValue> {
+        let verified = self.inner.verify(&request(received_url, method, &headers, body), clock(now)).map_err(|e| js_error(&e))?;
+        Ok(vec![verified.key_index as f64, verified.timestamp as f64])
     }
 }
 
-/// Verify, then parse. `headers` is flat: name, value, name, value... Returns the normalised
-/// event as JSON text.
-#[wasm_bindgen(js_name = verifyRaw)]
-#[allow(clippy::too_many_arguments)]
-pub fn verify_raw(
-    provider: &str,
-    url: &str,
-    received_url: &str,
-    method: &str,
-    headers: Vec<String>,
-    body: &[u8],
-    keys: Vec<String>,
-    tolerance_seconds: f64,
-    now: f64,
-) -> Result<String, JsValue> {
-    let run = || -> Result<String, Error> {
-        let provider: Provider = provider.parse()?;
-        let req = JsRequest { provider, url, received_url, method, headers: &headers, body, keys: &keys, tolerance_seconds, now };
-        let verified = req.verify()?;
-        let event = parse_event(provider, verified.body, received_url)?;
-        Ok(serde_json::to_string(&event).expect("an event serialises"))
-    };
-    run().map_err(|e| js_error(&e))
+fn request<'a>(url: &'a str, method: &'a str, headers: &'a [String], body: &'a [u8]) -> CallbackRequest<'a> {
+    CallbackRequest { method, url, headers: headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect(), body }
 }
 
-/// Verify the signature and time only: `[keyIndex, timestamp]`.
-#[wasm_bindgen(js_name = verifySignatureRaw)]
-#[allow(clippy::too_many_arguments)]
-pub fn verify_signature_raw(
-    provider: &str,
-    url: &str,
-    received_url: &str,
-    method: &str,
-    headers: Vec<String>,
-    body: &[u8],
-    keys: Vec<String>,
-    tolerance_seconds: f64,
-    now: f64,
-) -> Result<Vec<f64>, JsValue> {
-    let run = || -> Result<Vec<f64>, Error> {
-        let provider: Provider = provider.parse()?;
-        let req = JsRequest { provider, url, received_url, method, headers: &headers, body, keys: &keys, tolerance_seconds, now };
-        let verified = req.verify()?;
-        Ok(vec![verified.key_index as f64, verified.timestamp as f64])
-    };
-    run().map_err(|e| js_error(&e))
+fn clock(now: f64) -> u64 {
+    now.max(0.0) as u64
 }
 
 /// Parse without verifying; returns the normalised event as JSON text.

@@ -149,18 +149,27 @@ pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, 
     } else {
         serde_json::from_slice::<Value>(body).map_err(|e| Error::MalformedJson { detail: e.to_string() })?
     };
-    let id_source = match (&value, provider) {
-        // Sign and T may change between deliveries of one event.
+    // The id hashes what identifies one delivery's content: the body as sent (a retry resends
+    // it byte for byte), except where parts change per delivery or there is no body.
+    let canonical;
+    let id_source: &[u8] = match (&value, provider) {
+        // Tencent's Sign and T may change between deliveries of one event.
         (Value::Object(map), Provider::TencentVod) => {
             let mut map = map.clone();
             map.remove(tencent_vod::SIGN_FIELD);
             map.remove(tencent_vod::T_FIELD);
-            serde_json::to_vec(&map).expect("a JSON map serialises")
+            canonical = serde_json::to_vec(&map).expect("a JSON map serialises");
+            &canonical
         }
-        _ => serde_json::to_vec(&value).expect("a JSON value serialises"),
+        // A Live GET callback: its query, as parsed.
+        _ if body.iter().all(u8::is_ascii_whitespace) => {
+            canonical = serde_json::to_vec(&value).expect("a JSON value serialises");
+            &canonical
+        }
+        _ => body,
     };
     let (event_type, time, data) = parse_data(provider, value)?;
-    Ok(Event { id: event_id(provider, &id_source), provider, event_type, time, data })
+    Ok(Event { id: event_id(provider, id_source), provider, event_type, time, data })
 }
 
 fn parse_data(provider: Provider, mut value: Value) -> Result<(String, Option<String>, EventData), Error> {
@@ -188,12 +197,12 @@ fn parse_data(provider: Provider, mut value: Value) -> Result<(String, Option<St
     })
 }
 
-/// `mh_` + the first 16 bytes of SHA-256(provider id, 0, canonical JSON), in hex.
-fn event_id(provider: Provider, canonical: &[u8]) -> String {
+/// `mh_` + the first 16 bytes of SHA-256(provider id, 0, the identifying bytes), in hex.
+fn event_id(provider: Provider, identifying: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(provider.id().as_bytes());
     h.update([0u8]);
-    h.update(canonical);
+    h.update(identifying);
     format!("mh_{}", to_hex(&h.finalize()[..16]))
 }
 

@@ -42,10 +42,13 @@ async function verify({ provider, url = "", headers = "", body = "", keys, now =
   await page.setChecked("#verify-form [name=ownTime]", ownTime);
   await page.click("#verify-form button[type=submit]");
   const result = page.locator("#verify-result");
+  await result.locator("[data-verdict]").waitFor();
+  // The result is rendered synchronously: read what is there, never wait for what is not.
+  const textOf = async (selector) => ((await result.locator(selector).count()) ? result.locator(selector).textContent() : null);
   return {
     verdict: await result.locator("[data-verdict]").getAttribute("data-verdict"),
-    code: await result.locator("[data-code]").textContent().catch(() => null),
-    type: await result.locator("[data-event-type]").textContent().catch(() => null),
+    code: await textOf("[data-code]"),
+    type: await textOf("[data-event-type]"),
     text: await result.textContent(),
   };
 }
