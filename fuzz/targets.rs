@@ -19,8 +19,9 @@ fn check_rejection(e: &Error, keys: &[&str]) {
     let status = e.http_status();
     assert!((400..500).contains(&status), "{:?} answered {status}", e.code());
     let shown = format!("{e} {e:?}");
-    for k in keys {
-        assert!(!shown.contains(k), "a key leaked into {shown:?}");
+    // A short key ("1") can occur in any text; 8 characters or more cannot by chance.
+    for k in keys.iter().filter(|k| k.len() >= 8) {
+        assert!(!shown.contains(*k), "a key leaked into {shown:?}");
     }
 }
 
