@@ -90,6 +90,9 @@ pub fn verify_round_trip(provider: Provider, data: &[u8]) {
     let ts = data[2..7].iter().fold(0u64, |n, b| n << 8 | u64::from(*b)) + 700; // < 2^40: any era
     let rest = &data[7..];
     let key: String = rest.iter().take(key_len).map(|b| char::from(ALNUM[usize::from(*b) % ALNUM.len()])).collect();
+    if key.is_empty() {
+        return; // the input ended before the key
+    }
     let rest = &rest[rest.len().min(key_len)..];
     let (url, body) = match rest.iter().position(|b| *b == b'\n') {
         Some(i) => (String::from_utf8_lossy(&rest[..i]).into_owned(), &rest[i + 1..]),
