@@ -5,7 +5,7 @@
 //   3. sizes and instantiate time
 //   4. worker load: mediahook vs a plain-JS worker in workerd (bench/worker.mjs)
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";

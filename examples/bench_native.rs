@@ -47,12 +47,12 @@ fn main() {
         let now = input["now"].as_u64().expect("now");
         let (url, body) = (s("url"), s("body").as_bytes());
         let req = CallbackRequest { method: "POST", url, headers: headers.clone(), body };
-        // As the JS API does per call: build the verifier from the options, then verify (+ parse).
-        let verify = || Verifier::new(Provider::AlibabaIms, &keys).and_then(|v| v.with_signed_urls([url])).expect("config");
-        let signature = ops_per_second(|| { black_box(verify().verify(black_box(&req), now).expect("valid")); }, ms);
+        // Configured once, as the JS API keeps its verifier across calls.
+        let verifier = Verifier::new(Provider::AlibabaIms, &keys).and_then(|v| v.with_signed_urls([url])).expect("config");
+        let signature = ops_per_second(|| { black_box(verifier.verify(black_box(&req), now).expect("valid")); }, ms);
         let typed = ops_per_second(
             || {
-                let v = verify().verify(black_box(&req), now).expect("valid");
+                let v = verifier.verify(black_box(&req), now).expect("valid");
                 black_box(parse_event(Provider::AlibabaIms, v.body, url).expect("parses"));
             },
             ms,

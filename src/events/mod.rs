@@ -144,7 +144,9 @@ impl<'de> Deserialize<'de> for Event {
 /// of an impossible type, is `invalid_event` with the JSON path; an unknown event type parses
 /// to an `Unknown` body that still carries the JSON.
 pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, Error> {
-    let value = if provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace) {
+    // A Live GET callback has no body: its fields are the URL's query.
+    let from_query = provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace);
+    let value = if from_query {
         alibaba_live::query_object(url)
     } else {
         serde_json::from_slice::<Value>(body).map_err(|e| Error::MalformedJson { detail: e.to_string() })?
@@ -161,8 +163,7 @@ pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, 
             canonical = serde_json::to_vec(&map).expect("a JSON map serialises");
             &canonical
         }
-        // A Live GET callback: its query, as parsed.
-        _ if body.iter().all(u8::is_ascii_whitespace) => {
+        _ if from_query => {
             canonical = serde_json::to_vec(&value).expect("a JSON value serialises");
             &canonical
         }
