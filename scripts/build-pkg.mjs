@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const js = (f) => join(root, "js", f);
-const pkg = (f) => join(root, "pkg", f);
+const pkgDir = process.env.MEDIAHOOK_PKG_DIR || join(root, "pkg");
+const pkg = (f) => join(pkgDir, f);
 
 copyFileSync(js("api.mjs"), pkg("api.mjs"));
 await build({ entryPoints: [js("api.mjs")], outfile: pkg("api.cjs"), format: "cjs", platform: "neutral", logLevel: "error" });

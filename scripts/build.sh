@@ -4,11 +4,18 @@
 #   www/wasm/     the web build the page in www/ loads
 #   dist/worker/  the Cloudflare Worker that wrangler.toml points at
 # Runs the set-up first when something is missing.
+#   --pkg-only   just the npm package (into $MEDIAHOOK_PKG_DIR, default pkg/), with whatever
+#                toolchain the environment already has (the test suite's Debian pass uses it)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-bash "$ROOT/scripts/setup.sh"
-load_env
+pkg_only=false
+[ "${1:-}" = "--pkg-only" ] && pkg_only=true
+if ! $pkg_only; then
+  bash "$ROOT/scripts/setup.sh"
+  load_env
+fi
 cd "$ROOT"
+PKG_DIR="${MEDIAHOOK_PKG_DIR:-$ROOT/pkg}"
 
 size_line() { # label file
   printf '  %-28s %8d bytes raw, %8d bytes gzip\n' "$1" "$(wc -c < "$2")" "$(gzip -9 -c "$2" | wc -c)" >&2
@@ -17,16 +24,20 @@ size_line() { # label file
 # --- npm package and web build --------------------------------------------------------------
 say "building the wasm library (release, opt-level z, LTO)"
 cargo build -q --release --lib --target wasm32-unknown-unknown --features wasm
-raw="target/wasm32-unknown-unknown/release/mediahook.wasm"
-rm -rf pkg && mkdir -p pkg
+raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/mediahook.wasm"
+rm -rf "$PKG_DIR" && mkdir -p "$PKG_DIR"
 for target in nodejs web; do
-  out="pkg/wasm-$target"
+  out="$PKG_DIR/wasm-$target"
   wasm-bindgen --target "$target" --out-dir "$out" --out-name mediahook --no-typescript "$raw"
   wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o "$out/mediahook_bg.wasm" "$out/mediahook_bg.wasm"
 done
-node scripts/build-pkg.mjs
+MEDIAHOOK_PKG_DIR="$PKG_DIR" node scripts/build-pkg.mjs
+if $pkg_only; then
+  size_line "pkg (npm) .wasm" "$PKG_DIR/wasm-web/mediahook_bg.wasm"
+  exit 0
+fi
 rm -rf www/wasm && mkdir -p www/wasm && cp pkg/wasm-web/* www/wasm/ && cp pkg/api.mjs www/wasm/
 
 # --- the worker -------------------------------------------------------------------------------

@@ -6,7 +6,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 want_browser=false
-[ "${1:-}" = "--browser" ] && want_browser=true
+debian_only=false
+case "${1:-}" in
+  --browser) want_browser=true ;;
+  --debian-only) debian_only=true ;;   # the test suite's second pass: leave env.sh as chosen
+esac
 mkdir -p "$MEDIAHOOK_HOME/tools"
 
 apt_install() {
@@ -34,13 +38,30 @@ use_rustup() {
   timeout 180 rustup target add wasm32-unknown-unknown >&2 2>/dev/null || return 1
 }
 
+# /usr/bin/rust-lld (from rust-web-llvm) is a symlink to a versioned lld (lld-22 today) that
+# rust-web-llvm does not depend on, and Debian's plain `lld` is another LLVM: install the
+# package named after the link's target, then prove the linker runs.
+ensure_rust_lld() {
+  [ -L /usr/bin/rust-lld ] || [ -x /usr/bin/rust-lld ] || die "rust-web-llvm did not install /usr/bin/rust-lld"
+  if ! /usr/bin/rust-lld -flavor wasm --version >/dev/null 2>&1; then
+    local target pkg
+    target="$(readlink /usr/bin/rust-lld)"
+    pkg="$(basename "$target")"                       # e.g. lld-22
+    case "$pkg" in lld-[0-9]*) ;; *) die "/usr/bin/rust-lld points at '$target': cannot tell which package provides it" ;; esac
+    apt_install "$pkg"
+  fi
+  /usr/bin/rust-lld -flavor wasm --version >/dev/null 2>&1 \
+    || die "/usr/bin/rust-lld does not run (it points at '$(readlink -f /usr/bin/rust-lld)'): install the lld package of that LLVM version"
+}
+
 use_debian() {
   # Debian's rustc-web knows wasm32 but ships no std for it: build std once into a sysroot.
   local pkgs=()
   [ -x /usr/bin/rustc ] && /usr/bin/rustc --version 2>/dev/null | grep -q . || pkgs+=(rustc-web cargo-web)
   [ -d /usr/lib/rustlib/src/rust/library ] || pkgs+=(rust-web-src)
-  command -v rust-lld >/dev/null || [ -x /usr/bin/rust-lld ] || pkgs+=(rust-web-llvm lld)
+  [ -L /usr/bin/rust-lld ] || [ -x /usr/bin/rust-lld ] || pkgs+=(rust-web-llvm)
   [ ${#pkgs[@]} -eq 0 ] || apt_install "${pkgs[@]}"
+  ensure_rust_lld
   [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] || die "Debian's rustc-web/cargo-web did not install /usr/bin/rustc and /usr/bin/cargo"
   local ver sysroot bin
   ver="$(/usr/bin/rustc --version | awk '{print $2}')"
@@ -69,15 +90,21 @@ use_debian() {
   done
   ln -sfn /usr/bin/cargo "$bin/cargo"
   printf 'export PATH="%s:$PATH"\nexport RUSTC="%s/rustc" RUSTDOC="%s/rustdoc"\nexport MEDIAHOOK_TOOLCHAIN_KIND=debian\n' \
-    "$bin" "$bin" "$bin" > "$MEDIAHOOK_HOME/env.sh"
+    "$bin" "$bin" "$bin" > "$MEDIAHOOK_HOME/env-debian.sh"
 }
 
+if $debian_only; then
+  use_debian
+  say "Debian toolchain ready: $(. "$MEDIAHOOK_HOME/env-debian.sh" && rustc --version)"
+  exit 0
+fi
 case "${MEDIAHOOK_TOOLCHAIN:-auto}" in
   rustup) use_rustup || die "rustup could not add the wasm32-unknown-unknown target";
           echo 'export MEDIAHOOK_TOOLCHAIN_KIND=rustup' > "$MEDIAHOOK_HOME/env.sh" ;;
-  debian) use_debian ;;
+  debian) use_debian; cp "$MEDIAHOOK_HOME/env-debian.sh" "$MEDIAHOOK_HOME/env.sh" ;;
   auto)   if use_rustup; then echo 'export MEDIAHOOK_TOOLCHAIN_KIND=rustup' > "$MEDIAHOOK_HOME/env.sh"
-          else say "rustup cannot add wasm32 here: using Debian's rustc-web"; use_debian; fi ;;
+          else say "rustup cannot add wasm32 here: using Debian's rustc-web"; use_debian
+               cp "$MEDIAHOOK_HOME/env-debian.sh" "$MEDIAHOOK_HOME/env.sh"; fi ;;
   *) die "MEDIAHOOK_TOOLCHAIN must be rustup, debian or auto" ;;
 esac
 . "$MEDIAHOOK_HOME/env.sh"

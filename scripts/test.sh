@@ -5,6 +5,8 @@
 #   3. the npm package from `npm pack`, in an empty project (node:test, ESM + CJS, tsc)
 #   4. the worker end to end in workerd (wrangler dev) with a local origin (node:test)
 #   5. browser tests in headless Chromium, where present (tests/browser)
+#   6. the Debian compiler path (rustc-web): native core tests and the npm package built with
+#      it into target/debian, so that path cannot rot unseen (skipped only without apt-get)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 started=$(date +%s)
@@ -24,5 +26,24 @@ suites=(tests/js tests/e2e)
 [ -d tests/browser ] && suites+=(tests/browser)
 say "3-5/5 npm package, worker end to end, browser: ${suites[*]}"
 node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}"
+
+say "6/6 the Debian compiler path"
+if [ "${MEDIAHOOK_TOOLCHAIN_KIND:-}" = debian ]; then
+  say "skipped: the suites above already ran with Debian's rustc-web"
+elif ! command -v apt-get >/dev/null; then
+  say "skipped: no apt-get on this machine, so Debian's rustc-web cannot be installed"
+else
+  debian_started=$(date +%s)
+  bash "$ROOT/scripts/setup.sh" --debian-only
+  (
+    . "$MEDIAHOOK_HOME/env-debian.sh"
+    export CARGO_TARGET_DIR="$ROOT/target/debian" MEDIAHOOK_PKG_DIR="$ROOT/target/debian/pkg"
+    say "$(rustc --version): native core tests"
+    cargo test --locked -q
+    bash "$ROOT/scripts/build.sh" --pkg-only
+    node --test --test-concurrency=1 --test-reporter=spec tests/js/package.test.mjs
+  )
+  say "the Debian pass took $(( $(date +%s) - debian_started )) s"
+fi
 
 say "all suites passed in $(( $(date +%s) - started )) s"
