@@ -58,7 +58,9 @@ export function createApi(wasm) {
   const verifiers = new Map();
   const MAX_VERIFIERS = 16;
   function verifierFor(provider, url, keyList, toleranceSeconds) {
-    const cacheKey = `${provider}\n${url}\n${toleranceSeconds}\n${keyList.join("\n")}`;
+    // JSON of the tuple: unambiguous whatever the URL holds (a newline in a URL must not
+    // let one configuration reuse another's verifier and keys).
+    const cacheKey = JSON.stringify([provider, url, toleranceSeconds, keyList]);
     let verifier = verifiers.get(cacheKey);
     if (verifier === undefined) {
       verifier = new wasm.Verifier(provider, url, keyList, toleranceSeconds);

@@ -5,7 +5,7 @@ export type ErrorCode =
   | "signature_mismatch" | "timestamp_too_old" | "timestamp_in_future" | "expired" | "no_keys"
   | "invalid_key" | "body_too_large" | "malformed_json" | "invalid_event" | "unsupported_provider"
   | "method_not_allowed" | "invalid_url" | "invalid_config" | "not_found" | "origin_error"
-  | "origin_timeout";
+  | "origin_timeout" | "queue_unavailable" | "storage_unavailable" | "in_flight" | "unauthorized";
 
 export type HeadersLike = Headers | Record<string, string | string[] | undefined> | Iterable<[string, string]>;
 export type Body = string | Uint8Array | ArrayBuffer;

@@ -1,5 +1,6 @@
-// The demo origin of `npm run dev`: prints every event it receives and whether its
-// Standard Webhooks signature verified.
+// The demo origin of `npm run dev`: prints every delivery it receives (the first and each
+// retry) and whether its Standard Webhooks signature verified. DEMO_FAIL_FIRST=N answers the
+// first N deliveries of each event with 503, to watch the worker's retries.
 import { startOrigin } from "./origin.mjs";
 
 const secret = process.env.ORIGIN_SECRET;
@@ -8,13 +9,28 @@ if (!secret) {
   console.error("demo origin: ORIGIN_SECRET is not set");
   process.exit(1);
 }
+const failFirst = Number(process.env.DEMO_FAIL_FIRST ?? 0);
+const seen = new Map();
 const origin = await startOrigin({
   secret,
   port,
+  respond: ({ headers, verifyError }) => {
+    const n = seen.get(headers["webhook-id"]);
+    if (verifyError) return { status: 401 };
+    if (n <= failFirst) {
+      console.log(`[origin]   answering 503 to delivery #${n} (DEMO_FAIL_FIRST=${failFirst}): the worker will retry`);
+      return { status: 503 };
+    }
+    return { status: 204 };
+  },
   onEvent: ({ headers, event, verifyError }) => {
+    const id = headers["webhook-id"];
+    const n = (seen.get(id) ?? 0) + 1;
+    seen.set(id, n);
     const check = verifyError ? `signature INVALID (${verifyError})` : "signature verified";
-    console.log(`\n[origin] ${event?.provider} ${event?.type} id=${headers["webhook-id"]} — ${check}`);
-    console.log(JSON.stringify(event, null, 2));
+    const which = n === 1 ? "delivery #1" : `delivery #${n} (a retry)`;
+    console.log(`\n[origin] ${event?.provider} ${event?.type} id=${id} ${which}, webhook-timestamp ${headers["webhook-timestamp"]} — ${check}`);
+    if (n === 1) console.log(JSON.stringify(event, null, 2));
   },
 });
 console.log(`[origin] demo origin listening on ${origin.url}`);

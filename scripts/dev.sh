@@ -17,6 +17,7 @@ ALIBABA_IMS_AUTH_KEYS=$DEV_IMS_KEY
 ALIBABA_VOD_AUTH_KEYS=$DEV_VOD_KEY
 ALIBABA_LIVE_AUTH_KEYS=$DEV_LIVE_KEY
 TENCENT_VOD_SIGN_KEYS=$DEV_TENCENT_KEY
+ADMIN_TOKEN=$DEV_ADMIN_TOKEN
 VARS
 
 pids=()
@@ -40,8 +41,11 @@ cat >&2 <<MSG
 
 ==> mediahook worker ready on http://127.0.0.1:$PORT
     POST /alibaba/ims   POST /alibaba/vod   GET|POST /alibaba/live   POST /tencent/vod   GET /healthz
-    Events go to the demo origin at http://127.0.0.1:$ORIGIN_PORT/events (printed below).
+    Delivery: queue mode (answered 200 "queued" at once, then delivered with retries).
+    Events go to the demo origin at http://127.0.0.1:$ORIGIN_PORT/events (printed below; each
+    retry too: restart with DEMO_FAIL_FIRST=2 npm run dev to see two retries per event).
     Development keys: IMS $DEV_IMS_KEY, VOD $DEV_VOD_KEY, Live $DEV_LIVE_KEY, Tencent $DEV_TENCENT_KEY
+    Dead letters: curl -H "authorization: Bearer $DEV_ADMIN_TOKEN" http://127.0.0.1:$PORT/admin/dead-letters
 
 ==> A correctly signed IMS callback (valid for 5 minutes; a fresh one any time with
     '. scripts/dev-keys.sh && DEV_IMS_KEY=\$DEV_IMS_KEY node scripts/sample.mjs alibaba-ims'):

@@ -50,11 +50,19 @@ pub enum ErrorCode {
     OriginError,
     /// The origin did not answer in time.
     OriginTimeout,
+    /// The delivery queue did not take the event: the provider should retry.
+    QueueUnavailable,
+    /// The duplicate guard or dead-letter storage (Durable Objects) could not be reached.
+    StorageUnavailable,
+    /// The same event is being accepted by another request right now: retry shortly.
+    InFlight,
+    /// The admin API's bearer token is missing or wrong.
+    Unauthorized,
 }
 
 impl ErrorCode {
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::MissingSignature,
         ErrorCode::MissingTimestamp,
         ErrorCode::MalformedSignature,
@@ -75,6 +83,10 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::OriginError,
         ErrorCode::OriginTimeout,
+        ErrorCode::QueueUnavailable,
+        ErrorCode::StorageUnavailable,
+        ErrorCode::InFlight,
+        ErrorCode::Unauthorized,
     ];
 
     /// The stable wire form, e.g. `"signature_mismatch"`.
@@ -100,6 +112,10 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::OriginError => "origin_error",
             ErrorCode::OriginTimeout => "origin_timeout",
+            ErrorCode::QueueUnavailable => "queue_unavailable",
+            ErrorCode::StorageUnavailable => "storage_unavailable",
+            ErrorCode::InFlight => "in_flight",
+            ErrorCode::Unauthorized => "unauthorized",
         }
     }
 
@@ -260,6 +276,21 @@ pub enum Error {
         /// The configured timeout.
         ms: u64,
     },
+    /// See [`ErrorCode::QueueUnavailable`].
+    #[error("the delivery queue did not take the event; retry later")]
+    QueueUnavailable,
+    /// See [`ErrorCode::StorageUnavailable`].
+    #[error("the {what} could not be reached; retry later")]
+    StorageUnavailable {
+        /// Which store, e.g. `duplicate guard`.
+        what: &'static str,
+    },
+    /// See [`ErrorCode::InFlight`].
+    #[error("this event is being accepted by another request; retry shortly")]
+    InFlight,
+    /// See [`ErrorCode::Unauthorized`].
+    #[error("a valid bearer token is required")]
+    Unauthorized,
 }
 
 impl Error {
@@ -286,12 +317,17 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::OriginError { .. } => ErrorCode::OriginError,
             Error::OriginTimeout { .. } => ErrorCode::OriginTimeout,
+            Error::QueueUnavailable => ErrorCode::QueueUnavailable,
+            Error::StorageUnavailable { .. } => ErrorCode::StorageUnavailable,
+            Error::InFlight => ErrorCode::InFlight,
+            Error::Unauthorized => ErrorCode::Unauthorized,
         }
     }
 
     /// The HTTP status a receiver should answer with for this error: 400 for input it cannot
     /// read, 401 for failed authentication, 404, 405, 413, 500 for its own bad configuration,
-    /// 502/504 when the origin failed (so the provider retries).
+    /// 502/504 when the origin failed and 503 when its own storage or queue did (so the
+    /// provider retries).
     pub fn http_status(&self) -> u16 {
         match self.code() {
             ErrorCode::SignatureMismatch
@@ -299,7 +335,9 @@ impl Error {
             | ErrorCode::TimestampInFuture
             | ErrorCode::Expired
             | ErrorCode::MissingSignature
-            | ErrorCode::MissingTimestamp => 401,
+            | ErrorCode::MissingTimestamp
+            | ErrorCode::Unauthorized => 401,
+            ErrorCode::QueueUnavailable | ErrorCode::StorageUnavailable | ErrorCode::InFlight => 503,
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::NotFound => 404,

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use crate::error::Error;
-use crate::events::{parse_event, Event};
+use crate::delivery::{AdminToken, DeadReason, DeliveryMode, DeliverySettings, MAX_QUEUE_DELAY_SECONDS};
+use crate::error::{clip, Error};
+use crate::events::{parse_event, untyped_event, Event};
 use crate::provider::Provider;
 use crate::request::CallbackRequest;
 use crate::standard_webhooks::WebhookSecret;
@@ -13,6 +14,8 @@ use crate::verifier::{Verifier, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECOND
 
 /// Default time the origin has to answer: below IMS's 3 s, so the provider still sees our answer.
 pub const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 2000;
+/// Default time the origin has for a queued delivery, where no provider is waiting.
+pub const DEFAULT_DELIVERY_TIMEOUT_MS: u64 = 15_000;
 
 /// What a path leads to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +24,8 @@ pub enum Route {
     Callback(Provider),
     /// `GET /healthz`.
     Health,
+    /// The operator's API under `/admin/` (dead letters), when `ADMIN_TOKEN` is set.
+    Admin,
 }
 
 impl Route {
@@ -32,6 +37,7 @@ impl Route {
             "/alibaba/live" => Route::Callback(Provider::AlibabaLive),
             "/tencent/vod" => Route::Callback(Provider::TencentVod),
             "/healthz" => Route::Health,
+            p if p == "/admin" || p.starts_with("/admin/") => Route::Admin,
             _ => return None,
         })
     }
@@ -41,6 +47,7 @@ impl Route {
         match self {
             Route::Callback(p) => p.allowed_methods(),
             Route::Health => "GET",
+            Route::Admin => "GET, POST, DELETE",
         }
     }
 }
@@ -60,12 +67,21 @@ pub struct GatewayConfig {
     pub origin_url: String,
     origin_secret: WebhookSecret,
     verifiers: Vec<Verifier>,
-    /// How long the origin may take, in milliseconds.
+    /// How long the origin may take while the provider waits (direct mode), in milliseconds.
     pub origin_timeout_ms: u64,
+    /// How long the origin may take for a queued delivery or a redelivery, in milliseconds.
+    pub delivery_timeout_ms: u64,
     /// Event types to forward; `None` forwards every known type.
     pub forward_event_types: Option<Vec<String>>,
     /// Whether events of types mediahook does not know are forwarded.
     pub forward_unknown_events: bool,
+    /// Delivery mode, retries and retention.
+    pub delivery: DeliverySettings,
+    /// The admin API's token; `None` turns the admin API off (404).
+    pub admin_token: Option<AdminToken>,
+    /// Things that work but should be changed (short keys), to log once at start-up; they
+    /// name variables and positions, never values.
+    pub warnings: Vec<String>,
 }
 
 impl GatewayConfig {
@@ -76,9 +92,7 @@ impl GatewayConfig {
         let bad = |name: &str, reason: &str| Error::InvalidConfig { name: name.into(), reason: reason.into() };
 
         let origin_url = get("ORIGIN_URL").ok_or_else(|| bad("ORIGIN_URL", "it is not set"))?;
-        if !(origin_url.starts_with("https://") || origin_url.starts_with("http://")) {
-            return Err(bad("ORIGIN_URL", "expected an http:// or https:// URL"));
-        }
+        check_http_url(&origin_url).map_err(|reason| bad("ORIGIN_URL", reason))?;
         let origin_secret = get("ORIGIN_SECRET").ok_or_else(|| bad("ORIGIN_SECRET", "it is not set"))?;
         let origin_secret = WebhookSecret::new(&origin_secret).map_err(|_| {
             bad("ORIGIN_SECRET", "expected whsec_ followed by base64 of at least 16 bytes")
@@ -100,6 +114,7 @@ impl GatewayConfig {
         if origin_timeout_ms == 0 {
             return Err(bad("ORIGIN_TIMEOUT_MS", "expected a whole number from 1 to 30000"));
         }
+        let delivery_timeout_ms = number("DELIVERY_TIMEOUT_MS", DEFAULT_DELIVERY_TIMEOUT_MS, 60_000)?.max(1);
         let forward_unknown_events = match get("FORWARD_UNKNOWN_EVENTS").as_deref() {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,
@@ -107,20 +122,72 @@ impl GatewayConfig {
         };
         let forward_event_types = get("FORWARD_EVENT_TYPES").map(|v| split_list(&v));
 
+        let mode = match get("DELIVERY_MODE").as_deref() {
+            None | Some("queue") => DeliveryMode::Queue,
+            Some("direct") => DeliveryMode::Direct,
+            Some(_) => return Err(bad("DELIVERY_MODE", "expected queue or direct")),
+        };
+        let max_delay = u64::from(MAX_QUEUE_DELAY_SECONDS);
+        let defaults = DeliverySettings::default();
+        let delivery = DeliverySettings {
+            mode,
+            retry_min_seconds: number("RETRY_MIN_SECONDS", defaults.retry_min_seconds.into(), max_delay)? as u32,
+            retry_max_seconds: number("RETRY_MAX_SECONDS", defaults.retry_max_seconds.into(), max_delay)? as u32,
+            max_retries: number("MAX_RETRIES", defaults.max_retries.into(), 1000)? as u32,
+            dedupe_seconds: number("DEDUPE_SECONDS", defaults.dedupe_seconds, 30 * 86_400)?,
+            signature_reuse_warn: number("SIGNATURE_REUSE_WARN", defaults.signature_reuse_warn.into(), 1_000_000)? as u32,
+            dead_letter_days: number("DEAD_LETTER_DAYS", defaults.dead_letter_days.into(), 365)? as u32,
+        };
+        if delivery.retry_min_seconds > delivery.retry_max_seconds {
+            return Err(bad("RETRY_MIN_SECONDS", "it is larger than RETRY_MAX_SECONDS"));
+        }
+        if delivery.dead_letter_days == 0 {
+            return Err(bad("DEAD_LETTER_DAYS", "expected a whole number from 1 to 365"));
+        }
+        let admin_token = match get("ADMIN_TOKEN") {
+            None => None,
+            Some(t) => Some(AdminToken::new(&t).ok_or_else(|| {
+                bad("ADMIN_TOKEN", "expected at least 24 visible ASCII characters (e.g. openssl rand -hex 32)")
+            })?),
+        };
+
         let mut verifiers = Vec::new();
+        let mut warnings = Vec::new();
         for (provider, keys_var, urls_var) in PROVIDER_VARS {
             let Some(keys) = get(keys_var) else { continue };
             let named = |e: Error, name: &str| match e {
                 Error::InvalidConfig { .. } => e,
                 other => bad(name, &other.to_string()),
             };
-            let mut v = Verifier::new(provider, split_list(&keys)).map_err(|e| named(e, keys_var))?;
+            let keys = split_list(&keys);
+            // The providers allow keys of 1 to 32 characters, but the key is the MD5 schemes'
+            // only secret: one captured callback lets a short key be found offline.
+            for (i, key) in keys.iter().enumerate().filter(|(_, k)| k.len() < RECOMMENDED_KEY_LEN) {
+                warnings.push(format!(
+                    "{keys_var}: key {} has {} characters; use random keys of {RECOMMENDED_KEY_LEN} to 32 letters and digits",
+                    i + 1,
+                    key.len()
+                ));
+            }
+            let mut v = Verifier::new(provider, keys).map_err(|e| named(e, keys_var))?;
             if let Some(urls) = get(urls_var) {
-                v = v.with_signed_urls(split_list(&urls)).map_err(|e| named(e, urls_var))?;
+                let urls = url_list(provider, &urls).map_err(|reason| bad(urls_var, &reason))?;
+                v = v.with_signed_urls(urls).map_err(|e| named(e, urls_var))?;
             }
             verifiers.push(v.with_tolerance_seconds(tolerance).with_max_body_bytes(max_body as usize));
         }
-        Ok(GatewayConfig { origin_url, origin_secret, verifiers, origin_timeout_ms, forward_event_types, forward_unknown_events })
+        Ok(GatewayConfig {
+            origin_url,
+            origin_secret,
+            verifiers,
+            origin_timeout_ms,
+            delivery_timeout_ms,
+            forward_event_types,
+            forward_unknown_events,
+            delivery,
+            admin_token,
+            warnings,
+        })
     }
 
     /// The verifier of an enabled provider; `None` when no keys are configured (disabled: 404).
@@ -139,34 +206,137 @@ impl GatewayConfig {
             Ok(v) => v,
             Err(e) => return Decision::Reject(e),
         };
+        let key_index = verified.key_index;
+        let signature = signature_id(&verified);
         let event = match parse_event(verified.provider, verified.body, req.url) {
             Ok(e) => e,
+            // Signed by the provider but not what its schema says: our schema's problem, so the
+            // event is kept (dead letter) rather than refused until the provider gives up.
+            Err(why @ Error::InvalidEvent { .. }) => {
+                return match untyped_event(verified.provider, verified.body, req.url, &why) {
+                    Ok((id, event_type, body)) => Decision::Keep(Kept {
+                        id,
+                        provider: verified.provider,
+                        event_type: clip(&event_type, 128),
+                        body,
+                        reason: DeadReason::InvalidEvent,
+                        detail: why.to_string(),
+                        key_index,
+                        signature,
+                    }),
+                    Err(e) => Decision::Reject(e),
+                };
+            }
             Err(e) => return Decision::Reject(e),
         };
-        if !event.is_known() && !self.forward_unknown_events {
-            return Decision::Filter { event, reason: "unknown_event_type" };
-        }
         if let Some(allowed) = &self.forward_event_types {
             if !allowed.iter().any(|t| *t == event.event_type) {
                 return Decision::Filter { event, reason: "event_type_not_allowed" };
             }
         }
         let body = serde_json::to_vec(&event).expect("an event serialises");
-        let headers = self.origin_secret.headers(&event.id, now, &body).to_vec();
-        Decision::Forward(Forward { event, body, headers, key_index: verified.key_index })
+        if !event.is_known() && !self.forward_unknown_events {
+            return Decision::Keep(Kept {
+                id: event.id,
+                provider: event.provider,
+                event_type: clip(&event.event_type, 128),
+                body,
+                reason: DeadReason::UnknownEventType,
+                detail: "mediahook does not know this event type (FORWARD_UNKNOWN_EVENTS is off)".into(),
+                key_index,
+                signature,
+            });
+        }
+        let headers = self.origin_headers(&event.id, now, &body);
+        Decision::Forward(Forward { event, body, headers, key_index, signature })
+    }
+
+    /// The Standard Webhooks headers for one attempt to deliver `body` at `now`.
+    pub fn origin_headers(&self, id: &str, now: u64, body: &[u8]) -> Vec<(&'static str, String)> {
+        self.origin_secret.headers(id, now, body).to_vec()
     }
 }
+
+/// Keys are shorter than this draw a configuration warning.
+pub const RECOMMENDED_KEY_LEN: usize = 16;
 
 fn split_list(s: &str) -> Vec<String> {
     s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
+/// A list of signed callback URLs (or Live hosts): a JSON array of strings, or entries
+/// separated by whitespace or newlines, which never occur in a URL (a comma can: `?f=a,b`).
+/// Each entry is checked here, at start-up, not when the first callback fails.
+fn url_list(provider: Provider, s: &str) -> Result<Vec<String>, String> {
+    let entries: Vec<String> = if s.starts_with('[') {
+        serde_json::from_str(s).map_err(|_| "expected a JSON array of strings".to_owned())?
+    } else {
+        s.split_whitespace().map(str::to_owned).collect()
+    };
+    for (i, entry) in entries.iter().enumerate() {
+        let n = i + 1;
+        if entry.contains(",http://") || entry.contains(",https://") || entry.ends_with(',') {
+            return Err(format!("entry {n} looks like a comma-separated list: separate URLs with spaces or newlines, or give a JSON array"));
+        }
+        match provider {
+            Provider::AlibabaLive => {
+                if entry.is_empty() || entry.contains(',') || entry.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(format!("entry {n} is not a host name or URL"));
+                }
+            }
+            _ => check_http_url(entry).map_err(|reason| format!("entry {n}: {reason}"))?,
+        }
+    }
+    Ok(entries)
+}
+
+/// An absolute `http(s)://host[:port][/...]` URL with nothing a fetch would refuse.
+fn check_http_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("expected an http:// or https:// URL")?;
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+        return Err("a URL cannot contain spaces, control characters or backslashes");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => {
+            let (addr, after) = v6.split_once(']').ok_or("expected a ] after an IPv6 address")?;
+            if addr.is_empty() || !addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+                return Err("expected an IPv6 address between [ and ]");
+            }
+            (addr, after.strip_prefix(':'))
+        }
+        None => match host_port.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        },
+    };
+    if host.is_empty() {
+        return Err("the URL has no host");
+    }
+    if !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':')) {
+        return Err("the host may contain only letters, digits, dots, hyphens and underscores");
+    }
+    if let Some(p) = port {
+        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u32>().map_or(true, |p| p > 65535) {
+            return Err("the port must be a number from 0 to 65535");
+        }
+    }
+    Ok(())
+}
+
 /// What to do with a callback.
 #[derive(Debug)]
 pub enum Decision {
-    /// Send to the origin; answer the provider 200 only once the origin answered 2xx.
+    /// Deliver to the origin (queued, or at once in direct mode).
     Forward(Forward),
-    /// Verified, but not to be forwarded: answer 200 so the provider stops retrying.
+    /// Verified but not deliverable as a typed event: keep it as a dead letter an operator
+    /// can inspect and redeliver, and answer 200 so the provider stops retrying.
+    Keep(Kept),
+    /// Verified, but left out by the user's `FORWARD_EVENT_TYPES`: answer 200, nothing kept.
     Filter {
         /// The parsed event.
         event: Event,
@@ -188,6 +358,45 @@ pub struct Forward {
     pub headers: Vec<(&'static str, String)>,
     /// Which key verified the callback.
     pub key_index: usize,
+    /// What the signature covered (see [`signature_id`]).
+    pub signature: String,
+}
+
+/// A verified event kept as a dead letter instead of being delivered.
+#[derive(Debug)]
+pub struct Kept {
+    /// The event id.
+    pub id: String,
+    /// Who sent it.
+    pub provider: Provider,
+    /// Its type as the body names it (clipped).
+    pub event_type: String,
+    /// The JSON to deliver if an operator redelivers it.
+    pub body: Vec<u8>,
+    /// Why it is kept.
+    pub reason: DeadReason,
+    /// Details for the operator.
+    pub detail: String,
+    /// Which key verified the callback.
+    pub key_index: usize,
+    /// What the signature covered (see [`signature_id`]).
+    pub signature: String,
+}
+
+/// The identity of a signature without the signature itself: the MD5 schemes sign only the
+/// URL (or host), the time and the key, so these determine it. Every callback a provider
+/// sends in one second shares it; the guard counts the distinct events under each.
+pub fn signature_id(v: &crate::VerifiedCallback<'_>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(v.provider.id());
+    h.update([0]);
+    h.update(v.signed_subject.as_deref().unwrap_or(""));
+    h.update([0]);
+    h.update(v.timestamp.to_string());
+    h.update([0]);
+    h.update(v.key_index.to_string());
+    crate::wire::to_hex(&h.finalize()[..12])
 }
 
 /// The JSON body of an error answer: `{"error": code, "message": ...}`.
@@ -219,6 +428,10 @@ pub struct LogLine {
     pub key_index: Option<usize>,
     /// Milliseconds spent.
     pub duration_ms: u64,
+    /// The runtime's own words when the origin could not be reached (clipped; for the
+    /// operator only, never sent to the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl LogLine {

@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod delivery;
 mod error;
 pub mod events;
 pub mod gateway;
@@ -34,7 +35,7 @@ mod edge;
 mod js;
 
 pub use error::{Error, ErrorCode};
-pub use events::{known_event_types, parse_event, Event, EventData};
+pub use events::{known_event_types, parse_event, untyped_event, Event, EventData};
 pub use key::{AuthKey, MAX_KEY_LEN};
 pub use provider::Provider;
 pub use request::CallbackRequest;

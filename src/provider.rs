@@ -46,6 +46,13 @@ impl Provider {
         }
     }
 
+    /// Whether the signature covers only headers and the URL (or host), never the body: true
+    /// for the Alibaba schemes, so a receiver can verify before reading the body. Tencent's
+    /// `Sign`/`T` travel in the body.
+    pub fn signs_headers_only(self) -> bool {
+        self != Provider::TencentVod
+    }
+
     /// Whether `method` (any case) is one the provider uses.
     pub fn allows_method(self, method: &str) -> bool {
         method.eq_ignore_ascii_case("POST")

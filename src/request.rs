@@ -65,26 +65,38 @@ pub(crate) fn query_pairs(url: &str) -> impl Iterator<Item = (&str, &str)> {
         .map(|p| p.split_once('=').unwrap_or((p, "")))
 }
 
-/// The host of an absolute URL (`scheme://[userinfo@]host[:port]/...`), without port,
-/// lower-cased as hosts compare. `None` when there is no host.
+/// The host of an absolute URL (`scheme://[userinfo@]host[:port]/...`), without port or a
+/// trailing dot, lower-cased as hosts compare. `\` ends the authority as in WHATWG URLs, so
+/// `http://evil.com\@live.example.com/` names `evil.com`, as a browser reads it. `None` when
+/// there is no host.
 pub(crate) fn url_host(url: &str) -> Option<String> {
     let (_, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority_host(rest)
+}
+
+/// The host at the start of `authority[/path...]`.
+fn authority_host(rest: &str) -> Option<String> {
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = host_port.strip_prefix('[') {
         // [::1]:8080 keeps its brackets, as it is written in a URL.
         let end = v6.find(']')?;
         &host_port[..end + 2]
     } else {
-        host_port.split(':').next().unwrap_or("")
+        let host = host_port.split(':').next().unwrap_or("");
+        // `example.com.` is the same host as `example.com` (the root label written out).
+        host.strip_suffix('.').unwrap_or(host)
     };
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
-/// A Live host as signed: a URL is reduced to its host, a bare host lower-cased.
+/// A Live host as Alibaba signs it, "the hostname in the callback URL": a URL and a bare
+/// `host[:port][/path]` are reduced alike to the lower-cased host name.
 pub(crate) fn live_host(url_or_host: &str) -> Result<String, crate::Error> {
     let s = url_or_host.trim();
-    let host = if s.contains("://") { url_host(s) } else { Some(s.to_ascii_lowercase()) };
-    host.filter(|h| !h.is_empty())
-        .ok_or_else(|| crate::Error::InvalidUrl { reason: "no host in the Live callback URL or host".into() })
+    let host = match s.split_once("://") {
+        Some((_, rest)) => authority_host(rest),
+        None => authority_host(s),
+    };
+    host.ok_or_else(|| crate::Error::InvalidUrl { reason: "no host in the Live callback URL or host".into() })
 }

@@ -144,12 +144,20 @@ impl<'de> Deserialize<'de> for Event {
 /// of an impossible type, is `invalid_event` with the JSON path; an unknown event type parses
 /// to an `Unknown` body that still carries the JSON.
 pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, Error> {
+    let (value, id) = read_body(provider, body, url)?;
+    let (event_type, time, data) = parse_data(provider, value)?;
+    Ok(Event { id, provider, event_type, time, data })
+}
+
+/// The JSON of a callback (the body, or a Live GET's query) and its event id.
+fn read_body(provider: Provider, body: &[u8], url: &str) -> Result<(Value, String), Error> {
     // A Live GET callback has no body: its fields are the URL's query.
     let from_query = provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace);
     let value = if from_query {
         alibaba_live::query_object(url)
     } else {
-        serde_json::from_slice::<Value>(body).map_err(|e| Error::MalformedJson { detail: e.to_string() })?
+        serde_json::from_slice::<Value>(crate::wire::without_bom(body))
+            .map_err(|e| Error::MalformedJson { detail: e.to_string() })?
     };
     // The id hashes what identifies one delivery's content: the body as sent (a retry resends
     // it byte for byte), except where parts change per delivery or there is no body.
@@ -169,8 +177,29 @@ pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, 
         }
         _ => body,
     };
-    let (event_type, time, data) = parse_data(provider, value)?;
-    Ok(Event { id: event_id(provider, id_source), provider, event_type, time, data })
+    Ok((value, event_id(provider, id_source)))
+}
+
+/// A verified callback that cannot be typed (its body fails its schema), in the normalised
+/// envelope so that it can still be kept and delivered: `{id, provider, type, time: null,
+/// data: <the JSON as sent, less Tencent's Sign/T>, invalid: <why>}`. Returns the id, the
+/// type as the body names it (or `unknown`) and the JSON. Fails only on malformed JSON.
+pub fn untyped_event(provider: Provider, body: &[u8], url: &str, why: &Error) -> Result<(String, String, Vec<u8>), Error> {
+    let (mut value, id) = read_body(provider, body, url)?;
+    if let (Value::Object(map), Provider::TencentVod) = (&mut value, provider) {
+        map.remove(tencent_vod::SIGN_FIELD);
+        map.remove(tencent_vod::T_FIELD);
+    }
+    let event_type = ["EventType", "action", "event"]
+        .iter()
+        .find_map(|k| value.get(k).and_then(Value::as_str))
+        .unwrap_or("unknown")
+        .to_owned();
+    let json = serde_json::json!({
+        "id": id, "provider": provider.id(), "type": event_type, "time": null, "data": value,
+        "invalid": why.to_string(),
+    });
+    Ok((id, event_type, serde_json::to_vec(&json).expect("JSON serialises")))
 }
 
 fn parse_data(provider: Provider, mut value: Value) -> Result<(String, Option<String>, EventData), Error> {

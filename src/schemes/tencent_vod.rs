@@ -11,7 +11,7 @@ use super::Match;
 use crate::error::Error;
 use crate::request::{CallbackRequest, Lookup};
 use crate::verifier::Verifier;
-use crate::wire::{digest_eq, md5_of, parse_md5_hex, parse_timestamp, to_hex, Md5Digest};
+use crate::wire::{digest_eq, md5_of, parse_md5_hex, parse_timestamp, to_hex, without_bom, Md5Digest};
 
 /// Body field names.
 pub(crate) const SIGN_FIELD: &str = "Sign";
@@ -61,21 +61,21 @@ fn tencent_digest(key: &[u8], t_text: &str) -> Md5Digest {
 /// Body fields first; the query only when the body carries neither.
 fn credentials(req: &CallbackRequest<'_>) -> Result<Credentials, Error> {
     // A derived struct also deserialises from an array (by position): only objects count.
-    let is_object = req.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let body_auth = is_object.then(|| serde_json::from_slice::<BodyAuth>(req.body));
-    let body_auth = match body_auth {
-        Some(Ok(BodyAuth { sign: None, t: None })) => Some(Ok(())),
+    let body = without_bom(req.body);
+    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let body_auth = is_object.then(|| serde_json::from_slice::<BodyAuth>(body));
+    let body_is_json_object = match body_auth {
+        Some(Ok(BodyAuth { sign: None, t: None })) => true,
         Some(Ok(BodyAuth { sign, t })) => return from_body(sign, t),
-        Some(Err(e)) => Some(Err(e)),
-        None => None,
+        // An object the auth fields cannot be read from (e.g. `Sign` twice) is refused: the
+        // query is only for bodies that carry neither field, never a fallback from ambiguity.
+        Some(Err(e)) => return Err(Error::MalformedJson { detail: e.to_string() }),
+        None => false,
     };
     let sign = req.query_value("sign");
     if matches!(sign, Lookup::Absent) {
-        let json_error = match body_auth {
-            Some(Err(e)) => Some(e),
-            Some(Ok(_)) => None,
-            None => serde_json::from_slice::<serde::de::IgnoredAny>(req.body).err(),
-        };
+        let json_error =
+            if body_is_json_object { None } else { serde_json::from_slice::<serde::de::IgnoredAny>(body).err() };
         return Err(match json_error {
             Some(e) => Error::MalformedJson { detail: e.to_string() },
             None => Error::MissingSignature { field: SIGN_FIELD },
@@ -93,6 +93,11 @@ fn from_body(sign: Option<Value>, t: Option<Value>) -> Result<Credentials, Error
     let t_text = match t {
         None => return Err(Error::MissingTimestamp { field: T_FIELD }),
         Some(Value::Number(n)) if n.is_u64() => n.to_string(),
+        // T is signed as sent, so a string with spaces around the digits is not trimmed into
+        // another value: refused.
+        Some(Value::String(s)) if s.trim_matches([' ', '\t']).len() != s.len() => {
+            return Err(malformed_t("it has spaces around the digits"))
+        }
         Some(Value::String(s)) => s,
         Some(_) => return Err(malformed_t("expected a non-negative integer")),
     };

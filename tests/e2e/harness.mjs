@@ -8,6 +8,11 @@ import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
 
+/** A .dev.vars value: single quotes keep a value with double quotes (a JSON array) as it is. */
+function dotenvQuote(v) {
+  return v.includes('"') && !v.includes("'") && !v.includes("\n") ? `'${v}'` : JSON.stringify(v);
+}
+
 export async function freePort() {
   const srv = createServer();
   await new Promise((r) => srv.listen(0, "127.0.0.1", r));
@@ -18,28 +23,42 @@ export async function freePort() {
 
 /**
  * vars: every var and secret (strings); main: the worker's entry (default: the built mediahook
- * worker). Returns { url, logs, output(), stop() }.
+ * worker); stateDir: where workerd keeps Durable Object state (reuse it to restart with the
+ * same state); mode: DELIVERY_MODE unless vars set it. Returns { url, logs, deliveries,
+ * output(), stop() }.
  */
-export async function startWorker(vars, { main = join(root, "dist/worker/index.js") } = {}) {
+const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
+
+export async function startWorker(vars, { main = MEDIAHOOK_WORKER, stateDir, mode = "direct" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mediahook-e2e-"));
-  const config = readFileSync(join(root, "wrangler.toml"), "utf8")
-    .replace(/^main = .*$/m, `main = ${JSON.stringify(main)}`)
-    .replace(/\n\[vars\][\s\S]*$/, "\n");
+  // The shipped wrangler.toml (queues, Durable Objects, migrations) without its [vars]: the
+  // test's vars go to .dev.vars. DELIVERY_MODE defaults to direct here, as most suites test
+  // the synchronous contract; the delivery suites pass mode "queue". Another worker (a JS
+  // Worker using the package) gets none of mediahook's bindings.
+  const shipped = readFileSync(join(root, "wrangler.toml"), "utf8").replace(/^main = .*$/m, `main = ${JSON.stringify(main)}`);
+  const config = main === MEDIAHOOK_WORKER
+    ? shipped.replace(/\n\[vars\]\n[\s\S]*?(?=\n\[)/, "\n")
+    : shipped.replace(/\n\[vars\][\s\S]*$/, "\n");
+  vars = { DELIVERY_MODE: mode, ...vars };
   writeFileSync(join(dir, "wrangler.toml"), config);
-  writeFileSync(join(dir, ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join("\n") + "\n");
+  writeFileSync(join(dir, ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${dotenvQuote(String(v))}`).join("\n") + "\n");
   const port = await freePort();
   const logs = [];
+  const deliveries = [];
   const child = spawn(join(root, "node_modules/.bin/wrangler"),
     ["dev", "-c", join(dir, "wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port),
      "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false",
-     "--persist-to", join(dir, "state")],
+     "--persist-to", stateDir ?? join(dir, "state")],
     { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false",
         CLOUDFLARE_CF_FETCH_ENABLED: "false", CLOUDFLARE_API_TOKEN: "", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const collect = (chunk) => {
     output += chunk;
-    for (const line of String(chunk).split("\n")) if (line.startsWith('{"msg":"callback"')) logs.push(JSON.parse(line));
+    for (const line of String(chunk).split("\n")) {
+      if (line.startsWith('{"msg":"callback"')) logs.push(JSON.parse(line));
+      else if (line.startsWith('{"msg":"delivery"')) deliveries.push(JSON.parse(line));
+    }
   };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
@@ -57,6 +76,7 @@ export async function startWorker(vars, { main = join(root, "dist/worker/index.j
   return {
     url,
     logs,
+    deliveries,
     output: () => output,
     stop: async () => {
       child.kill("SIGINT");

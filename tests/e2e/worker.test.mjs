@@ -95,20 +95,20 @@ describe("forwarding", () => {
     }
   });
 
-  test("a retried callback carries the same id; the old rotated key still works", async () => {
-    const body = fixtures.find((f) => f.name === "ProduceMediaComplete").body;
-    const logStart = worker.logs.length; // the fixture test already sent this body once
+  test("a retried callback carries the same id and is delivered once; the old rotated key still works", async () => {
+    const body = JSON.stringify({ ...JSON.parse(fixtures.find((f) => f.name === "ProduceMediaComplete").body), Case: "retry" });
+    const logStart = worker.logs.length;
+    const received = origin.received.length;
     const a = await send("alibaba-ims", "/alibaba/ims", body);
     const b = await send("alibaba-ims", "/alibaba/ims", body, { key: "OldImsKey0", timestamp: now() - 5 });
-    assert.equal(a.status, 200);
-    assert.equal(b.status, 200);
+    assert.deepEqual([a.status, a.json.outcome], [200, "forwarded"]);
+    assert.deepEqual([b.status, b.json.outcome], [200, "duplicate"]);
     assert.equal(a.json.id, b.json.id);
-    const [x, y] = origin.received.slice(-2);
-    assert.equal(x.headers["webhook-id"], y.headers["webhook-id"]);
+    assert.equal(origin.received.length, received + 1, "delivered once");
     // Log lines reach wrangler's stdout asynchronously: wait (bounded) for both.
-    const lines = () => worker.logs.slice(logStart).filter((l) => l.id === a.json.id && l.outcome === "forwarded");
+    const lines = () => worker.logs.slice(logStart).filter((l) => l.id === a.json.id);
     for (let i = 0; i < 40 && lines().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(lines().map((l) => l.key_index).sort(), [0, 1]);
+    assert.deepEqual(lines().map((l) => [l.outcome, l.key_index]), [["forwarded", 0], ["duplicate", 1]]);
   });
 });
 
@@ -129,7 +129,11 @@ describe("rejections never reach the origin", () => {
     await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-TIMESTAMP": "12a" } }), 400, "malformed_timestamp");
     await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-SIGNATURE": "xyz" } }), 400, "malformed_signature");
     await expectRejected(send("alibaba-ims", "/alibaba/ims", "{not json"), 400, "malformed_json");
-    await expectRejected(send("alibaba-ims", "/alibaba/ims", '{"UserId":1}'), 400, "invalid_event");
+    // A verified body that fails its schema is kept as a dead letter, answered 200, not delivered.
+    const receivedBefore = origin.received.length;
+    const kept = await send("alibaba-ims", "/alibaba/ims", '{"UserId":1}');
+    assert.deepEqual([kept.status, kept.json.outcome, kept.json.reason], [200, "dead_lettered", "invalid_event"]);
+    assert.equal(origin.received.length, receivedBefore);
     await expectRejected(send("alibaba-ims", "/alibaba/ims", "x".repeat(1024 * 1024 + 1)), 413, "body_too_large");
     // Chunked, with no Content-Length: counted while reading. Sent on its own connection: the
     // worker answers before the upload ends, which leaves that connection unusable for reuse.
@@ -165,7 +169,7 @@ describe("rejections never reach the origin", () => {
     assert.equal(r.status, 404);
     assert.equal((await r.json()).error, "not_found");
     r = await fetch(worker.url + "/healthz");
-    assert.deepEqual(await r.json(), { ok: true, providers: ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"] });
+    assert.deepEqual(await r.json(), { ok: true, providers: ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"], delivery: "direct" });
     assert.equal(origin.received.length, before);
   });
 
@@ -183,7 +187,9 @@ describe("rejections never reach the origin", () => {
 });
 
 describe("origin failures are reported so the provider retries", () => {
-  const body = fixtures.find((f) => f.name === "SnapshotComplete").body;
+  // Not sent before (the guard would answer a duplicate); a failed delivery releases the
+  // guard's claim, so the same body is tried afresh each time.
+  const body = JSON.stringify({ ...JSON.parse(fixtures.find((f) => f.name === "SnapshotComplete").body), Case: "origin-failures" });
   test("origin 500 -> 502, slow origin -> 504, origin down -> 502", async () => {
     try {
       behaviour = () => ({ status: 500 });
@@ -211,12 +217,12 @@ describe("origin failures are reported so the provider retries", () => {
 });
 
 describe("filters and configuration", () => {
-  test("unknown types are answered 200 and not forwarded; allow-lists; disabled providers; bad config", async () => {
+  test("unknown types are answered 200, kept as dead letters, not forwarded; allow-lists; disabled providers; bad config", async () => {
     let before = origin.received.length;
     const unknown = JSON.stringify({ EventType: "SomethingNew", UserId: 1, EventTime: "2026-11-23T10:00:00Z", MessageBody: {} });
     let r = await send("alibaba-ims", "/alibaba/ims", unknown);
     assert.equal(r.status, 200);
-    assert.equal(r.json.outcome, "filtered");
+    assert.deepEqual([r.json.outcome, r.json.reason], ["dead_lettered", "unknown_event_type"]);
     assert.equal(origin.received.length, before);
 
     const filtered = await startWorker({

@@ -154,3 +154,18 @@ if (isKnownEvent(e) && e.provider === "alibaba-ims" && e.type === "FileUploadCom
     return out.includes("notAField") && out.includes("aws-s3") && out.includes("NoSuchField") && /Type 'number' is not assignable to type 'string'/.test(out);
   });
 });
+
+test("security review L2: a URL with newlines never reuses another configuration's verifier", () => {
+  // A fresh process, so the verifier cache starts empty: config B (keys keyA, 300, keyB) first,
+  // then config A, whose URL holds newlines that spelled B's cache key before the fix.
+  const script = `
+    import { verifySignature } from "mediahook";
+    import { createHash } from "node:crypto";
+    const md5 = (s) => createHash("md5").update(s).digest("hex");
+    const ts = 1700000000, good = "https://a.example/cb";
+    const headers = { "X-ICE-TIMESTAMP": String(ts), "X-ICE-SIGNATURE": md5(good + "|" + ts + "|keyA") };
+    const run = (opts) => { try { verifySignature({ provider: "alibaba-ims", now: ts, headers, body: "{}", ...opts }); return "ACCEPT"; } catch (e) { return e.code; } };
+    console.log(JSON.stringify([run({ url: good, keys: ["keyA", "300", "keyB"] }), run({ url: good + "\\n300\\nkeyA", keys: ["keyB"] })]));`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: project, encoding: "utf8" });
+  assert.deepEqual(JSON.parse(out), ["ACCEPT", "signature_mismatch"]);
+});

@@ -1,0 +1,300 @@
+//! Durable delivery, free of any runtime: what goes on the queue, how an origin's answer is
+//! judged, how long to wait before the next attempt, what a dead letter records, and the
+//! admin token. The worker adapter (`edge`) moves these between Cloudflare Queues, Durable
+//! Objects and fetch; everything that decides is here and tested natively.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+/// How verified events reach the origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryMode {
+    /// Accept into a queue, answer the provider 200, deliver with retries (the default).
+    Queue,
+    /// Forward while the provider waits; its own retries are the only ones.
+    Direct,
+}
+
+impl DeliveryMode {
+    /// `queue` or `direct`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryMode::Queue => "queue",
+            DeliveryMode::Direct => "direct",
+        }
+    }
+}
+
+/// Retry and retention settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliverySettings {
+    /// Queue or direct.
+    pub mode: DeliveryMode,
+    /// Shortest wait before a retry, in seconds.
+    pub retry_min_seconds: u32,
+    /// Longest wait before a retry, in seconds.
+    pub retry_max_seconds: u32,
+    /// Retries after the first attempt before an event becomes a dead letter.
+    pub max_retries: u32,
+    /// How long an accepted event id is remembered as a duplicate.
+    pub dedupe_seconds: u64,
+    /// Distinct bodies under one signature above which a warning is logged.
+    pub signature_reuse_warn: u32,
+    /// How long dead letters are kept, in days.
+    pub dead_letter_days: u32,
+}
+
+/// Default shortest retry wait.
+pub const DEFAULT_RETRY_MIN_SECONDS: u32 = 10;
+/// Default longest retry wait.
+pub const DEFAULT_RETRY_MAX_SECONDS: u32 = 3600;
+/// Default retries: with the default waits (10 s doubling to 1 h) the 32nd retry comes about
+/// 24 hours after the first attempt, so an origin may be down for a day without a loss.
+pub const DEFAULT_MAX_RETRIES: u32 = 32;
+/// Default duplicate window: a day.
+pub const DEFAULT_DEDUPE_SECONDS: u64 = 86_400;
+/// Default distinct bodies per signature before a warning.
+pub const DEFAULT_SIGNATURE_REUSE_WARN: u32 = 20;
+/// Default dead-letter retention.
+pub const DEFAULT_DEAD_LETTER_DAYS: u32 = 14;
+/// The longest delay a Cloudflare Queue accepts on `send`/`retry` (12 h, the older and lower
+/// of the documented limits).
+pub const MAX_QUEUE_DELAY_SECONDS: u32 = 43_200;
+/// Event JSON above this many bytes is kept in Durable Object storage and the queue carries a
+/// reference: a queue message holds 128 KB including metadata and the JSON string's escaping.
+pub const MAX_INLINE_BODY_BYTES: usize = 96 * 1024;
+/// Duplicate-guard shards: one Durable Object per leading hex digit of the event id.
+pub const GUARD_SHARDS: usize = 16;
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            mode: DeliveryMode::Queue,
+            retry_min_seconds: DEFAULT_RETRY_MIN_SECONDS,
+            retry_max_seconds: DEFAULT_RETRY_MAX_SECONDS,
+            max_retries: DEFAULT_MAX_RETRIES,
+            dedupe_seconds: DEFAULT_DEDUPE_SECONDS,
+            signature_reuse_warn: DEFAULT_SIGNATURE_REUSE_WARN,
+            dead_letter_days: DEFAULT_DEAD_LETTER_DAYS,
+        }
+    }
+}
+
+impl DeliverySettings {
+    /// The wait before retry number `retry` (1 for the first retry): `min × 2^(retry−1)`, capped
+    /// at `max`, lowered by up to a quarter at random (`jitter` in `[0, 1)`) so that events
+    /// failed together do not come back together; an origin's `Retry-After` (seconds) is
+    /// honoured as a lower bound, still within `[min, max]`.
+    pub fn retry_delay(&self, retry: u32, retry_after: Option<u64>, jitter: f64) -> u32 {
+        let (min, max) = (u64::from(self.retry_min_seconds), u64::from(self.retry_max_seconds));
+        let exp = min.saturating_mul(1u64 << retry.saturating_sub(1).min(40)).min(max);
+        let jittered = exp - (exp as f64 * 0.25 * jitter.clamp(0.0, 1.0)) as u64;
+        let wanted = jittered.max(retry_after.unwrap_or(0)).max(min).min(max);
+        wanted as u32
+    }
+}
+
+/// What an origin's answer to one attempt means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptVerdict {
+    /// 2xx: delivered.
+    Delivered,
+    /// 408, 429, 5xx, a redirect (never followed), a timeout or no connection: try again.
+    Retry,
+    /// Any other 4xx: the origin refused this event; retrying will not change its mind.
+    Rejected,
+}
+
+/// Judge an attempt by the origin's status (`None`: no answer, or no answer in time).
+pub fn judge_attempt(status: Option<u16>) -> AttemptVerdict {
+    match status {
+        Some(200..=299) => AttemptVerdict::Delivered,
+        Some(408 | 429) | None => AttemptVerdict::Retry,
+        Some(400..=499) => AttemptVerdict::Rejected,
+        Some(_) => AttemptVerdict::Retry,
+    }
+}
+
+/// `Retry-After` as seconds from `now`: delta-seconds, or an HTTP date (IMF-fixdate,
+/// `Sun, 06 Nov 1994 08:49:37 GMT`). `None` when absent or unreadable.
+pub fn parse_retry_after(value: &str, now: u64) -> Option<u64> {
+    let v = value.trim();
+    if let Ok(seconds) = v.parse::<u64>() {
+        return Some(seconds);
+    }
+    // "Sun, 06 Nov 1994 08:49:37 GMT"
+    let rest = v.split_once(", ")?.1;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
+    let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
+    let hms: Vec<u64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else { return None };
+    let at = days_from_civil(year, month, day)? * 86_400 + h * 3600 + m * 60 + s;
+    Some(at.saturating_sub(now))
+}
+
+/// Days since 1970-01-01 of a Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: u64, m: u64, d: u64) -> Option<u64> {
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe).checked_sub(719_468)
+}
+
+/// The duplicate-guard shard of an event id (`mh_` + hex): its first hex digit.
+pub fn guard_shard(id: &str) -> usize {
+    id.strip_prefix("mh_")
+        .and_then(|h| h.chars().next())
+        .and_then(|c| c.to_digit(16))
+        .map_or(0, |d| d as usize % GUARD_SHARDS)
+}
+
+/// One event on the delivery queue. The body is the normalised event JSON as the origin
+/// receives it, or, when larger than [`MAX_INLINE_BODY_BYTES`], kept in the event's guard
+/// shard (`stored`). A retry is sent as a new message with `attempts` counted, so the count,
+/// the last status and the first acceptance time travel with the event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedEvent {
+    /// The event id (`webhook-id` at the origin).
+    pub id: String,
+    /// Provider id.
+    pub provider: String,
+    /// Event type (clipped for display).
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// The event JSON, unless `stored`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The body is in the guard shard's storage.
+    #[serde(default)]
+    pub stored: bool,
+    /// Attempts already made.
+    #[serde(default)]
+    pub attempts: u32,
+    /// The origin's status at the last attempt (`None`: no answer).
+    #[serde(default)]
+    pub last_status: Option<u16>,
+    /// When the event was first accepted, UNIX milliseconds.
+    pub accepted_ms: u64,
+    /// Sent again from the dead letters by an operator: leaves the list once delivered.
+    #[serde(default)]
+    pub redelivery: bool,
+}
+
+/// Why an event is a dead letter (stable codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadReason {
+    /// The origin answered a 4xx other than 408/429.
+    OriginRejected,
+    /// Every retry failed.
+    RetriesExhausted,
+    /// Verified, but of a type mediahook does not know (and unknown types are not forwarded).
+    UnknownEventType,
+    /// Verified, but its body does not fit its type's schema.
+    InvalidEvent,
+    /// A large body kept in storage was gone when its delivery came (past its retention).
+    BodyMissing,
+}
+
+impl DeadReason {
+    /// The stable wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadReason::OriginRejected => "origin_rejected",
+            DeadReason::RetriesExhausted => "retries_exhausted",
+            DeadReason::UnknownEventType => "unknown_event_type",
+            DeadReason::InvalidEvent => "invalid_event",
+            DeadReason::BodyMissing => "body_missing",
+        }
+    }
+}
+
+/// A dead letter as stored and listed (the body only when one letter is asked for).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// The event id.
+    pub id: String,
+    /// Provider id.
+    pub provider: String,
+    /// Event type.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// A [`DeadReason`] code.
+    pub reason: String,
+    /// Details for the operator (the schema error's path, the origin's answer).
+    pub detail: String,
+    /// The origin's status at the last attempt, if it answered.
+    pub last_status: Option<u16>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// First accepted, UNIX milliseconds.
+    pub accepted_ms: u64,
+    /// Became a dead letter, UNIX milliseconds.
+    pub died_ms: u64,
+    /// `dead`, or `redelivering` while an operator's redelivery is under way.
+    pub state: String,
+    /// The event JSON that is delivered on redelivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// The admin API's bearer token. Compared in constant time; `Debug` never shows it.
+#[derive(Clone)]
+pub struct AdminToken(Vec<u8>);
+
+/// Shortest admin token accepted: it guards every stored event.
+pub const MIN_ADMIN_TOKEN_LEN: usize = 24;
+
+impl AdminToken {
+    /// A token of at least [`MIN_ADMIN_TOKEN_LEN`] visible ASCII characters.
+    pub fn new(token: &str) -> Option<AdminToken> {
+        let ok = token.len() >= MIN_ADMIN_TOKEN_LEN && token.bytes().all(|b| b.is_ascii_graphic());
+        ok.then(|| AdminToken(token.as_bytes().to_vec()))
+    }
+
+    /// Whether an `Authorization` header value is `Bearer <this token>`.
+    pub fn authorizes(&self, authorization: Option<&str>) -> bool {
+        let Some(given) = authorization.and_then(|a| a.strip_prefix("Bearer ")) else { return false };
+        // Lengths may differ: ct_eq on unequal lengths is false without comparing contents.
+        given.trim().as_bytes().ct_eq(&self.0).into()
+    }
+}
+
+impl fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
+}
+
+/// A `delivery` log line: one per attempt. Never a key, secret or body.
+#[derive(Debug, Serialize)]
+pub struct DeliveryLog<'a> {
+    /// Always `"delivery"`.
+    pub msg: &'static str,
+    /// The event id.
+    pub id: &'a str,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// The origin's status, if it answered.
+    pub status: Option<u16>,
+    /// `delivered`, `retry` or `dead`.
+    pub outcome: &'static str,
+    /// The wait before the next attempt, for `retry`.
+    pub delay_s: Option<u32>,
+    /// The dead-letter reason, for `dead`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// The runtime's words when there was no answer (clipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

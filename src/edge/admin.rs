@@ -1,0 +1,147 @@
+//! The operator's API for dead letters, on only when the `ADMIN_TOKEN` secret is set
+//! (otherwise every `/admin/` path is 404), with `Authorization: Bearer <token>` compared in
+//! constant time (401 otherwise):
+//!
+//! - `GET /admin/dead-letters?limit=N&cursor=C`: newest first, without bodies; `next` is the
+//!   cursor of the following page.
+//! - `GET /admin/dead-letters/{id}`: one letter with the event JSON that redelivery sends.
+//! - `POST /admin/dead-letters/{id}/redeliver`, `POST /admin/dead-letters/redeliver` (all):
+//!   queue mode queues them again (202) and they leave the list once delivered; direct mode
+//!   delivers at once and removes what the origin took.
+//! - `DELETE /admin/dead-letters/{id}`.
+
+use worker::{Date, Env, Request, Response, Result};
+
+use super::store::{self, DeadLetterOp, DeadLetterPage};
+use super::{json_response, origin, reject, send_to_queue};
+use crate::delivery::{DeadLetter, DeliveryMode, QueuedEvent};
+use crate::error::{clip, Error};
+use crate::gateway::{GatewayConfig, LogLine};
+
+pub async fn handle(req: Request, env: &Env, config: &GatewayConfig, log: &mut LogLine) -> Result<Response> {
+    let url = req.url()?;
+    let Some(token) = &config.admin_token else {
+        log.outcome = "not_found";
+        return reject(log, Error::NotFound { path: clip(url.path(), 128) });
+    };
+    log.outcome = "admin";
+    if !token.authorizes(req.headers().get("authorization")?.as_deref()) {
+        log.outcome = "unauthorized";
+        let mut resp = reject(log, Error::Unauthorized)?;
+        resp.headers_mut().set("www-authenticate", "Bearer")?;
+        return Ok(resp);
+    }
+    let method = req.method().to_string();
+    let segments: Vec<&str> = url.path().trim_start_matches('/').split('/').collect();
+    let answer = match (method.as_str(), segments.as_slice()) {
+        ("GET", ["admin", "dead-letters"]) => list(env, config, &url).await,
+        ("GET", ["admin", "dead-letters", id]) => match get(env, id).await? {
+            Some(letter) => Response::from_json(&letter),
+            None => not_found(log, &url),
+        },
+        ("DELETE", ["admin", "dead-letters", id]) => {
+            let r: Option<serde_json::Value> = store::dead_letters(env, DeadLetterOp::Delete { id: (*id).to_owned() }).await?;
+            match r.and_then(|v| v["deleted"].as_bool()) {
+                Some(true) => json_response(&serde_json::json!({ "id": id, "deleted": true }).to_string(), 200),
+                _ => not_found(log, &url),
+            }
+        }
+        ("POST", ["admin", "dead-letters", "redeliver"]) => redeliver_all(env, config).await,
+        ("POST", ["admin", "dead-letters", id, "redeliver"]) => match get(env, id).await? {
+            Some(letter) => {
+                let (status, body) = redeliver(env, config, letter).await;
+                json_response(&body.to_string(), status)
+            }
+            None => not_found(log, &url),
+        },
+        _ => not_found(log, &url),
+    };
+    answer.or_else(|_| reject(log, Error::StorageUnavailable { what: "dead-letter store" }))
+}
+
+fn not_found(log: &mut LogLine, url: &worker::Url) -> Result<Response> {
+    log.outcome = "not_found";
+    reject(log, Error::NotFound { path: clip(url.path(), 128) })
+}
+
+async fn get(env: &Env, id: &str) -> Result<Option<DeadLetter>> {
+    store::dead_letters(env, DeadLetterOp::Get { id: id.to_owned() }).await
+}
+
+async fn page(env: &Env, config: &GatewayConfig, limit: u32, cursor: Option<&str>) -> Result<DeadLetterPage> {
+    let before = cursor.and_then(|c| c.split_once(':')).and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())));
+    let op = DeadLetterOp::List { limit, before, now_ms: Date::now().as_millis() as i64, keep_days: config.delivery.dead_letter_days };
+    Ok(store::dead_letters(env, op).await?.unwrap_or(DeadLetterPage { items: Vec::new(), next: None }))
+}
+
+async fn list(env: &Env, config: &GatewayConfig, url: &worker::Url) -> Result<Response> {
+    let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let limit = query("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
+    Response::from_json(&page(env, config, limit, query("cursor").as_deref()).await?)
+}
+
+/// Send one dead letter again. Returns the HTTP status and JSON answer for it.
+async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u16, serde_json::Value) {
+    let id = letter.id.clone();
+    let Some(body) = letter.body else {
+        return (409, serde_json::json!({ "id": id, "outcome": "failed", "error": "the letter has no body to deliver" }));
+    };
+    match config.delivery.mode {
+        DeliveryMode::Queue => {
+            let message = QueuedEvent {
+                id: id.clone(),
+                provider: letter.provider,
+                event_type: letter.event_type,
+                body: Some(body),
+                stored: false,
+                attempts: 0,
+                last_status: None,
+                accepted_ms: letter.accepted_ms,
+                redelivery: true,
+            };
+            if send_to_queue(env, &message, 0).await.is_err() {
+                return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": Error::QueueUnavailable.code().as_str() }));
+            }
+            let mark = DeadLetterOp::Mark { id: id.clone(), state: "redelivering".into() };
+            let _ = store::dead_letters::<serde_json::Value>(env, mark).await;
+            (202, serde_json::json!({ "id": id, "outcome": "queued" }))
+        }
+        DeliveryMode::Direct => {
+            let now = (Date::now().as_millis() / 1000) as u64;
+            let attempt = origin::attempt(config, &id, body.as_bytes(), now, config.delivery_timeout_ms).await;
+            if attempt.delivered() {
+                let _ = store::dead_letters::<serde_json::Value>(env, DeadLetterOp::Delete { id: id.clone() }).await;
+                (200, serde_json::json!({ "id": id, "outcome": "delivered", "origin_status": attempt.status }))
+            } else {
+                (502, serde_json::json!({ "id": id, "outcome": "failed", "origin_status": attempt.status }))
+            }
+        }
+    }
+}
+
+/// Redeliver every dead letter (paged through, so the list may be long).
+async fn redeliver_all(env: &Env, config: &GatewayConfig) -> Result<Response> {
+    let (mut done, mut failed) = (0u32, 0u32);
+    let mut cursor: Option<String> = None;
+    loop {
+        let p = page(env, config, 100, cursor.as_deref()).await?;
+        for item in p.items {
+            // The list has no bodies: read each letter whole.
+            let status = match get(env, &item.id).await? {
+                Some(letter) => redeliver(env, config, letter).await.0,
+                None => 404,
+            };
+            if (200..300).contains(&status) {
+                done += 1;
+            } else {
+                failed += 1;
+            }
+        }
+        match p.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let outcome = if config.delivery.mode == DeliveryMode::Queue { "queued" } else { "delivered" };
+    json_response(&serde_json::json!({ "outcome": outcome, "redelivered": done, "failed": failed }).to_string(), if failed == 0 { 200 } else { 207 })
+}

@@ -1,0 +1,321 @@
+//! The worker's two Durable Objects, both SQLite-backed, and the calls the worker makes to them.
+//!
+//! - [`DuplicateGuard`], sharded by the event id's first hex digit (16 objects, so one hot
+//!   object is not the ceiling): which event ids were accepted (`pending` while being
+//!   enqueued, then `queued`, `delivered` or `kept`), the bodies too large for a queue
+//!   message, and how many distinct events arrived under one signature.
+//! - [`DeadLetters`], one object: events that could not be delivered, for the admin API.
+//!
+//! Each check-and-set runs without an `.await` between its SELECT and its write, so requests
+//! to one object cannot interleave inside it. The clock is the caller's (`now_ms`).
+
+use std::cell::Cell;
+
+use serde::{Deserialize, Serialize};
+use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State};
+
+use crate::delivery::{guard_shard, DeadLetter};
+
+/// Durable Object binding names (wrangler.toml).
+pub const GUARD_BINDING: &str = "GUARD";
+/// See [`GUARD_BINDING`].
+pub const DEAD_LETTERS_BINDING: &str = "DEAD_LETTERS";
+
+/// How long a claim may stay `pending` before another request may take it over (a worker
+/// that died between claiming and enqueueing must not block the event forever).
+const PENDING_MS: i64 = 30_000;
+/// Large bodies are kept long enough for every retry of a day-long outage and its dead letter.
+const BODY_TTL_MS: i64 = 7 * 86_400_000;
+
+/// A request to a [`DuplicateGuard`] shard.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum GuardOp {
+    /// Remember `id` unless already seen.
+    Claim { id: String, now_ms: i64, ttl_ms: i64 },
+    /// Record what became of a claimed id.
+    Settle { id: String, state: String },
+    /// Forget a pending claim whose enqueue or delivery failed, so the provider's retry is new.
+    Release { id: String },
+    /// Keep a body too large for a queue message.
+    PutBody { id: String, body: String, now_ms: i64 },
+    /// Read a kept body.
+    GetBody { id: String },
+    /// Drop a kept body once delivered.
+    DeleteBody { id: String },
+    /// Count the distinct events seen under one signature.
+    CountSignature { sig: String, id: String, now_ms: i64, ttl_ms: i64 },
+}
+
+/// The guard's answer to a claim.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// First time: go ahead.
+    Accepted,
+    /// Seen before (and not pending): answer `duplicate`.
+    Duplicate,
+    /// Another request is enqueueing it right now.
+    Pending,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct GuardAnswer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<Verdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<i64>,
+}
+
+/// Duplicate guard shard (see the module docs).
+#[durable_object(fetch)]
+pub struct DuplicateGuard {
+    state: State,
+    purged_ms: Cell<i64>,
+}
+
+impl DurableObject for DuplicateGuard {
+    fn new(state: State, _env: Env) -> Self {
+        let sql = state.storage().sql();
+        for ddl in [
+            "CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, state TEXT NOT NULL, expires_ms INTEGER NOT NULL, pending_until_ms INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS seen_expiry ON seen (expires_ms)",
+            "CREATE TABLE IF NOT EXISTS bodies (id TEXT PRIMARY KEY, body TEXT NOT NULL, expires_ms INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS sigs (sig TEXT NOT NULL, id TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (sig, id))",
+        ] {
+            // A failure here surfaces on the first statement that needs the table.
+            let _ = sql.exec(ddl, None);
+        }
+        DuplicateGuard { state, purged_ms: Cell::new(0) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let op: GuardOp = req.json().await?;
+        let sql = self.state.storage().sql();
+        let mut answer = GuardAnswer { verdict: None, body: None, count: None };
+        match op {
+            GuardOp::Claim { id, now_ms, ttl_ms } => {
+                self.purge(now_ms)?;
+                #[derive(Deserialize)]
+                struct Row {
+                    state: String,
+                    expires_ms: i64,
+                    pending_until_ms: i64,
+                }
+                let row = sql
+                    .exec("SELECT state, expires_ms, pending_until_ms FROM seen WHERE id = ?", vec![id.clone().into()])?
+                    .to_array::<Row>()?
+                    .pop()
+                    .filter(|r| r.expires_ms >= now_ms);
+                let verdict = match row {
+                    Some(r) if r.state != "pending" => Verdict::Duplicate,
+                    Some(r) if r.pending_until_ms >= now_ms => Verdict::Pending,
+                    // New, expired, or a stale pending claim: take it.
+                    _ => {
+                        sql.exec(
+                            "INSERT OR REPLACE INTO seen (id, state, expires_ms, pending_until_ms) VALUES (?, 'pending', ?, ?)",
+                            vec![id.into(), (now_ms + ttl_ms).into(), (now_ms + PENDING_MS).into()],
+                        )?;
+                        Verdict::Accepted
+                    }
+                };
+                answer.verdict = Some(verdict);
+            }
+            GuardOp::Settle { id, state } => {
+                sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.into(), id.into()])?;
+            }
+            GuardOp::Release { id } => {
+                sql.exec("DELETE FROM seen WHERE id = ? AND state = 'pending'", vec![id.into()])?;
+            }
+            GuardOp::PutBody { id, body, now_ms } => {
+                sql.exec(
+                    "INSERT OR REPLACE INTO bodies (id, body, expires_ms) VALUES (?, ?, ?)",
+                    vec![id.into(), body.into(), (now_ms + BODY_TTL_MS).into()],
+                )?;
+            }
+            GuardOp::GetBody { id } => {
+                #[derive(Deserialize)]
+                struct Row {
+                    body: String,
+                }
+                answer.body = sql.exec("SELECT body FROM bodies WHERE id = ?", vec![id.into()])?.to_array::<Row>()?.pop().map(|r| r.body);
+            }
+            GuardOp::DeleteBody { id } => {
+                sql.exec("DELETE FROM bodies WHERE id = ?", vec![id.into()])?;
+            }
+            GuardOp::CountSignature { sig, id, now_ms, ttl_ms } => {
+                self.purge(now_ms)?;
+                sql.exec(
+                    "INSERT OR IGNORE INTO sigs (sig, id, expires_ms) VALUES (?, ?, ?)",
+                    vec![sig.clone().into(), id.into(), (now_ms + ttl_ms).into()],
+                )?;
+                #[derive(Deserialize)]
+                struct Row {
+                    n: i64,
+                }
+                answer.count = sql.exec("SELECT COUNT(*) AS n FROM sigs WHERE sig = ?", vec![sig.into()])?.one::<Row>().ok().map(|r| r.n);
+            }
+        }
+        Response::from_json(&answer)
+    }
+}
+
+impl DuplicateGuard {
+    /// Drop expired rows, at most once a minute per object.
+    fn purge(&self, now_ms: i64) -> Result<()> {
+        if now_ms - self.purged_ms.get() < 60_000 {
+            return Ok(());
+        }
+        self.purged_ms.set(now_ms);
+        let sql = self.state.storage().sql();
+        for table in ["seen", "bodies", "sigs"] {
+            sql.exec(&format!("DELETE FROM {table} WHERE expires_ms < ?"), vec![now_ms.into()])?;
+        }
+        Ok(())
+    }
+}
+
+/// A request to the [`DeadLetters`] object.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum DeadLetterOp {
+    /// Store (or replace) a dead letter; drops those older than `keep_days`.
+    Put { letter: DeadLetter, keep_days: u32 },
+    /// Newest first, `limit` at most, before the cursor `(died_ms, id)`.
+    List { limit: u32, before: Option<(i64, String)>, now_ms: i64, keep_days: u32 },
+    /// One letter with its body.
+    Get { id: String },
+    /// Remove one; answers whether it was there.
+    Delete { id: String },
+    /// Set its state (`redelivering`).
+    Mark { id: String, state: String },
+}
+
+/// A page of dead letters.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeadLetterPage {
+    /// The letters, without bodies.
+    pub items: Vec<DeadLetter>,
+    /// The cursor for the next page, if there may be one.
+    pub next: Option<String>,
+}
+
+/// Dead letters (see the module docs).
+#[durable_object(fetch)]
+pub struct DeadLetters {
+    state: State,
+}
+
+const LETTER_COLUMNS: &str = "id, provider, type, reason, detail, last_status, attempts, accepted_ms, died_ms, state";
+
+impl DurableObject for DeadLetters {
+    fn new(state: State, _env: Env) -> Self {
+        let sql = state.storage().sql();
+        for ddl in [
+            "CREATE TABLE IF NOT EXISTS letters (id TEXT PRIMARY KEY, provider TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, last_status INTEGER, attempts INTEGER NOT NULL, accepted_ms INTEGER NOT NULL, died_ms INTEGER NOT NULL, state TEXT NOT NULL, body TEXT)",
+            "CREATE INDEX IF NOT EXISTS letters_by_death ON letters (died_ms, id)",
+        ] {
+            let _ = sql.exec(ddl, None);
+        }
+        DeadLetters { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let op: DeadLetterOp = req.json().await?;
+        let sql = self.state.storage().sql();
+        let purge = |now_ms: i64, keep_days: u32| {
+            sql.exec("DELETE FROM letters WHERE died_ms < ?", vec![(now_ms - i64::from(keep_days) * 86_400_000).into()])
+        };
+        match op {
+            DeadLetterOp::Put { letter, keep_days } => {
+                purge(letter.died_ms as i64, keep_days)?;
+                sql.exec(
+                    "INSERT OR REPLACE INTO letters (id, provider, type, reason, detail, last_status, attempts, accepted_ms, died_ms, state, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    vec![
+                        letter.id.into(),
+                        letter.provider.into(),
+                        letter.event_type.into(),
+                        letter.reason.into(),
+                        letter.detail.into(),
+                        letter.last_status.map(i64::from).into(),
+                        i64::from(letter.attempts).into(),
+                        (letter.accepted_ms as i64).into(),
+                        (letter.died_ms as i64).into(),
+                        letter.state.into(),
+                        letter.body.into(),
+                    ],
+                )?;
+                Response::from_json(&serde_json::json!({ "stored": true }))
+            }
+            DeadLetterOp::List { limit, before, now_ms, keep_days } => {
+                purge(now_ms, keep_days)?;
+                let limit = i64::from(limit.clamp(1, 500));
+                let cursor = match before {
+                    Some((died, id)) => sql.exec(
+                        &format!("SELECT {LETTER_COLUMNS} FROM letters WHERE (died_ms, id) < (?, ?) ORDER BY died_ms DESC, id DESC LIMIT ?"),
+                        vec![died.into(), id.into(), limit.into()],
+                    )?,
+                    None => sql.exec(&format!("SELECT {LETTER_COLUMNS} FROM letters ORDER BY died_ms DESC, id DESC LIMIT ?"), vec![limit.into()])?,
+                };
+                let items: Vec<DeadLetter> = cursor.to_array()?;
+                let next = (items.len() as i64 == limit).then(|| items.last().map(|l| format!("{}:{}", l.died_ms, l.id))).flatten();
+                Response::from_json(&DeadLetterPage { items, next })
+            }
+            DeadLetterOp::Get { id } => {
+                let mut rows: Vec<DeadLetter> =
+                    sql.exec(&format!("SELECT {LETTER_COLUMNS}, body FROM letters WHERE id = ?"), vec![id.into()])?.to_array()?;
+                match rows.pop() {
+                    Some(letter) => Response::from_json(&letter),
+                    None => Ok(Response::empty()?.with_status(404)),
+                }
+            }
+            DeadLetterOp::Delete { id } => {
+                let deleted = sql.exec("DELETE FROM letters WHERE id = ?", vec![id.into()])?.rows_written() > 0;
+                Response::from_json(&serde_json::json!({ "deleted": deleted }))
+            }
+            DeadLetterOp::Mark { id, state } => {
+                sql.exec("UPDATE letters SET state = ? WHERE id = ?", vec![state.into(), id.into()])?;
+                Response::from_json(&serde_json::json!({ "marked": true }))
+            }
+        }
+    }
+}
+
+/// Send one operation to a Durable Object and read its JSON answer (`None` for a 404).
+async fn call<T: serde::de::DeserializeOwned>(env: &Env, binding: &str, name: &str, op: &impl Serialize) -> Result<Option<T>> {
+    let stub = env.durable_object(binding)?.get_by_name(name)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(op)?.into()));
+    let mut resp = stub.fetch_with_request(Request::new_with_init("https://store.internal/", &init)?).await?;
+    match resp.status_code() {
+        404 => Ok(None),
+        200 => Ok(Some(resp.json().await?)),
+        s => Err(worker::Error::RustError(format!("{binding} answered {s}"))),
+    }
+}
+
+/// The guard shard that holds an event id.
+fn shard_name(id: &str) -> String {
+    format!("guard-{:x}", guard_shard(id))
+}
+
+/// Ask an event's guard shard.
+pub async fn guard(env: &Env, id: &str, op: GuardOp) -> Result<(Option<Verdict>, Option<String>, Option<i64>)> {
+    let a: Option<GuardAnswer> = call(env, GUARD_BINDING, &shard_name(id), &op).await?;
+    Ok(a.map_or((None, None, None), |a| (a.verdict, a.body, a.count)))
+}
+
+/// Count distinct events under one signature, in the signature's own shard.
+pub async fn count_signature(env: &Env, sig: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<Option<i64>> {
+    let op = GuardOp::CountSignature { sig: sig.to_owned(), id: id.to_owned(), now_ms, ttl_ms };
+    let name = format!("sig-{}", sig.chars().next().unwrap_or('0'));
+    let a: Option<GuardAnswer> = call(env, GUARD_BINDING, &name, &op).await?;
+    Ok(a.and_then(|a| a.count))
+}
+
+/// Ask the dead-letter object.
+pub async fn dead_letters<T: serde::de::DeserializeOwned>(env: &Env, op: DeadLetterOp) -> Result<Option<T>> {
+    call(env, DEAD_LETTERS_BINDING, "dead-letters", &op).await
+}
