@@ -7,6 +7,8 @@ use mediahook::delivery::{
     guard_shard, judge_attempt, parse_retry_after, AdminToken, AttemptVerdict, DeadReason, DeliveryMode, DeliverySettings,
     DEFAULT_MAX_RETRIES,
 };
+mod common;
+use common::gateway_config;
 use mediahook::gateway::{Decision, GatewayConfig};
 use mediahook::{sign, AuthKey, CallbackRequest, ErrorCode, Provider, SignInput};
 
@@ -83,13 +85,7 @@ fn admin_token_is_checked_exactly_and_never_shown() {
 }
 
 fn config(extra: &[(&str, &str)]) -> Result<GatewayConfig, mediahook::Error> {
-    let mut vars = vec![
-        ("ORIGIN_URL", "https://origin.example.com/events"),
-        ("ORIGIN_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
-        ("ALIBABA_IMS_AUTH_KEYS", "ImsKey1234567890"),
-    ];
-    vars.extend_from_slice(extra);
-    GatewayConfig::from_vars(|name| vars.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+    gateway_config(extra)
 }
 
 #[test]

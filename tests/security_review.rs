@@ -105,13 +105,7 @@ fn i1_live_query_escapes_need_two_hex_digits() {
 }
 
 fn config(extra: &[(&str, &str)]) -> Result<GatewayConfig, mediahook::Error> {
-    let mut vars = vec![
-        ("ORIGIN_URL", "https://origin.example.com/events"),
-        ("ORIGIN_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
-        ("ALIBABA_IMS_AUTH_KEYS", "ImsKey1234567890"),
-    ];
-    vars.extend_from_slice(extra);
-    GatewayConfig::from_vars(|name| vars.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+    gateway_config(extra)
 }
 
 fn config_error(extra: &[(&str, &str)]) -> String {

@@ -66,3 +66,14 @@ impl Rng {
     }
 }
 pub mod events;
+
+/// A gateway configuration: an origin, a secret and IMS keys, plus `extra` (later wins).
+pub fn gateway_config(extra: &[(&str, &str)]) -> Result<mediahook::gateway::GatewayConfig, Error> {
+    let mut vars = vec![
+        ("ORIGIN_URL", "https://origin.example.com/events"),
+        ("ORIGIN_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        ("ALIBABA_IMS_AUTH_KEYS", "ImsKey1234567890"),
+    ];
+    vars.extend_from_slice(extra);
+    mediahook::gateway::GatewayConfig::from_vars(|name| vars.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+}
