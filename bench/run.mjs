@@ -124,16 +124,18 @@ p(`\`import("mediahook")\` (Node entry, compile + instantiate + API set-up) in a
 p();
 p("## Worker under load");
 p();
-p(`Each worker runs in workerd through \`wrangler dev\` on 127.0.0.1 with the same local origin; ${worker.concurrency} requests in flight for ${worker.seconds} s after a warm-up, a signed ${worker.body_bytes}-byte ProduceMediaComplete, each forwarded to the origin. The load generator, wrangler's proxy, workerd and the origin share the machine's cores.`);
+p(`Each worker runs in workerd through \`wrangler dev\` on 127.0.0.1 with the same local origin; ${worker.concurrency} requests in flight for ${worker.seconds} s after a warm-up, signed ${worker.body_bytes}-byte ProduceMediaComplete events (a distinct event per request, so the duplicate guard delivers each). \`mediahook\` is direct mode (the provider waits for the origin); \`mediahook-queue\` is queue mode (duplicate-guard claim in a Durable Object, queue send, then 200; the settle and the signature count run after the answer; delivery follows from the queue consumer). The load generator, wrangler's proxy, workerd (with the local queue broker and Durable Objects) and the origin share the machine's cores.`);
 p();
 p("| worker | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
 p("|---|---:|---:|---:|---:|---:|---:|---:|");
-for (const name of ["mediahook", "plain-js"]) {
+for (const name of ["mediahook", "mediahook-queue", "plain-js"]) {
   const w = worker[name];
   p(`| ${name} | ${fmt(w.requests)} | ${w.errors} | ${fmt(w.rps)} | ${fmt(w.p50, 1)} | ${fmt(w.p90, 1)} | ${fmt(w.p99, 1)} | ${fmt(w.max, 1)} |`);
 }
 p();
-p(`mediahook / plain-JS throughput: ${ratio(worker.mediahook.rps / worker["plain-js"].rps)}. The plain-JS worker (bench/plain-worker.mjs) checks the IMS signature with js-md5, \`JSON.parse\`s and forwards with the same Standard Webhooks signing; it does not type, validate or normalise the event, and logs nothing.`);
+p(`Queue mode / direct mode: throughput ${ratio(worker["mediahook-queue"].rps / worker.mediahook.rps)}, provider-facing p50 ${ratio(worker["mediahook-queue"].p50 / worker.mediahook.p50)}, p99 ${ratio(worker["mediahook-queue"].p99 / worker.mediahook.p99)}. Queue mode's req/s is also what the duplicate guard held here: every accepted callback is one claim (and, after the answer, one settle and one signature count) on the 16 guard shards.`);
+p();
+p(`mediahook (direct) / plain-JS throughput: ${ratio(worker.mediahook.rps / worker["plain-js"].rps)}. The plain-JS worker (bench/plain-worker.mjs) checks the IMS signature with js-md5, \`JSON.parse\`s and forwards with the same Standard Webhooks signing; it does not type, validate or normalise the event, and logs nothing.`);
 p();
 writeFileSync(join(root, "docs/benchmarks.md"), lines.join("\n"));
 writeFileSync(join(root, "target/bench-results.json"), JSON.stringify({ versions, node, criterion, sizes, packed: packed.size, instantiate, worker }, null, 2));

@@ -428,6 +428,9 @@ pub struct LogLine {
     pub key_index: Option<usize>,
     /// Milliseconds spent.
     pub duration_ms: u64,
+    /// Bytes of the body the worker read (for an oversized upload: where it stopped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_bytes: Option<u64>,
     /// The runtime's own words when the origin could not be reached (clipped; for the
     /// operator only, never sent to the caller).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -111,9 +111,11 @@ async fn handle(mut req: Request, env: &Env, ctx: &Context, log: &mut LogLine) -
         Ok(body) => body,
         Err(seen) => {
             log.outcome = "rejected";
+            log.body_bytes = Some(seen);
             return reject(log, Error::BodyTooLarge { size: seen, limit: limit as u64 });
         }
     };
+    log.body_bytes = Some(body.len() as u64);
     let callback = CallbackRequest {
         method: &method,
         url: url.as_str(),

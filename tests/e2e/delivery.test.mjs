@@ -31,7 +31,7 @@ let respond = () => ({ status: 204 });
 const vars = () => ({
   ORIGIN_URL: origin.url, ORIGIN_SECRET: SECRET, ALIBABA_IMS_AUTH_KEYS: KEY, TENCENT_VOD_SIGN_KEYS: TENCENT_KEY,
   RETRY_MIN_SECONDS: "1", RETRY_MAX_SECONDS: "2", DELIVERY_TIMEOUT_MS: "3000", ADMIN_TOKEN,
-  MAX_BODY_BYTES: String(2 * 1024 * 1024),
+  MAX_BODY_BYTES: String(2 * 1024 * 1024), SIGNATURE_REUSE_WARN: "10",
 });
 
 before(async () => {
@@ -181,6 +181,8 @@ describe("queue mode", () => {
     const sigTs = now();
     const many = await Promise.all(Array.from({ length: 20 }, (_, k) => send(imsBody(`one-sig-${k}`), { timestamp: sigTs })));
     assert.ok(many.every((a) => a.status === 200 && a.json.outcome === "queued"), JSON.stringify(many.map((a) => a.json)));
+    // More than SIGNATURE_REUSE_WARN (10 here) distinct events under one signature: a warning.
+    await until("the signature-reuse warning", () => worker.output().includes('"msg":"signature_reuse"'), 10_000);
     const ids = [first.json.id, answers.find((a) => a.json.outcome === "queued").json.id, ...many.map((a) => a.json.id)];
     await until("all delivered", () => ids.every((id) => delivered().has(id)));
     await sleep(2500);
