@@ -24,7 +24,12 @@ fn signed(provider: Provider, url: &str, body: &str) -> SignedCallback {
 }
 
 fn request<'a>(s: &'a SignedCallback, url: &'a str) -> CallbackRequest<'a> {
-    CallbackRequest { method: s.method, url, headers: s.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(), body: &s.body }
+    CallbackRequest {
+        method: s.method,
+        url,
+        headers: s.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
+        body: &s.body,
+    }
 }
 
 fn verify(c: &mut Criterion) {
@@ -52,20 +57,25 @@ fn parse(c: &mut Criterion) {
     for name in ["RegisterMediaComplete", "ProduceMediaComplete", "MediaConvertOutputComplete"] {
         let body = fixture(name);
         group.throughput(Throughput::Bytes(body.len() as u64));
-        group.bench_function(name, |b| b.iter(|| parse_event(Provider::AlibabaIms, black_box(body.as_bytes()), URL).expect("parses")));
+        group.bench_function(name, |b| {
+            b.iter(|| parse_event(Provider::AlibabaIms, black_box(body.as_bytes()), URL).expect("parses"))
+        });
     }
     group.finish();
 }
 
 fn gateway(c: &mut Criterion) {
     let config = GatewayConfig::from_vars(|name| {
-        Some(match name {
-            "ORIGIN_URL" => "https://origin.example/events",
-            "ORIGIN_SECRET" => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            "ALIBABA_IMS_AUTH_KEYS" => KEY,
-            "ALIBABA_IMS_CALLBACK_URLS" => URL,
-            _ => return None,
-        }.to_owned())
+        Some(
+            match name {
+                "ORIGIN_URL" => "https://origin.example/events",
+                "ORIGIN_SECRET" => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "ALIBABA_IMS_AUTH_KEYS" => KEY,
+                "ALIBABA_IMS_CALLBACK_URLS" => URL,
+                _ => return None,
+            }
+            .to_owned(),
+        )
     })
     .expect("config");
     let verifier = config.verifier(Provider::AlibabaIms).expect("enabled");

@@ -37,7 +37,8 @@ fn main() {
     let mut out = serde_json::Map::new();
     for input in &inputs {
         let s = |k: &str| input[k].as_str().expect("a string field");
-        let keys: Vec<&str> = input["keys"].as_array().expect("keys").iter().map(|k| k.as_str().expect("key")).collect();
+        let keys: Vec<&str> =
+            input["keys"].as_array().expect("keys").iter().map(|k| k.as_str().expect("key")).collect();
         let headers: Vec<(&str, &str)> = input["headers"]
             .as_object()
             .expect("headers")
@@ -48,8 +49,14 @@ fn main() {
         let (url, body) = (s("url"), s("body").as_bytes());
         let req = CallbackRequest { method: "POST", url, headers: headers.clone(), body };
         // Configured once, as the JS API keeps its verifier across calls.
-        let verifier = Verifier::new(Provider::AlibabaIms, &keys).and_then(|v| v.with_signed_urls([url])).expect("config");
-        let signature = ops_per_second(|| { black_box(verifier.verify(black_box(&req), now).expect("valid")); }, ms);
+        let verifier =
+            Verifier::new(Provider::AlibabaIms, &keys).and_then(|v| v.with_signed_urls([url])).expect("config");
+        let signature = ops_per_second(
+            || {
+                black_box(verifier.verify(black_box(&req), now).expect("valid"));
+            },
+            ms,
+        );
         let typed = ops_per_second(
             || {
                 let v = verifier.verify(black_box(&req), now).expect("valid");

@@ -5,8 +5,7 @@
 
 use mediahook::gateway::{Decision, GatewayConfig};
 use mediahook::{
-    parse_event as parse, sign, AuthKey, CallbackRequest, Error, ErrorCode, Event, Provider, SignInput,
-    Verifier,
+    parse_event as parse, sign, AuthKey, CallbackRequest, Error, ErrorCode, Event, Provider, SignInput, Verifier,
 };
 
 /// Keys the fuzzer never sees in clear (only their MD5s), so finding one in a message is a leak.
@@ -135,7 +134,8 @@ pub fn verify_round_trip(provider: Provider, data: &[u8]) {
             let mut other = key.clone();
             let last = other.pop().expect("a key has a character");
             other.push(if last == 'a' { 'b' } else { 'a' });
-            verifier = Verifier::new(provider, [other]).expect("a valid key").with_signed_urls([url.as_str()]).expect("valid");
+            verifier =
+                Verifier::new(provider, [other]).expect("a valid key").with_signed_urls([url.as_str()]).expect("valid");
             Some(ErrorCode::SignatureMismatch)
         }
         3 => {
@@ -177,7 +177,9 @@ pub fn parse_event(data: &[u8]) {
     let Some((first, body)) = data.split_first() else { return };
     let provider = Provider::ALL[usize::from(*first) % Provider::ALL.len()];
     let (url, body) = match (provider, body.strip_prefix(b"?")) {
-        (Provider::AlibabaLive, Some(query)) => (format!("https://h/alibaba/live?{}", String::from_utf8_lossy(query)), &b""[..]),
+        (Provider::AlibabaLive, Some(query)) => {
+            (format!("https://h/alibaba/live?{}", String::from_utf8_lossy(query)), &b""[..])
+        }
         _ => (String::from("https://h/cb"), body),
     };
     match parse(provider, body, &url) {

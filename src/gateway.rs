@@ -94,9 +94,8 @@ impl GatewayConfig {
         let origin_url = get("ORIGIN_URL").ok_or_else(|| bad("ORIGIN_URL", "it is not set"))?;
         check_http_url(&origin_url).map_err(|reason| bad("ORIGIN_URL", reason))?;
         let origin_secret = get("ORIGIN_SECRET").ok_or_else(|| bad("ORIGIN_SECRET", "it is not set"))?;
-        let origin_secret = WebhookSecret::new(&origin_secret).map_err(|_| {
-            bad("ORIGIN_SECRET", "expected whsec_ followed by base64 of at least 16 bytes")
-        })?;
+        let origin_secret = WebhookSecret::new(&origin_secret)
+            .map_err(|_| bad("ORIGIN_SECRET", "expected whsec_ followed by base64 of at least 16 bytes"))?;
 
         let number = |name: &str, default: u64, max: u64| -> Result<u64, Error> {
             match get(name) {
@@ -135,7 +134,8 @@ impl GatewayConfig {
             retry_max_seconds: number("RETRY_MAX_SECONDS", defaults.retry_max_seconds.into(), max_delay)? as u32,
             max_retries: number("MAX_RETRIES", defaults.max_retries.into(), 1000)? as u32,
             dedupe_seconds: number("DEDUPE_SECONDS", defaults.dedupe_seconds, 30 * 86_400)?,
-            signature_reuse_warn: number("SIGNATURE_REUSE_WARN", defaults.signature_reuse_warn.into(), 1_000_000)? as u32,
+            signature_reuse_warn: number("SIGNATURE_REUSE_WARN", defaults.signature_reuse_warn.into(), 1_000_000)?
+                as u32,
             dead_letter_days: number("DEAD_LETTER_DAYS", defaults.dead_letter_days.into(), 365)? as u32,
         };
         if delivery.retry_min_seconds > delivery.retry_max_seconds {
@@ -280,7 +280,8 @@ fn url_list(provider: Provider, s: &str) -> Result<Vec<String>, String> {
         }
         match provider {
             Provider::AlibabaLive => {
-                if entry.is_empty() || entry.contains(',') || entry.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                if entry.is_empty() || entry.contains(',') || entry.chars().any(|c| c.is_whitespace() || c.is_control())
+                {
                     return Err(format!("entry {n} is not a host name or URL"));
                 }
             }
@@ -321,7 +322,11 @@ fn check_http_url(url: &str) -> Result<(), &'static str> {
         return Err("the host may contain only letters, digits, dots, hyphens and underscores");
     }
     if let Some(p) = port {
-        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u32>().map_or(true, |p| p > 65535) {
+        if p.is_empty()
+            || p.len() > 5
+            || !p.bytes().all(|b| b.is_ascii_digit())
+            || p.parse::<u32>().map_or(true, |p| p > 65535)
+        {
             return Err("the port must be a number from 0 to 65535");
         }
     }

@@ -48,7 +48,14 @@ impl JsVerifier {
 
     /// Verify, then parse. `headers` is flat: name, value, name, value... Returns the
     /// normalised event as JSON text.
-    pub fn verify(&self, received_url: &str, method: &str, headers: Vec<String>, body: &[u8], now: f64) -> Result<String, JsValue> {
+    pub fn verify(
+        &self,
+        received_url: &str,
+        method: &str,
+        headers: Vec<String>,
+        body: &[u8],
+        now: f64,
+    ) -> Result<String, JsValue> {
         let run = || -> Result<String, Error> {
             let verified = self.inner.verify(&request(received_url, method, &headers, body), clock(now))?;
             let event = parse_event(self.inner.provider(), verified.body, received_url)?;
@@ -59,14 +66,27 @@ impl JsVerifier {
 
     /// Verify the signature and time only: `[keyIndex, timestamp]`.
     #[wasm_bindgen(js_name = verifySignature)]
-    pub fn verify_signature(&self, received_url: &str, method: &str, headers: Vec<String>, body: &[u8], now: f64) -> Result<Vec<f64>, JsValue> {
-        let verified = self.inner.verify(&request(received_url, method, &headers, body), clock(now)).map_err(|e| js_error(&e))?;
+    pub fn verify_signature(
+        &self,
+        received_url: &str,
+        method: &str,
+        headers: Vec<String>,
+        body: &[u8],
+        now: f64,
+    ) -> Result<Vec<f64>, JsValue> {
+        let verified =
+            self.inner.verify(&request(received_url, method, &headers, body), clock(now)).map_err(|e| js_error(&e))?;
         Ok(vec![verified.key_index as f64, verified.timestamp as f64])
     }
 }
 
 fn request<'a>(url: &'a str, method: &'a str, headers: &'a [String], body: &'a [u8]) -> CallbackRequest<'a> {
-    CallbackRequest { method, url, headers: headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect(), body }
+    CallbackRequest {
+        method,
+        url,
+        headers: headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect(),
+        body,
+    }
 }
 
 fn clock(now: f64) -> u64 {
@@ -89,7 +109,10 @@ pub fn sign_raw(provider: &str, url: &str, key: &str, body: &[u8], timestamp: f6
     let run = || -> Result<JsValue, Error> {
         let provider: Provider = provider.parse()?;
         if !(timestamp >= 0.0 && timestamp.fract() == 0.0 && timestamp < 9.0e15) {
-            return Err(Error::InvalidConfig { name: "timestamp".into(), reason: "expected whole UNIX seconds".into() });
+            return Err(Error::InvalidConfig {
+                name: "timestamp".into(),
+                reason: "expected whole UNIX seconds".into(),
+            });
         }
         let key = AuthKey::new(key, 1)?;
         let signed = sign(provider, &SignInput { url, key: &key, timestamp: timestamp as u64, body })?;
@@ -109,9 +132,9 @@ pub fn sign_raw(provider: &str, url: &str, key: &str, body: &[u8], timestamp: f6
 /// The event types mediahook knows for a provider (empty for an unknown provider).
 #[wasm_bindgen(js_name = knownEventTypes)]
 pub fn known_event_types(provider: &str) -> Vec<String> {
-    provider.parse::<Provider>().map_or_else(|_| Vec::new(), |p| {
-        crate::events::known_event_types(p).iter().map(|t| (*t).to_owned()).collect()
-    })
+    provider
+        .parse::<Provider>()
+        .map_or_else(|_| Vec::new(), |p| crate::events::known_event_types(p).iter().map(|t| (*t).to_owned()).collect())
 }
 
 /// Every stable error code.

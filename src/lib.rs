@@ -42,6 +42,6 @@ pub use request::CallbackRequest;
 pub use sign::{sign, SignInput, SignedCallback};
 pub use standard_webhooks::WebhookSecret;
 pub use verifier::{
-    VerifiedCallback, Verifier, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LIFETIME_SECONDS,
-    DEFAULT_SKEW_SECONDS, DEFAULT_TOLERANCE_SECONDS,
+    VerifiedCallback, Verifier, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LIFETIME_SECONDS, DEFAULT_SKEW_SECONDS,
+    DEFAULT_TOLERANCE_SECONDS,
 };

@@ -21,12 +21,8 @@ pub enum Provider {
 
 impl Provider {
     /// Every provider.
-    pub const ALL: [Provider; 4] = [
-        Provider::AlibabaIms,
-        Provider::AlibabaVod,
-        Provider::AlibabaLive,
-        Provider::TencentVod,
-    ];
+    pub const ALL: [Provider; 4] =
+        [Provider::AlibabaIms, Provider::AlibabaVod, Provider::AlibabaLive, Provider::TencentVod];
 
     /// The stable id, e.g. `"alibaba-ims"`.
     pub const fn id(self) -> &'static str {
@@ -55,8 +51,7 @@ impl Provider {
 
     /// Whether `method` (any case) is one the provider uses.
     pub fn allows_method(self, method: &str) -> bool {
-        method.eq_ignore_ascii_case("POST")
-            || (self == Provider::AlibabaLive && method.eq_ignore_ascii_case("GET"))
+        method.eq_ignore_ascii_case("POST") || (self == Provider::AlibabaLive && method.eq_ignore_ascii_case("GET"))
     }
 }
 
@@ -70,9 +65,6 @@ impl FromStr for Provider {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Provider, Error> {
-        Provider::ALL
-            .into_iter()
-            .find(|p| p.id() == s)
-            .ok_or_else(|| Error::UnsupportedProvider { name: clip(s, 64) })
+        Provider::ALL.into_iter().find(|p| p.id() == s).ok_or_else(|| Error::UnsupportedProvider { name: clip(s, 64) })
     }
 }

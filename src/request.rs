@@ -59,10 +59,7 @@ fn one_of<'a>(mut values: impl Iterator<Item = &'a str>) -> Lookup<'a> {
 pub(crate) fn query_pairs(url: &str) -> impl Iterator<Item = (&str, &str)> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let query = query.split_once('#').map_or(query, |(q, _)| q);
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
+    query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
 }
 
 /// The host of an absolute URL (`scheme://[userinfo@]host[:port]/...`), without port or a

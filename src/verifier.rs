@@ -85,10 +85,8 @@ impl Verifier {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.signed_subjects = urls
-            .into_iter()
-            .map(|u| normalise_subject(self.provider, u.as_ref()))
-            .collect::<Result<_, _>>()?;
+        self.signed_subjects =
+            urls.into_iter().map(|u| normalise_subject(self.provider, u.as_ref())).collect::<Result<_, _>>()?;
         Ok(self)
     }
 

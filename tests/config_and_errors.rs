@@ -33,7 +33,11 @@ fn keys_and_secrets_never_show() {
     let s = WebhookSecret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
     assert_eq!(format!("{s:?}"), "WebhookSecret(<redacted>)");
     // Error messages of every verification failure leave the key out.
-    let req = with_headers("https://e.invalid/", b"{}", &[("X-ICE-TIMESTAMP", "1"), ("X-ICE-SIGNATURE", "0".repeat(32).leak())]);
+    let req = with_headers(
+        "https://e.invalid/",
+        b"{}",
+        &[("X-ICE-TIMESTAMP", "1"), ("X-ICE-SIGNATURE", "0".repeat(32).leak())],
+    );
     let msg = v.verify(&req, 1).unwrap_err().to_string();
     assert!(!msg.contains("SuperSecret42"), "{msg}");
     assert_eq!(msg, "the signature does not match any of the 2 configured key(s) for 1 callback URL");
@@ -43,9 +47,20 @@ fn keys_and_secrets_never_show() {
 fn codes_are_stable_unique_and_round_trip() {
     let wire: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     for required in [
-        "missing_signature", "missing_timestamp", "malformed_signature", "malformed_timestamp",
-        "signature_mismatch", "timestamp_too_old", "timestamp_in_future", "expired", "no_keys",
-        "invalid_key", "body_too_large", "malformed_json", "invalid_event", "unsupported_provider",
+        "missing_signature",
+        "missing_timestamp",
+        "malformed_signature",
+        "malformed_timestamp",
+        "signature_mismatch",
+        "timestamp_too_old",
+        "timestamp_in_future",
+        "expired",
+        "no_keys",
+        "invalid_key",
+        "body_too_large",
+        "malformed_json",
+        "invalid_event",
+        "unsupported_provider",
     ] {
         assert!(wire.contains(&required), "{required}");
     }

@@ -4,8 +4,8 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mediahook::delivery::{
-    guard_shard, judge_attempt, parse_retry_after, AdminToken, AttemptVerdict, DeadReason, DeliveryMode, DeliverySettings,
-    DEFAULT_MAX_RETRIES,
+    guard_shard, judge_attempt, parse_retry_after, AdminToken, AttemptVerdict, DeadReason, DeliveryMode,
+    DeliverySettings, DEFAULT_MAX_RETRIES,
 };
 mod common;
 use common::gateway_config;
@@ -78,7 +78,14 @@ fn admin_token_is_checked_exactly_and_never_shown() {
     assert!(AdminToken::new("has a space in it 0123456789").is_none());
     let t = AdminToken::new("0123456789abcdef0123456789").unwrap();
     assert!(t.authorizes(Some("Bearer 0123456789abcdef0123456789")));
-    for wrong in [None, Some(""), Some("0123456789abcdef0123456789"), Some("Bearer 0123456789abcdef012345678"), Some("Bearer 0123456789abcdef0123456789x"), Some("Basic 0123456789abcdef0123456789")] {
+    for wrong in [
+        None,
+        Some(""),
+        Some("0123456789abcdef0123456789"),
+        Some("Bearer 0123456789abcdef012345678"),
+        Some("Bearer 0123456789abcdef0123456789x"),
+        Some("Basic 0123456789abcdef0123456789"),
+    ] {
         assert!(!t.authorizes(wrong), "{wrong:?}");
     }
     assert_eq!(format!("{t:?}"), "AdminToken(<redacted>)");
@@ -94,8 +101,17 @@ fn delivery_configuration() {
     assert_eq!(c.delivery, DeliverySettings::default());
     assert_eq!(c.delivery.mode, DeliveryMode::Queue);
     assert!(c.admin_token.is_none());
-    let c = config(&[("DELIVERY_MODE", "direct"), ("RETRY_MIN_SECONDS", "1"), ("RETRY_MAX_SECONDS", "2"), ("ADMIN_TOKEN", "0123456789abcdef0123456789")]).unwrap();
-    assert_eq!((c.delivery.mode, c.delivery.retry_min_seconds, c.delivery.retry_max_seconds), (DeliveryMode::Direct, 1, 2));
+    let c = config(&[
+        ("DELIVERY_MODE", "direct"),
+        ("RETRY_MIN_SECONDS", "1"),
+        ("RETRY_MAX_SECONDS", "2"),
+        ("ADMIN_TOKEN", "0123456789abcdef0123456789"),
+    ])
+    .unwrap();
+    assert_eq!(
+        (c.delivery.mode, c.delivery.retry_min_seconds, c.delivery.retry_max_seconds),
+        (DeliveryMode::Direct, 1, 2)
+    );
     assert!(c.admin_token.is_some());
     for (name, value) in [
         ("DELIVERY_MODE", "later"),
@@ -131,7 +147,8 @@ fn verified_events_that_cannot_be_typed_are_kept_not_refused() {
     let unknown = br#"{"EventType":"SomethingNew","UserId":1,"EventTime":"2026-11-23T10:00:00Z","MessageBody":{}}"#;
     let Decision::Keep(k) = decide(unknown) else { panic!("an unknown type is kept") };
     assert_eq!((k.reason, k.event_type.as_str()), (DeadReason::UnknownEventType, "SomethingNew"));
-    let invalid = br#"{"EventType":"ProduceMediaComplete","UserId":1,"EventTime":"2026-11-23T10:00:00Z","MessageBody":{}}"#;
+    let invalid =
+        br#"{"EventType":"ProduceMediaComplete","UserId":1,"EventTime":"2026-11-23T10:00:00Z","MessageBody":{}}"#;
     let Decision::Keep(k) = decide(invalid) else { panic!("an invalid body is kept") };
     assert_eq!(k.reason, DeadReason::InvalidEvent);
     assert!(k.detail.contains("$.MessageBody"), "{}", k.detail);

@@ -6,7 +6,13 @@ fn docs_events_md_is_generated_from_the_code() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/events.md")).unwrap_or_default();
     let generated = mediahook::events::docs::markdown();
     assert!(committed == generated, "docs/events.md is stale: run `cargo run --example event_docs`");
-    for t in ["FileUploadComplete", "ApsaraVideoForMediaProcessingOutputGroupComplete", "NewFileUpload", "publish", "AIMediaDNAComplete"] {
+    for t in [
+        "FileUploadComplete",
+        "ApsaraVideoForMediaProcessingOutputGroupComplete",
+        "NewFileUpload",
+        "publish",
+        "AIMediaDNAComplete",
+    ] {
         assert!(generated.contains(&format!("`{t}`")), "{t}");
     }
     assert!(generated.contains("### FileMeta") && generated.contains("### VideoStreamInfo"));

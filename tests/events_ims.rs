@@ -4,7 +4,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 mod common;
 use common::events::*;
-use mediahook::events::{ImsBody, Embedded, Id64};
+use mediahook::events::{Embedded, Id64, ImsBody};
 use mediahook::{parse_event, ErrorCode, EventData, Provider};
 
 fn ims(body: &str) -> mediahook::events::ImsEvent {
@@ -23,7 +23,8 @@ fn every_fixture_is_known_fully_typed_and_lossless() {
         assert_eq!(event.event_type, *name);
         let original: serde_json::Value = serde_json::from_str(body).unwrap();
         // Every key of the sample is a documented field (nothing fell into `extra`).
-        let (_, _, doc) = ImsBody::schemas().into_iter().find(|(t, a, _)| t == name || a.contains(name)).expect("schema");
+        let (_, _, doc) =
+            ImsBody::schemas().into_iter().find(|(t, a, _)| t == name || a.contains(name)).expect("schema");
         assert_fully_typed(&original["MessageBody"], doc, &format!("{name}.MessageBody"));
         // The normalised form holds the same information, only in normalised shapes.
         let normalised = serde_json::to_value(&event).unwrap();
@@ -37,16 +38,27 @@ fn fields_have_their_types() {
     let e = ims(fixture("FileUploadComplete"));
     assert_eq!(e.user_id, Id64(1833220977560785));
     let ImsBody::FileUploadComplete(b) = &e.message_body else { panic!("{:?}", e.message_body) };
-    assert_eq!((b.size, b.media_type.as_str(), b.app_id.as_str(), b.status.as_str()), (5510872, "video", "app-1000000", "Success"));
+    assert_eq!(
+        (b.size, b.media_type.as_str(), b.app_id.as_str(), b.status.as_str()),
+        (5510872, "video", "app-1000000", "Success")
+    );
 
-    let ImsBody::MediaConvertOutputComplete(b) = ims(fixture("MediaConvertOutputComplete")).message_body else { panic!() };
+    let ImsBody::MediaConvertOutputComplete(b) = ims(fixture("MediaConvertOutputComplete")).message_body else {
+        panic!()
+    };
     let meta = b.out_file_meta.as_ref().unwrap();
     let audio = &meta.audio_stream_info_list.as_ref().unwrap()[0];
     assert_eq!((audio.bitrate, audio.channels, audio.sample_rate), (Some(129.063), Some(2), Some(44100)));
     let video = &meta.video_stream_info_list.as_ref().unwrap()[0];
-    assert_eq!((video.width, video.height, video.fps, video.bit_rate), (Some(1280), Some(720), Some(30.0), Some(7086.421)));
+    assert_eq!(
+        (video.width, video.height, video.fps, video.bit_rate),
+        (Some(1280), Some(720), Some(30.0), Some(7086.421))
+    );
     let play = meta.play_stream_info.as_ref().unwrap();
-    assert_eq!((play.file_size, play.user_id, play.definition), (Some(23147779), Some(Id64(1833220977560785)), Some(3)));
+    assert_eq!(
+        (play.file_size, play.user_id, play.definition),
+        (Some(23147779), Some(Id64(1833220977560785)), Some(3))
+    );
     assert_eq!(meta.file_basic_info.as_ref().unwrap().duration, Some(25.0));
     let user_data = b.user_data.as_ref().unwrap();
     assert_eq!(user_data.json.as_ref().unwrap()["ImsSrc"], "Workflow");
@@ -57,7 +69,10 @@ fn fields_have_their_types() {
     assert_eq!(cover.new_value.as_ref().unwrap(), "http://cdn.com/ee.png");
 
     let ImsBody::VideoAnalysisComplete(b) = ims(fixture("VideoAnalysisComplete")).message_body else { panic!() };
-    assert_eq!((b.meta_info.size, b.meta_info.height, b.meta_info.fps, b.meta_info.duration), (77570208, 1440, 24.0, 68.576667));
+    assert_eq!(
+        (b.meta_info.size, b.meta_info.height, b.meta_info.fps, b.meta_info.duration),
+        (77570208, 1440, 24.0, 68.576667)
+    );
 
     let ImsBody::TranscodeParentComplete(b) = ims(fixture("TranscodeParentComplete")).message_body else { panic!() };
     assert_eq!(b.jobs.len(), 1);
@@ -90,7 +105,8 @@ fn both_names_of_the_output_group_event_map_to_one_type() {
 fn variants_parse_and_keep_everything() {
     for (name, body) in IMS_FIXTURES {
         for variant in variants(body) {
-            let event = parse_event(Provider::AlibabaIms, variant.as_bytes(), "").unwrap_or_else(|e| panic!("{name}: {e}\n{variant}"));
+            let event = parse_event(Provider::AlibabaIms, variant.as_bytes(), "")
+                .unwrap_or_else(|e| panic!("{name}: {e}\n{variant}"));
             assert!(event.is_known(), "{name}");
             let original: serde_json::Value = serde_json::from_str(&variant).unwrap();
             let normalised = serde_json::to_value(&event).unwrap();
@@ -135,12 +151,22 @@ fn sixty_four_bit_ids_are_exact_and_strings() {
 #[test]
 fn embedded_json_as_string_object_or_not_json() {
     let base = fixture("ProduceMediaComplete");
-    let as_object = base.replace(r#""UserData": "{\"NotifyAddress\":\"http://xx.xx.xxx\"}""#, r#""UserData": {"NotifyAddress": "http://xx.xx.xxx"}"#);
+    let as_object = base.replace(
+        r#""UserData": "{\"NotifyAddress\":\"http://xx.xx.xxx\"}""#,
+        r#""UserData": {"NotifyAddress": "http://xx.xx.xxx"}"#,
+    );
     assert_ne!(as_object, base);
-    let not_json = base.replace(r#""UserData": "{\"NotifyAddress\":\"http://xx.xx.xxx\"}""#, r#""UserData": "plain text""#);
-    let get = |b: &str| match ims(b).message_body { ImsBody::ProduceMediaComplete(p) => p.user_data.unwrap(), _ => panic!() };
+    let not_json =
+        base.replace(r#""UserData": "{\"NotifyAddress\":\"http://xx.xx.xxx\"}""#, r#""UserData": "plain text""#);
+    let get = |b: &str| match ims(b).message_body {
+        ImsBody::ProduceMediaComplete(p) => p.user_data.unwrap(),
+        _ => panic!(),
+    };
     let s = get(base);
-    assert_eq!((s.raw.as_deref(), s.json.as_ref().unwrap()["NotifyAddress"].as_str()), (Some(r#"{"NotifyAddress":"http://xx.xx.xxx"}"#), Some("http://xx.xx.xxx")));
+    assert_eq!(
+        (s.raw.as_deref(), s.json.as_ref().unwrap()["NotifyAddress"].as_str()),
+        (Some(r#"{"NotifyAddress":"http://xx.xx.xxx"}"#), Some("http://xx.xx.xxx"))
+    );
     let o = get(&as_object);
     assert_eq!((o.raw, o.json.unwrap()["NotifyAddress"].as_str()), (None, Some("http://xx.xx.xxx")));
     assert_eq!(get(&not_json), Embedded { raw: Some("plain text".into()), json: None });
@@ -169,10 +195,16 @@ fn required_fields_and_impossible_types_give_paths() {
         (fixture("FileUploadComplete").replace("\"5510872\"", "\"big\""), "$.MessageBody.Size"),
         (fixture("VideoAnalysisComplete").replace("\"1440\"", "[1440]"), "$.MessageBody.MetaInfo.Height"),
         (fixture("TranscodeParentComplete").replace("\"JobId\"", "\"JobIdX\""), "$.MessageBody.Jobs[0].JobId"),
-        (fixture("MediaConvertOutputComplete").replace("\"129.063\"", "\"loud\""), "$.MessageBody.OutFileMeta.audioStreamInfoList[0].bitrate"),
+        (
+            fixture("MediaConvertOutputComplete").replace("\"129.063\"", "\"loud\""),
+            "$.MessageBody.OutFileMeta.audioStreamInfoList[0].bitrate",
+        ),
         (fixture("FileUploadComplete").replace("\"EventType\"", "\"Type\""), "$.EventType"),
         (fixture("FileUploadComplete").replace("\"MessageBody\"", "\"Body\""), "$.MessageBody"),
-        (r#"{"EventType":"FileUploadComplete","UserId":1,"EventTime":"t","MessageBody":[1]}"#.to_owned(), "$.MessageBody"),
+        (
+            r#"{"EventType":"FileUploadComplete","UserId":1,"EventTime":"t","MessageBody":[1]}"#.to_owned(),
+            "$.MessageBody",
+        ),
         ("[1,2]".to_owned(), "$"),
     ];
     for (body, path) in cases {

@@ -15,14 +15,20 @@ fn parse(p: Provider, body: &str) -> mediahook::Event {
 
 #[test]
 fn vod_upload_events_from_the_provider_docs() {
-    let e = parse(Provider::AlibabaVod, r#"{"Status":"success","EventTime":"2017-03-20T07:49:17Z","EventType":"FileUploadComplete","VideoId":"43q91jdh7df****","Size":1439213,"FileUrl":"http://example-bucket-****.oss-cn-shanghai.aliyuncs.com/a.mp4","Extend":"{\"test\":\"your extend data\"}"}"#);
+    let e = parse(
+        Provider::AlibabaVod,
+        r#"{"Status":"success","EventTime":"2017-03-20T07:49:17Z","EventType":"FileUploadComplete","VideoId":"43q91jdh7df****","Size":1439213,"FileUrl":"http://example-bucket-****.oss-cn-shanghai.aliyuncs.com/a.mp4","Extend":"{\"test\":\"your extend data\"}"}"#,
+    );
     assert_eq!((e.event_type.as_str(), e.time.as_deref()), ("FileUploadComplete", Some("2017-03-20T07:49:17Z")));
     let EventData::AlibabaVod(v) = &e.data else { panic!() };
     let VodBody::FileUploadComplete(b) = &v.body else { panic!("{:?}", v.body) };
     assert_eq!((b.video_id.as_str(), b.size, b.status.as_str()), ("43q91jdh7df****", Some(1439213), "success"));
     assert_eq!(b.extend.as_ref().unwrap().json.as_ref().unwrap()["test"], "your extend data");
 
-    let e = parse(Provider::AlibabaVod, r#"{"Status":"success","FileURL":"https://x/a.jpg","AppId":"app-1000000","EventType":"ImageUploadComplete","EventTime":"2024-04-10T01:37:14:627Z","Size":105520,"ImageId":"59bdbf10df76a8d8b6137a5ad12****"}"#);
+    let e = parse(
+        Provider::AlibabaVod,
+        r#"{"Status":"success","FileURL":"https://x/a.jpg","AppId":"app-1000000","EventType":"ImageUploadComplete","EventTime":"2024-04-10T01:37:14:627Z","Size":105520,"ImageId":"59bdbf10df76a8d8b6137a5ad12****"}"#,
+    );
     assert_eq!(e.time.as_deref(), Some("2024-04-10T01:37:14.627Z"));
     let json = serde_json::to_value(&e).unwrap();
     assert_eq!(json["data"]["FileUrl"], "https://x/a.jpg");
@@ -31,7 +37,10 @@ fn vod_upload_events_from_the_provider_docs() {
 
 #[test]
 fn vod_transcode_with_streams_and_every_type_is_known() {
-    let e = parse(Provider::AlibabaVod, r#"{"EventTime":"2018-07-12T07:08:59Z","EventType":"TranscodeComplete","VideoId":"v1","Status":"success","StreamInfos":[{"Status":"success","Bitrate":"1020.5","Definition":"HD","Duration":"12.0","Encrypt":"1","FileUrl":"http://x/hd.m3u8","Format":"m3u8","Fps":"25","Height":720,"Width":1280,"Size":"32231"}]}"#);
+    let e = parse(
+        Provider::AlibabaVod,
+        r#"{"EventTime":"2018-07-12T07:08:59Z","EventType":"TranscodeComplete","VideoId":"v1","Status":"success","StreamInfos":[{"Status":"success","Bitrate":"1020.5","Definition":"HD","Duration":"12.0","Encrypt":"1","FileUrl":"http://x/hd.m3u8","Format":"m3u8","Fps":"25","Height":720,"Width":1280,"Size":"32231"}]}"#,
+    );
     let EventData::AlibabaVod(v) = &e.data else { panic!() };
     let VodBody::TranscodeComplete(b) = &v.body else { panic!() };
     let s = &b.stream_infos.as_ref().unwrap()[0];
@@ -42,42 +51,72 @@ fn vod_transcode_with_streams_and_every_type_is_known() {
     assert_eq!(err.to_string(), "invalid event at $.StreamInfos[0].Encrypt: expected an integer, found a boolean");
     assert_eq!(known_event_types(Provider::AlibabaVod).len(), 18);
     for t in known_event_types(Provider::AlibabaVod) {
-        let body = format!(r#"{{"EventTime":"2020-01-01T00:00:00Z","EventType":"{t}","Status":"success","VideoId":"v","ImageId":"i","AttachedMediaId":"a","JobId":"j","MediaId":"m"}}"#);
+        let body = format!(
+            r#"{{"EventTime":"2020-01-01T00:00:00Z","EventType":"{t}","Status":"success","VideoId":"v","ImageId":"i","AttachedMediaId":"a","JobId":"j","MediaId":"m"}}"#
+        );
         assert!(parse(Provider::AlibabaVod, &body).is_known(), "{t}");
     }
-    let err = parse_event(Provider::AlibabaVod, br#"{"EventTime":"t","EventType":"FileUploadComplete","Status":"success"}"#, "").unwrap_err();
+    let err = parse_event(
+        Provider::AlibabaVod,
+        br#"{"EventTime":"t","EventType":"FileUploadComplete","Status":"success"}"#,
+        "",
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), "invalid event at $.VideoId: missing required field");
 }
 
 #[test]
 fn tencent_v3_events() {
-    let e = parse(Provider::TencentVod, r#"{"EventType":"NewFileUpload","Sign":"3eb51b374d429806a087e17684c371df","T":1519376590,"EventHandle":"h1","FileUploadEvent":{"FileId":"5285485487985271487","MediaBasicInfo":{"Name":"demo","ClassId":"0","TagSet":["a"]},"ProcedureTaskId":""}}"#);
-    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::NewFileUpload(b), extra, body_key, .. }) = &e.data else { panic!("{:?}", e.data) };
+    let e = parse(
+        Provider::TencentVod,
+        r#"{"EventType":"NewFileUpload","Sign":"3eb51b374d429806a087e17684c371df","T":1519376590,"EventHandle":"h1","FileUploadEvent":{"FileId":"5285485487985271487","MediaBasicInfo":{"Name":"demo","ClassId":"0","TagSet":["a"]},"ProcedureTaskId":""}}"#,
+    );
+    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::NewFileUpload(b), extra, body_key, .. }) = &e.data
+    else {
+        panic!("{:?}", e.data)
+    };
     assert_eq!((b.file_id.as_str(), body_key.as_str()), ("5285485487985271487", "FileUploadEvent"));
     assert_eq!(b.media_basic_info.as_ref().unwrap().class_id, Some(0));
     assert_eq!(extra["EventHandle"], "h1");
     let json = serde_json::to_value(&e).unwrap();
     assert!(json["data"].get("Sign").is_none() && json["data"].get("T").is_none(), "auth fields are not event data");
 
-    let e = parse(Provider::TencentVod, r#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1","2"],"FileDeleteResultInfo":[{"FileId":"1","DeleteParts":[{"Type":"TranscodeFiles","Definition":100010}]}]}}"#);
+    let e = parse(
+        Provider::TencentVod,
+        r#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1","2"],"FileDeleteResultInfo":[{"FileId":"1","DeleteParts":[{"Type":"TranscodeFiles","Definition":100010}]}]}}"#,
+    );
     let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::FileDeleted(b), .. }) = &e.data else { panic!() };
     assert_eq!(b.file_id_set, vec!["1", "2"]);
-    let e = parse(Provider::TencentVod, r#"{"EventType":"PersistenceComplete","PersistenceCompleteEvent":{"FileId":"5285","PersistenceSource":"SimpleHlsClip"}}"#);
-    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::PersistenceComplete(b), .. }) = &e.data else { panic!() };
+    let e = parse(
+        Provider::TencentVod,
+        r#"{"EventType":"PersistenceComplete","PersistenceCompleteEvent":{"FileId":"5285","PersistenceSource":"SimpleHlsClip"}}"#,
+    );
+    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::PersistenceComplete(b), .. }) = &e.data else {
+        panic!()
+    };
     assert_eq!(b.persistence_source.as_deref(), Some("SimpleHlsClip"));
-    let e = parse(Provider::TencentVod, r#"{"EventType":"ProcedureStateChanged","ProcedureStateChangeEvent":{"TaskId":"t-1","Status":"FINISH","ErrCode":"0","FileId":"5285","MediaProcessResultSet":[{"Type":"Transcode"}]}}"#);
-    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::ProcedureStateChanged(b), .. }) = &e.data else { panic!() };
+    let e = parse(
+        Provider::TencentVod,
+        r#"{"EventType":"ProcedureStateChanged","ProcedureStateChangeEvent":{"TaskId":"t-1","Status":"FINISH","ErrCode":"0","FileId":"5285","MediaProcessResultSet":[{"Type":"Transcode"}]}}"#,
+    );
+    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::ProcedureStateChanged(b), .. }) = &e.data else {
+        panic!()
+    };
     assert_eq!((b.status.as_str(), b.err_code), ("FINISH", Some(0)));
 
     let missing = parse_event(Provider::TencentVod, br#"{"EventType":"NewFileUpload"}"#, "").unwrap_err();
     assert_eq!(missing.to_string(), "invalid event at $.FileUploadEvent: missing required field");
-    let unknown = parse(Provider::TencentVod, r#"{"EventType":"WechatPublishComplete","WechatPublishCompleteEvent":{"a":1}}"#);
+    let unknown =
+        parse(Provider::TencentVod, r#"{"EventType":"WechatPublishComplete","WechatPublishCompleteEvent":{"a":1}}"#);
     assert!(!unknown.is_known());
 }
 
 #[test]
 fn tencent_legacy_format() {
-    let e = parse(Provider::TencentVod, r#"{"version":"4.0","eventType":"NewFileUpload","data":{"status":0,"message":"","vodTaskId":"1400-x","fileId":"5285485487985271487","fileUrl":"http://x/a.mp4"}}"#);
+    let e = parse(
+        Provider::TencentVod,
+        r#"{"version":"4.0","eventType":"NewFileUpload","data":{"status":0,"message":"","vodTaskId":"1400-x","fileId":"5285485487985271487","fileUrl":"http://x/a.mp4"}}"#,
+    );
     let EventData::TencentVod(TencentEvent::Legacy { version, data, .. }) = &e.data else { panic!("{:?}", e.data) };
     assert_eq!(version, "4.0");
     assert!(e.is_known());
@@ -95,7 +134,10 @@ fn live_stream_callbacks_from_the_query_and_json() {
     let LiveBody::Publish(s) = &l.body else { panic!() };
     assert_eq!((s.id.as_str(), s.usrargs.as_deref(), s.time), ("stream 1", Some("a=1"), Some(1519375990)));
 
-    let rec = parse(Provider::AlibabaLive, r#"{"domain":"live.example.com","app":"live","stream":"s1","uri":"record/live/s1/a.m3u8","duration":69.403,"start_time":1474354391,"stop_time":1474354460}"#);
+    let rec = parse(
+        Provider::AlibabaLive,
+        r#"{"domain":"live.example.com","app":"live","stream":"s1","uri":"record/live/s1/a.m3u8","duration":69.403,"start_time":1474354391,"stop_time":1474354460}"#,
+    );
     assert_eq!(rec.event_type, "RecordFileCreated");
     assert_eq!(rec.time.as_deref(), Some("2016-09-20T06:54:20Z"));
     let paused = parse(Provider::AlibabaLive, r#"{"event":"record_paused","domain":"d","app":"a","stream":"s"}"#);
@@ -106,12 +148,26 @@ fn live_stream_callbacks_from_the_query_and_json() {
 
 #[test]
 fn ids_and_time_helpers() {
-    let a = parse_event(Provider::TencentVod, br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]},"Sign":"x","T":1}"#, "").unwrap();
-    let b = parse_event(Provider::TencentVod, br#"{"T":2,"Sign":"y","EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}"#, "").unwrap();
+    let a = parse_event(
+        Provider::TencentVod,
+        br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]},"Sign":"x","T":1}"#,
+        "",
+    )
+    .unwrap();
+    let b = parse_event(
+        Provider::TencentVod,
+        br#"{"T":2,"Sign":"y","EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}"#,
+        "",
+    )
+    .unwrap();
     assert_eq!(a.id, b.id, "Tencent's per-delivery Sign/T do not change the id");
-    let c = parse_event(Provider::TencentVod, br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["2"]}}"#, "").unwrap();
+    let c =
+        parse_event(Provider::TencentVod, br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["2"]}}"#, "")
+            .unwrap();
     assert_ne!(a.id, c.id);
-    let ims = parse_event(Provider::AlibabaIms, br#"{"EventType":"X","UserId":1,"EventTime":"t","MessageBody":{}}"#, "").unwrap();
+    let ims =
+        parse_event(Provider::AlibabaIms, br#"{"EventType":"X","UserId":1,"EventTime":"t","MessageBody":{}}"#, "")
+            .unwrap();
     assert!(ims.id.starts_with("mh_") && ims.id.len() == 35);
     assert_eq!(ims.time, None, "a time that is not one stays only in data");
     let _ = Id64(0);

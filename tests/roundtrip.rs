@@ -57,7 +57,9 @@ fn check(c: &Case, mutation: u64) {
     match c.provider {
         Provider::TencentVod => {
             // T is signed: moving it breaks the signature; the URL is not signed.
-            let moved = String::from_utf8(s.body.clone()).unwrap().replace(&format!("\"T\":{}", c.ts), &format!("\"T\":{}", c.ts + 1 + mutation % 100));
+            let moved = String::from_utf8(s.body.clone())
+                .unwrap()
+                .replace(&format!("\"T\":{}", c.ts), &format!("\"T\":{}", c.ts + 1 + mutation % 100));
             let mut req2 = request(&s, "https://receiver.invalid/cb");
             req2.body = moved.as_bytes();
             assert_eq!(code_of(&verifier(c, &c.key, &c.url), &req2, now), ErrorCode::SignatureMismatch);
@@ -71,7 +73,10 @@ fn check(c: &Case, mutation: u64) {
             // A changed timestamp fails.
             let mut tampered = s.clone();
             tampered.headers[0].1 = (c.ts + 1 + mutation % 300).to_string();
-            assert_eq!(code_of(&verifier(c, &c.key, &c.url), &request(&tampered, ""), now), ErrorCode::SignatureMismatch);
+            assert_eq!(
+                code_of(&verifier(c, &c.key, &c.url), &request(&tampered, ""), now),
+                ErrorCode::SignatureMismatch
+            );
             // One changed signature digit fails.
             let mut flipped = s.clone();
             let sig = &mut flipped.headers[1].1;
@@ -79,7 +84,10 @@ fn check(c: &Case, mutation: u64) {
             let c0 = sig.as_bytes()[i];
             let replacement = if c0 == b'0' { "1" } else { "0" };
             sig.replace_range(i..=i, replacement);
-            assert_eq!(code_of(&verifier(c, &c.key, &c.url), &request(&flipped, ""), now), ErrorCode::SignatureMismatch);
+            assert_eq!(
+                code_of(&verifier(c, &c.key, &c.url), &request(&flipped, ""), now),
+                ErrorCode::SignatureMismatch
+            );
             // The window, one past each edge.
             assert_eq!(code_of(&verifier(c, &c.key, &c.url), &req, now + 301), ErrorCode::TimestampTooOld);
             if c.ts >= 301 {

@@ -96,7 +96,10 @@ fn i3_a_bom_before_the_json_is_accepted() {
 /// I1 (Live): only `%` and two hex digits decode, so `%+1` and `%01` are different events.
 #[test]
 fn i1_live_query_escapes_need_two_hex_digits() {
-    let ev = |q: &str| parse_event(Provider::AlibabaLive, b"", &format!("https://h/alibaba/live?action=publish&id=s&usrargs={q}")).unwrap();
+    let ev = |q: &str| {
+        parse_event(Provider::AlibabaLive, b"", &format!("https://h/alibaba/live?action=publish&id=s&usrargs={q}"))
+            .unwrap()
+    };
     let (plus, escaped) = (ev("%+1"), ev("%01"));
     assert_ne!(plus.id, escaped.id);
     let json = plus.to_json();
@@ -139,16 +142,29 @@ fn l4_callback_url_lists() {
         let msg = config_error(&[("ALIBABA_IMS_CALLBACK_URLS", list)]);
         assert!(msg.contains("ALIBABA_IMS_CALLBACK_URLS") && msg.contains(says), "{list}: {msg}");
     }
-    let live = config(&[("ALIBABA_LIVE_AUTH_KEYS", "LiveKey1234567890"), ("ALIBABA_LIVE_HOSTS", "live.example.com:8443 https://b.example.com/x")]);
+    let live = config(&[
+        ("ALIBABA_LIVE_AUTH_KEYS", "LiveKey1234567890"),
+        ("ALIBABA_LIVE_HOSTS", "live.example.com:8443 https://b.example.com/x"),
+    ]);
     assert!(live.is_ok());
-    assert!(config_error(&[("ALIBABA_LIVE_AUTH_KEYS", "LiveKey1234567890"), ("ALIBABA_LIVE_HOSTS", "a.example.com,b.example.com")])
-        .contains("ALIBABA_LIVE_HOSTS"));
+    assert!(config_error(&[
+        ("ALIBABA_LIVE_AUTH_KEYS", "LiveKey1234567890"),
+        ("ALIBABA_LIVE_HOSTS", "a.example.com,b.example.com")
+    ])
+    .contains("ALIBABA_LIVE_HOSTS"));
 }
 
 /// L5: ORIGIN_URL is parsed as a URL at start-up, not checked by its prefix.
 #[test]
 fn l5_origin_url_is_checked_as_a_url() {
-    for bad in ["http://exa mple.com/events", "http://", "https://host:99999/x", "https://ho$t/x", "http://[::1/x", "https://h\\x/y"] {
+    for bad in [
+        "http://exa mple.com/events",
+        "http://",
+        "https://host:99999/x",
+        "https://ho$t/x",
+        "http://[::1/x",
+        "https://h\\x/y",
+    ] {
         let msg = config_error(&[("ORIGIN_URL", bad)]);
         assert!(msg.contains("ORIGIN_URL") && !msg.contains(bad), "{bad}: {msg}");
     }

@@ -61,7 +61,10 @@ fn surrounding_whitespace_is_trimmed_inner_is_not() {
     let v = ims();
     assert!(v.verify(&ims_req(" 1519375990\t", &format!(" {SIG} ")), TS).is_ok());
     assert_eq!(code_of(&v, &ims_req("1519 375990", SIG), TS), ErrorCode::MalformedTimestamp);
-    assert_eq!(code_of(&v, &ims_req("1519375990", &format!("{} {}", &SIG[..16], &SIG[16..])), TS), ErrorCode::MalformedSignature);
+    assert_eq!(
+        code_of(&v, &ims_req("1519375990", &format!("{} {}", &SIG[..16], &SIG[16..])), TS),
+        ErrorCode::MalformedSignature
+    );
 }
 
 #[test]
@@ -74,7 +77,8 @@ fn missing_headers() {
     let no_sig = with_headers("https://e.invalid/", BODY, &[("X-ICE-TIMESTAMP", "1519375990")]);
     assert_eq!(code_of(&v, &no_sig, TS), ErrorCode::MissingSignature);
     // Another provider's headers are not these.
-    let vod_headers = with_headers("https://e.invalid/", BODY, &[("X-VOD-TIMESTAMP", "1519375990"), ("X-VOD-SIGNATURE", SIG)]);
+    let vod_headers =
+        with_headers("https://e.invalid/", BODY, &[("X-VOD-TIMESTAMP", "1519375990"), ("X-VOD-SIGNATURE", SIG)]);
     assert_eq!(code_of(&v, &vod_headers, TS), ErrorCode::MissingSignature);
 }
 
@@ -101,7 +105,15 @@ fn duplicate_headers_are_rejected_in_both_forms() {
 #[test]
 fn malformed_signatures() {
     let v = ims();
-    for sig in ["", "c72b", &SIG[..31], &format!("{SIG}0"), &format!("{}g", &SIG[..31]), "zz2b60894140fa98920f1279219b7ed4", "é72b60894140fa98920f1279219b7ed"] {
+    for sig in [
+        "",
+        "c72b",
+        &SIG[..31],
+        &format!("{SIG}0"),
+        &format!("{}g", &SIG[..31]),
+        "zz2b60894140fa98920f1279219b7ed4",
+        "é72b60894140fa98920f1279219b7ed",
+    ] {
         assert_eq!(code_of(&v, &ims_req("1519375990", sig), TS), ErrorCode::MalformedSignature, "{sig:?}");
     }
 }
@@ -109,7 +121,17 @@ fn malformed_signatures() {
 #[test]
 fn malformed_timestamps() {
     let v = ims();
-    for ts in ["", "-1519375990", "+1519375990", "1519375990.0", "0x5A8F", "1e9", "99999999999999999999", "1519375990s", "١٥١٩"] {
+    for ts in [
+        "",
+        "-1519375990",
+        "+1519375990",
+        "1519375990.0",
+        "0x5A8F",
+        "1e9",
+        "99999999999999999999",
+        "1519375990s",
+        "١٥١٩",
+    ] {
         assert_eq!(code_of(&v, &ims_req(ts, SIG), TS), ErrorCode::MalformedTimestamp, "{ts:?}");
     }
 }
@@ -178,7 +200,10 @@ fn vod_and_ims_do_not_accept_each_others_headers() {
 #[test]
 fn live_signs_the_host_from_config_or_request() {
     let s = signed(Provider::AlibabaLive, LIVE_HOST, "yourkey", TS, b"");
-    let configured = Verifier::new(Provider::AlibabaLive, ["yourkey"]).unwrap().with_signed_urls(["https://Learn.AliyunDoc.com/cb"]).unwrap();
+    let configured = Verifier::new(Provider::AlibabaLive, ["yourkey"])
+        .unwrap()
+        .with_signed_urls(["https://Learn.AliyunDoc.com/cb"])
+        .unwrap();
     let req = request(&s, "http://10.0.0.1:8080/alibaba/live?action=publish");
     assert_eq!(req.method, "GET");
     assert_eq!(configured.verify(&req, TS).unwrap().signed_subject.as_deref(), Some(LIVE_HOST));

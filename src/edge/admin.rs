@@ -40,7 +40,8 @@ pub async fn handle(req: Request, env: &Env, config: &GatewayConfig, log: &mut L
             None => not_found(log, &url),
         },
         ("DELETE", ["admin", "dead-letters", id]) => {
-            let r: Option<serde_json::Value> = store::dead_letters(env, DeadLetterOp::Delete { id: (*id).to_owned() }).await?;
+            let r: Option<serde_json::Value> =
+                store::dead_letters(env, DeadLetterOp::Delete { id: (*id).to_owned() }).await?;
             match r.and_then(|v| v["deleted"].as_bool()) {
                 Some(true) => json_response(&serde_json::json!({ "id": id, "deleted": true }).to_string(), 200),
                 _ => not_found(log, &url),
@@ -70,7 +71,12 @@ async fn get(env: &Env, id: &str) -> Result<Option<DeadLetter>> {
 
 async fn page(env: &Env, config: &GatewayConfig, limit: u32, cursor: Option<&str>) -> Result<DeadLetterPage> {
     let before = cursor.and_then(|c| c.split_once(':')).and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())));
-    let op = DeadLetterOp::List { limit, before, now_ms: Date::now().as_millis() as i64, keep_days: config.delivery.dead_letter_days };
+    let op = DeadLetterOp::List {
+        limit,
+        before,
+        now_ms: Date::now().as_millis() as i64,
+        keep_days: config.delivery.dead_letter_days,
+    };
     Ok(store::dead_letters(env, op).await?.unwrap_or(DeadLetterPage { items: Vec::new(), next: None }))
 }
 
@@ -84,7 +90,10 @@ async fn list(env: &Env, config: &GatewayConfig, url: &worker::Url) -> Result<Re
 async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u16, serde_json::Value) {
     let id = letter.id.clone();
     let Some(body) = letter.body else {
-        return (409, serde_json::json!({ "id": id, "outcome": "failed", "error": "the letter has no body to deliver" }));
+        return (
+            409,
+            serde_json::json!({ "id": id, "outcome": "failed", "error": "the letter has no body to deliver" }),
+        );
     };
     match config.delivery.mode {
         DeliveryMode::Queue => {
@@ -100,7 +109,10 @@ async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u1
                 redelivery: true,
             };
             if send_to_queue(env, &message, 0).await.is_err() {
-                return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": Error::QueueUnavailable.code().as_str() }));
+                return (
+                    503,
+                    serde_json::json!({ "id": id, "outcome": "failed", "error": Error::QueueUnavailable.code().as_str() }),
+                );
             }
             let mark = DeadLetterOp::Mark { id: id.clone(), state: "redelivering".into() };
             let _ = store::dead_letters::<serde_json::Value>(env, mark).await;
@@ -143,5 +155,8 @@ async fn redeliver_all(env: &Env, config: &GatewayConfig) -> Result<Response> {
         }
     }
     let outcome = if config.delivery.mode == DeliveryMode::Queue { "queued" } else { "delivered" };
-    json_response(&serde_json::json!({ "outcome": outcome, "redelivered": done, "failed": failed }).to_string(), if failed == 0 { 200 } else { 207 })
+    json_response(
+        &serde_json::json!({ "outcome": outcome, "redelivered": done, "failed": failed }).to_string(),
+        if failed == 0 { 200 } else { 207 },
+    )
 }

@@ -8,7 +8,9 @@
 //! consumer failed on repeatedly (a crash, not an origin failure): they become dead letters.
 
 use futures_util::future::join_all;
-use worker::{console_log, event, js_sys, Context, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage};
+use worker::{
+    console_log, event, js_sys, Context, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage,
+};
 
 use super::{cached_config, origin, send_to_queue, store};
 use crate::delivery::{judge_attempt, AttemptVerdict, DeadLetter, DeadReason, DeliveryLog, QueuedEvent};
@@ -22,7 +24,10 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
         Ok(c) => c,
         Err(e) => {
             // Nothing can be delivered with a bad configuration: keep the messages queued.
-            console_log!("{}", serde_json::json!({ "msg": "delivery", "outcome": "bad_config", "code": e.code().as_str() }));
+            console_log!(
+                "{}",
+                serde_json::json!({ "msg": "delivery", "outcome": "bad_config", "code": e.code().as_str() })
+            );
             batch.retry_all_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(60).build());
             return Ok(());
         }
@@ -79,7 +84,9 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
                 let _ = store::guard(env, &event.id, store::GuardOp::DeleteBody { id: event.id.clone() }).await;
             }
             if event.redelivery {
-                let _ = store::dead_letters::<serde_json::Value>(env, store::DeadLetterOp::Delete { id: event.id.clone() }).await;
+                let _ =
+                    store::dead_letters::<serde_json::Value>(env, store::DeadLetterOp::Delete { id: event.id.clone() })
+                        .await;
             }
         }
         AttemptVerdict::Rejected => {

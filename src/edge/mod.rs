@@ -67,12 +67,10 @@ async fn handle(mut req: Request, env: &Env, ctx: &Context, log: &mut LogLine) -
         Route::Callback(p) => p,
         _ => {
             log.outcome = "health";
-            let enabled: Vec<&str> = crate::Provider::ALL
-                .into_iter()
-                .filter(|p| config.verifier(*p).is_some())
-                .map(|p| p.id())
-                .collect();
-            let body = serde_json::json!({ "ok": true, "providers": enabled, "delivery": config.delivery.mode.as_str() });
+            let enabled: Vec<&str> =
+                crate::Provider::ALL.into_iter().filter(|p| config.verifier(*p).is_some()).map(|p| p.id()).collect();
+            let body =
+                serde_json::json!({ "ok": true, "providers": enabled, "delivery": config.delivery.mode.as_str() });
             return json_response(&body.to_string(), 200);
         }
     };
@@ -174,7 +172,13 @@ const PENDING_WAIT_STEPS: u32 = 8;
 const PENDING_WAIT_MS: u64 = 150;
 
 /// Past verification: the duplicate guard, then queue, direct delivery or dead letter.
-async fn accept(env: &Env, ctx: &Context, config: &GatewayConfig, event: Accepted<'_>, log: &mut LogLine) -> Result<Response> {
+async fn accept(
+    env: &Env,
+    ctx: &Context,
+    config: &GatewayConfig,
+    event: Accepted<'_>,
+    log: &mut LogLine,
+) -> Result<Response> {
     let id = event.id().to_owned();
     let now_ms = Date::now().as_millis() as i64;
     let ttl_ms = config.delivery.dedupe_seconds as i64 * 1000;
@@ -242,7 +246,8 @@ async fn accept(env: &Env, ctx: &Context, config: &GatewayConfig, event: Accepte
             // Not taken: forget the claim, so that the provider's retry is accepted afresh.
             let _ = store::guard(env, &id, store::GuardOp::Release { id: id.clone() }).await;
             if log.outcome.is_empty() {
-                log.outcome = if e.code() == crate::ErrorCode::QueueUnavailable { "queue_failed" } else { "storage_failed" };
+                log.outcome =
+                    if e.code() == crate::ErrorCode::QueueUnavailable { "queue_failed" } else { "storage_failed" };
             }
             reject(log, e)
         }

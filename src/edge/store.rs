@@ -140,7 +140,11 @@ impl DurableObject for DuplicateGuard {
                 struct Row {
                     body: String,
                 }
-                answer.body = sql.exec("SELECT body FROM bodies WHERE id = ?", vec![id.into()])?.to_array::<Row>()?.pop().map(|r| r.body);
+                answer.body = sql
+                    .exec("SELECT body FROM bodies WHERE id = ?", vec![id.into()])?
+                    .to_array::<Row>()?
+                    .pop()
+                    .map(|r| r.body);
             }
             GuardOp::DeleteBody { id } => {
                 sql.exec("DELETE FROM bodies WHERE id = ?", vec![id.into()])?;
@@ -155,7 +159,11 @@ impl DurableObject for DuplicateGuard {
                 struct Row {
                     n: i64,
                 }
-                answer.count = sql.exec("SELECT COUNT(*) AS n FROM sigs WHERE sig = ?", vec![sig.into()])?.one::<Row>().ok().map(|r| r.n);
+                answer.count = sql
+                    .exec("SELECT COUNT(*) AS n FROM sigs WHERE sig = ?", vec![sig.into()])?
+                    .one::<Row>()
+                    .ok()
+                    .map(|r| r.n);
             }
         }
         Response::from_json(&answer)
@@ -260,12 +268,15 @@ impl DurableObject for DeadLetters {
                     None => sql.exec(&format!("SELECT {LETTER_COLUMNS} FROM letters ORDER BY died_ms DESC, id DESC LIMIT ?"), vec![limit.into()])?,
                 };
                 let items: Vec<DeadLetter> = cursor.to_array()?;
-                let next = (items.len() as i64 == limit).then(|| items.last().map(|l| format!("{}:{}", l.died_ms, l.id))).flatten();
+                let next = (items.len() as i64 == limit)
+                    .then(|| items.last().map(|l| format!("{}:{}", l.died_ms, l.id)))
+                    .flatten();
                 Response::from_json(&DeadLetterPage { items, next })
             }
             DeadLetterOp::Get { id } => {
-                let mut rows: Vec<DeadLetter> =
-                    sql.exec(&format!("SELECT {LETTER_COLUMNS}, body FROM letters WHERE id = ?"), vec![id.into()])?.to_array()?;
+                let mut rows: Vec<DeadLetter> = sql
+                    .exec(&format!("SELECT {LETTER_COLUMNS}, body FROM letters WHERE id = ?"), vec![id.into()])?
+                    .to_array()?;
                 match rows.pop() {
                     Some(letter) => Response::from_json(&letter),
                     None => Ok(Response::empty()?.with_status(404)),
@@ -284,7 +295,12 @@ impl DurableObject for DeadLetters {
 }
 
 /// Send one operation to a Durable Object and read its JSON answer (`None` for a 404).
-async fn call<T: serde::de::DeserializeOwned>(env: &Env, binding: &str, name: &str, op: &impl Serialize) -> Result<Option<T>> {
+async fn call<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    binding: &str,
+    name: &str,
+    op: &impl Serialize,
+) -> Result<Option<T>> {
     let stub = env.durable_object(binding)?.get_by_name(name)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(serde_json::to_string(op)?.into()));

@@ -171,7 +171,9 @@ impl LiveEvent {
     pub(crate) fn from_map(m: Map<String, Value>) -> Result<LiveEvent, Error> {
         let type_field = |k: &str| match m.get(k) {
             Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(_) => Err(Error::InvalidEvent { path: format!("$.{k}"), detail: "expected a non-empty string".into() }),
+            Some(_) => {
+                Err(Error::InvalidEvent { path: format!("$.{k}"), detail: "expected a non-empty string".into() })
+            }
             None => Ok(None),
         };
         let event_type = match (type_field("action")?, type_field("event")?) {
@@ -179,7 +181,10 @@ impl LiveEvent {
             (None, Some(e)) => e,
             (None, None) if m.contains_key("uri") && m.contains_key("duration") => "RecordFileCreated".to_owned(),
             (None, None) => {
-                return Err(Error::InvalidEvent { path: "$.action".into(), detail: "the event type is missing (no action or event)".into() })
+                return Err(Error::InvalidEvent {
+                    path: "$.action".into(),
+                    detail: "the event type is missing (no action or event)".into(),
+                })
             }
         };
         let body = LiveBody::parse(&event_type, Value::Object(m)).map_err(|e| invalid("$", e))?;

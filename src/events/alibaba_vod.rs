@@ -503,7 +503,6 @@ event_family! {
     }
 }
 
-
 /// A VOD event: `EventType`, `EventTime`, and the typed rest of the body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VodEvent {
@@ -529,7 +528,10 @@ impl serde::Serialize for VodEvent {
         let Value::Object(rest) = to_value(&self.body) else { unreachable!("a VOD body is an object") };
         super::write_object(
             s,
-            &[("EventType", Value::String(self.event_type.clone())), ("EventTime", Value::String(self.event_time.clone()))],
+            &[
+                ("EventType", Value::String(self.event_type.clone())),
+                ("EventTime", Value::String(self.event_time.clone())),
+            ],
             &rest,
         )
     }

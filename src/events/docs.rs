@@ -30,7 +30,10 @@ pub fn markdown() -> String {
     );
     let mut nested = BTreeSet::new();
     for (provider, title, schemas) in &families {
-        let _ = writeln!(out, "## {provider}\n\n{title}.\n\n| event type | record | fields (required in **bold**) |\n|---|---|---|");
+        let _ = writeln!(
+            out,
+            "## {provider}\n\n{title}.\n\n| event type | record | fields (required in **bold**) |\n|---|---|---|"
+        );
         for (event_type, aliases, doc) in schemas {
             let also = if aliases.is_empty() { String::new() } else { format!(" (also `{}`)", aliases.join("`, `")) };
             let _ = writeln!(out, "| `{event_type}`{also} | {} | {} |", doc.name, field_list(doc, &mut nested));
@@ -39,17 +42,33 @@ pub fn markdown() -> String {
     }
     out.push_str("## Records\n\n");
     let mut seen = BTreeSet::new();
-    let mut queue: Vec<&'static RecordDoc> = families.iter().flat_map(|(_, _, s)| s.iter().map(|(_, _, d)| *d)).collect();
+    let mut queue: Vec<&'static RecordDoc> =
+        families.iter().flat_map(|(_, _, s)| s.iter().map(|(_, _, d)| *d)).collect();
     queue.extend(nested.iter().copied().map(|(_, d)| d));
     queue.sort_by_key(|d| d.name);
     while let Some(doc) = queue.pop() {
         if !seen.insert(doc.name) {
             continue;
         }
-        let _ = writeln!(out, "### {}\n\n{}\n| field | kind | required | description |\n|---|---|---|---|", doc.name, doc.doc.trim());
+        let _ = writeln!(
+            out,
+            "### {}\n\n{}\n| field | kind | required | description |\n|---|---|---|---|",
+            doc.name,
+            doc.doc.trim()
+        );
         for f in doc.fields {
-            let name = if f.aliases.is_empty() { format!("`{}`", f.name) } else { format!("`{}` (also `{}`)", f.name, f.aliases.join("`, `")) };
-            let _ = writeln!(out, "| {name} | `{}` | {} | {} |", (f.ts_type)(), if f.required { "yes" } else { "no" }, f.doc.trim());
+            let name = if f.aliases.is_empty() {
+                format!("`{}`", f.name)
+            } else {
+                format!("`{}` (also `{}`)", f.name, f.aliases.join("`, `"))
+            };
+            let _ = writeln!(
+                out,
+                "| {name} | `{}` | {} | {} |",
+                (f.ts_type)(),
+                if f.required { "yes" } else { "no" },
+                f.doc.trim()
+            );
             if let Some(inner) = (f.nested)() {
                 queue.push(inner);
             }
@@ -66,7 +85,11 @@ fn field_list(doc: &'static RecordDoc, nested: &mut BTreeSet<(&'static str, &'st
             if let Some(inner) = (f.nested)() {
                 nested.insert((inner.name, inner));
             }
-            if f.required { format!("**{}**", f.name) } else { f.name.to_owned() }
+            if f.required {
+                format!("**{}**", f.name)
+            } else {
+                f.name.to_owned()
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -105,7 +128,8 @@ pub fn typescript() -> String {
     for (ty, aliases, doc) in ImsBody::schemas() {
         records.push(doc);
         for t in std::iter::once(ty).chain(aliases.iter().copied()) {
-            let data = format!("{{ EventType: \"{t}\"; UserId: string; EventTime: string; MessageBody: {} }}", doc.name);
+            let data =
+                format!("{{ EventType: \"{t}\"; UserId: string; EventTime: string; MessageBody: {} }}", doc.name);
             members.push(event("alibaba-ims", t, data));
         }
     }
@@ -131,14 +155,23 @@ pub fn typescript() -> String {
         }
         let _ = writeln!(out, "/** {} */\nexport interface {} {{", doc.doc.trim().replace('\n', " "), doc.name);
         for f in doc.fields {
-            let _ = writeln!(out, "  /** {} */\n  {}{}: {};", f.doc.trim(), quote_key(f.name), if f.required { "" } else { "?" }, (f.ts_type)());
+            let _ = writeln!(
+                out,
+                "  /** {} */\n  {}{}: {};",
+                f.doc.trim(),
+                quote_key(f.name),
+                if f.required { "" } else { "?" },
+                (f.ts_type)()
+            );
             if let Some(inner) = (f.nested)() {
                 records.push(inner);
             }
         }
         out.push_str("}\n\n");
     }
-    out.push_str("/** Every event type mediahook knows, discriminated by `provider` and `type`. */\nexport type MediaEvent =\n");
+    out.push_str(
+        "/** Every event type mediahook knows, discriminated by `provider` and `type`. */\nexport type MediaEvent =\n",
+    );
     members.iter().for_each(|m| out.push_str(m));
     out.push_str(";\n\n/** An event of a type mediahook does not know: the provider's JSON as sent. */\n\
         export interface UnknownMediaEvent {\n  id: string;\n  provider: MediaEvent[\"provider\"];\n  type: string;\n  time: string | null;\n  data: Record<string, unknown>;\n}\n");

@@ -48,7 +48,9 @@ pub(crate) fn invalid(path: &str, problem: String) -> Error {
 /// Remove and read a required field.
 pub(crate) fn required<T: Loose>(map: &mut Map<String, Value>, key: &str, at: &str) -> Result<T, Error> {
     match map.remove(key) {
-        None | Some(Value::Null) => Err(Error::InvalidEvent { path: format!("{at}.{key}"), detail: "missing required field".into() }),
+        None | Some(Value::Null) => {
+            Err(Error::InvalidEvent { path: format!("{at}.{key}"), detail: "missing required field".into() })
+        }
         Some(v) => T::from_json(v).map_err(|e| invalid(&format!("{at}.{key}"), e)),
     }
 }
@@ -66,7 +68,10 @@ pub(crate) fn object_or_string(v: Value, at: &str) -> Result<Value, Error> {
     match v {
         Value::String(s) => match serde_json::from_str::<Value>(&s) {
             Ok(inner @ Value::Object(_)) => Ok(inner),
-            _ => Err(Error::InvalidEvent { path: at.to_owned(), detail: "expected an object or a string holding one".into() }),
+            _ => Err(Error::InvalidEvent {
+                path: at.to_owned(),
+                detail: "expected an object or a string holding one".into(),
+            }),
         },
         obj @ Value::Object(_) => Ok(obj),
         _ => Err(Error::InvalidEvent { path: at.to_owned(), detail: "expected an object".into() }),

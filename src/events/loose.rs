@@ -53,7 +53,11 @@ fn at(name: &str, problem: String) -> String {
 }
 
 /// Read a required field of a record.
-pub fn take_required<T: Loose>(m: &mut serde_json::Map<String, Value>, name: &str, aliases: &[&str]) -> Result<T, String> {
+pub fn take_required<T: Loose>(
+    m: &mut serde_json::Map<String, Value>,
+    name: &str,
+    aliases: &[&str],
+) -> Result<T, String> {
     match take(m, name, aliases) {
         None | Some(Value::Null) => Err(format!("at {name}: missing required field")),
         Some(v) => T::from_json(v).map_err(|e| at(name, e)),
@@ -61,7 +65,11 @@ pub fn take_required<T: Loose>(m: &mut serde_json::Map<String, Value>, name: &st
 }
 
 /// Read an optional field of a record: null (and "" for non-string kinds) is absent.
-pub fn take_optional<T: Loose>(m: &mut serde_json::Map<String, Value>, name: &str, aliases: &[&str]) -> Result<Option<T>, String> {
+pub fn take_optional<T: Loose>(
+    m: &mut serde_json::Map<String, Value>,
+    name: &str,
+    aliases: &[&str],
+) -> Result<Option<T>, String> {
     match take(m, name, aliases) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() && T::EMPTY_IS_ABSENT => Ok(None),
@@ -167,7 +175,9 @@ impl Loose for Id64 {
     const KIND: &'static str = "id64";
     fn from_json(v: Value) -> Result<Self, String> {
         match &v {
-            Value::Number(n) => n.as_u64().map(Id64).ok_or_else(|| format!("expected a 64-bit unsigned integer, found {n}")),
+            Value::Number(n) => {
+                n.as_u64().map(Id64).ok_or_else(|| format!("expected a 64-bit unsigned integer, found {n}"))
+            }
             Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
                 s.parse::<u64>().map(Id64).map_err(|_| format!("{s:?} does not fit in 64 bits"))
             }

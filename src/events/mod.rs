@@ -110,8 +110,14 @@ impl Serialize for Event {
             time: &'a Option<String>,
             data: &'a EventData,
         }
-        Out { id: &self.id, provider: self.provider.id(), event_type: &self.event_type, time: &self.time, data: &self.data }
-            .serialize(s)
+        Out {
+            id: &self.id,
+            provider: self.provider.id(),
+            event_type: &self.event_type,
+            time: &self.time,
+            data: &self.data,
+        }
+        .serialize(s)
     }
 }
 
@@ -132,7 +138,10 @@ impl<'de> Deserialize<'de> for Event {
         let provider: Provider = raw.provider.parse().map_err(D::Error::custom)?;
         let (event_type, time, data) = parse_data(provider, raw.data).map_err(D::Error::custom)?;
         if event_type != raw.event_type {
-            return Err(D::Error::custom(format!("type {:?} does not match the data's {event_type:?}", raw.event_type)));
+            return Err(D::Error::custom(format!(
+                "type {:?} does not match the data's {event_type:?}",
+                raw.event_type
+            )));
         }
         Ok(Event { id: raw.id, provider, event_type, time: raw.time.or(time), data })
     }
@@ -184,7 +193,12 @@ fn read_body(provider: Provider, body: &[u8], url: &str) -> Result<(Value, Strin
 /// envelope so that it can still be kept and delivered: `{id, provider, type, time: null,
 /// data: <the JSON as sent, less Tencent's Sign/T>, invalid: <why>}`. Returns the id, the
 /// type as the body names it (or `unknown`) and the JSON. Fails only on malformed JSON.
-pub fn untyped_event(provider: Provider, body: &[u8], url: &str, why: &Error) -> Result<(String, String, Vec<u8>), Error> {
+pub fn untyped_event(
+    provider: Provider,
+    body: &[u8],
+    url: &str,
+    why: &Error,
+) -> Result<(String, String, Vec<u8>), Error> {
     let (mut value, id) = read_body(provider, body, url)?;
     if let (Value::Object(map), Provider::TencentVod) = (&mut value, provider) {
         map.remove(tencent_vod::SIGN_FIELD);

@@ -314,7 +314,10 @@ impl TencentEvent {
         let body = match m.remove(&body_key) {
             Some(v) => object_or_string(v, &format!("$.{body_key}"))?,
             None if known => {
-                return Err(Error::InvalidEvent { path: format!("$.{body_key}"), detail: "missing required field".into() })
+                return Err(Error::InvalidEvent {
+                    path: format!("$.{body_key}"),
+                    detail: "missing required field".into(),
+                })
             }
             None => Value::Object(Map::new()),
         };

@@ -3,8 +3,5 @@
 
 use super::pipe_md5::PipeScheme;
 
-pub(crate) const SCHEME: PipeScheme = PipeScheme {
-    signature_header: "X-ICE-SIGNATURE",
-    timestamp_header: "X-ICE-TIMESTAMP",
-    signs_host: false,
-};
+pub(crate) const SCHEME: PipeScheme =
+    PipeScheme { signature_header: "X-ICE-SIGNATURE", timestamp_header: "X-ICE-TIMESTAMP", signs_host: false };

@@ -3,8 +3,5 @@
 
 use super::pipe_md5::PipeScheme;
 
-pub(crate) const SCHEME: PipeScheme = PipeScheme {
-    signature_header: "ALI-LIVE-SIGNATURE",
-    timestamp_header: "ALI-LIVE-TIMESTAMP",
-    signs_host: true,
-};
+pub(crate) const SCHEME: PipeScheme =
+    PipeScheme { signature_header: "ALI-LIVE-SIGNATURE", timestamp_header: "ALI-LIVE-TIMESTAMP", signs_host: true };

@@ -3,8 +3,5 @@
 
 use super::pipe_md5::PipeScheme;
 
-pub(crate) const SCHEME: PipeScheme = PipeScheme {
-    signature_header: "X-VOD-SIGNATURE",
-    timestamp_header: "X-VOD-TIMESTAMP",
-    signs_host: false,
-};
+pub(crate) const SCHEME: PipeScheme =
+    PipeScheme { signature_header: "X-VOD-SIGNATURE", timestamp_header: "X-VOD-TIMESTAMP", signs_host: false };

@@ -20,8 +20,9 @@ impl PipeScheme {
         let signature = match req.header_value(self.signature_header) {
             Lookup::Absent => return Err(Error::MissingSignature { field: self.signature_header }),
             Lookup::Repeated => return Err(repeated_signature(self.signature_header)),
-            Lookup::One(s) => parse_md5_hex(s)
-                .map_err(|reason| Error::MalformedSignature { field: self.signature_header, reason })?,
+            Lookup::One(s) => {
+                parse_md5_hex(s).map_err(|reason| Error::MalformedSignature { field: self.signature_header, reason })?
+            }
         };
         let ts = match req.header_value(self.timestamp_header) {
             Lookup::Absent => return Err(Error::MissingTimestamp { field: self.timestamp_header }),

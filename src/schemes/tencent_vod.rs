@@ -135,10 +135,8 @@ pub(crate) fn sign_body(body: &[u8], key: &[u8], t: u64) -> Result<Vec<u8>, Erro
     let t_text = t.to_string();
     let sign = to_hex(&tencent_digest(key, &t_text));
     let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}" as &[u8] } else { body };
-    let mut map: serde_json::Map<String, Value> =
-        serde_json::from_slice(body).map_err(|e| Error::MalformedJson {
-            detail: format!("a tencent-vod body must be a JSON object: {e}"),
-        })?;
+    let mut map: serde_json::Map<String, Value> = serde_json::from_slice(body)
+        .map_err(|e| Error::MalformedJson { detail: format!("a tencent-vod body must be a JSON object: {e}") })?;
     let fields = format!("\"{SIGN_FIELD}\":\"{sign}\",\"{T_FIELD}\":{t_text}");
     if map.contains_key(SIGN_FIELD) || map.contains_key(T_FIELD) {
         map.insert(SIGN_FIELD.into(), Value::String(sign));

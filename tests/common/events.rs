@@ -10,7 +10,10 @@ use serde_json::{Map, Value};
 pub const IMS_FIXTURES: &[(&str, &str)] = &[
     ("AIMediaAuditComplete", include_str!("../fixtures/alibaba-ims/AIMediaAuditComplete.json")),
     ("AIProduceComplete", include_str!("../fixtures/alibaba-ims/AIProduceComplete.json")),
-    ("ApsaraVideoForMediaProcessingOutputGroupComplete", include_str!("../fixtures/alibaba-ims/ApsaraVideoForMediaProcessingOutputGroupComplete.json")),
+    (
+        "ApsaraVideoForMediaProcessingOutputGroupComplete",
+        include_str!("../fixtures/alibaba-ims/ApsaraVideoForMediaProcessingOutputGroupComplete.json"),
+    ),
     ("AttachedMediaUploadComplete", include_str!("../fixtures/alibaba-ims/AttachedMediaUploadComplete.json")),
     ("BatchProduceMediaComplete", include_str!("../fixtures/alibaba-ims/BatchProduceMediaComplete.json")),
     ("CreateAuditComplete", include_str!("../fixtures/alibaba-ims/CreateAuditComplete.json")),
@@ -54,7 +57,9 @@ pub fn assert_fully_typed(v: &Value, doc: &RecordDoc, at: &str) {
             .unwrap_or_else(|| panic!("{at}.{k} is not a documented field of {}", doc.name));
         if let Some(nested) = (field.nested)() {
             match val {
-                Value::Array(items) => items.iter().enumerate().for_each(|(i, x)| assert_fully_typed(x, nested, &format!("{at}.{k}[{i}]"))),
+                Value::Array(items) => {
+                    items.iter().enumerate().for_each(|(i, x)| assert_fully_typed(x, nested, &format!("{at}.{k}[{i}]")))
+                }
                 Value::String(s) => {
                     if let Ok(inner) = serde_json::from_str::<Value>(s) {
                         assert_fully_typed(&inner, nested, &format!("{at}.{k}(json)"))
@@ -84,12 +89,19 @@ pub fn assert_equivalent(orig: &Value, norm: &Value, at: &str) {
         (Value::Object(o), Value::Object(n)) => {
             for (k, ov) in o {
                 let key = k.trim();
-                let nv = n.get(key).or_else(|| (key == "FileURL").then(|| n.get("FileUrl")).flatten())
+                let nv = n
+                    .get(key)
+                    .or_else(|| (key == "FileURL").then(|| n.get("FileUrl")).flatten())
                     .or_else(|| (key == "JobId").then(|| n.get("jobId")).flatten())
                     .unwrap_or_else(|| panic!("{at}.{k} was dropped"));
                 assert_equivalent(ov, nv, &format!("{at}.{key}"));
             }
-            assert!(n.len() <= o.len(), "{at}: fields appeared: {:?} vs {:?}", n.keys().collect::<Vec<_>>(), o.keys().collect::<Vec<_>>());
+            assert!(
+                n.len() <= o.len(),
+                "{at}: fields appeared: {:?} vs {:?}",
+                n.keys().collect::<Vec<_>>(),
+                o.keys().collect::<Vec<_>>()
+            );
         }
         (Value::Array(o), Value::Array(n)) => {
             assert_eq!(o.len(), n.len(), "{at}");
@@ -133,11 +145,17 @@ fn reversed(v: &Value) -> Value {
 /// Numbers as strings and strings that hold numbers as numbers, recursively.
 fn flip_numbers(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| {
-            // IDs and times stay as they are: only measured quantities flip.
-            let keep = k.to_lowercase().contains("id") || k.contains("Time") || k.contains("time") && !k.contains("start_time");
-            (k.clone(), if keep { x.clone() } else { flip_numbers(x) })
-        }).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    // IDs and times stay as they are: only measured quantities flip.
+                    let keep = k.to_lowercase().contains("id")
+                        || k.contains("Time")
+                        || k.contains("time") && !k.contains("start_time");
+                    (k.clone(), if keep { x.clone() } else { flip_numbers(x) })
+                })
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.iter().map(flip_numbers).collect()),
         Value::Number(n) if n.is_f64() => Value::String(n.to_string()),
         Value::Number(n) => Value::String(n.to_string()),
@@ -153,7 +171,9 @@ fn unembed(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), unembed(x))).collect()),
         Value::Array(a) => Value::Array(a.iter().map(unembed).collect()),
-        Value::String(s) if s.starts_with('{') => serde_json::from_str::<Value>(s).ok().filter(Value::is_object).unwrap_or_else(|| v.clone()),
+        Value::String(s) if s.starts_with('{') => {
+            serde_json::from_str::<Value>(s).ok().filter(Value::is_object).unwrap_or_else(|| v.clone())
+        }
         other => other.clone(),
     }
 }
@@ -163,7 +183,8 @@ fn unembed(v: &Value) -> Value {
 pub fn variants(body: &str) -> Vec<String> {
     let v: Value = serde_json::from_str(body).unwrap();
     let event_type = v["EventType"].as_str().unwrap().to_owned();
-    let (_, _, doc) = ImsBody::schemas().into_iter().find(|(t, a, _)| *t == event_type || a.contains(&event_type.as_str())).unwrap();
+    let (_, _, doc) =
+        ImsBody::schemas().into_iter().find(|(t, a, _)| *t == event_type || a.contains(&event_type.as_str())).unwrap();
     let mut without_optional = v.clone();
     for f in doc.fields.iter().filter(|f| !f.required) {
         without_optional["MessageBody"].as_object_mut().unwrap().remove(f.name);

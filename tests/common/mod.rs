@@ -75,5 +75,7 @@ pub fn gateway_config(extra: &[(&str, &str)]) -> Result<mediahook::gateway::Gate
         ("ALIBABA_IMS_AUTH_KEYS", "ImsKey1234567890"),
     ];
     vars.extend_from_slice(extra);
-    mediahook::gateway::GatewayConfig::from_vars(|name| vars.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+    mediahook::gateway::GatewayConfig::from_vars(|name| {
+        vars.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+    })
 }
