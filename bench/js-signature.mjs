@@ -15,7 +15,8 @@ function constantTimeEqual(a, b) {
 
 /** (b) without the parse: the bare IMS signature and timestamp check. Throws on failure. */
 export function jsVerifySignature({ url, headers, keys, now, toleranceSeconds = 300 }) {
-  const sig = headers["x-ice-signature"], ts = headers["x-ice-timestamp"];
+  const sig = headers["x-ice-signature"],
+    ts = headers["x-ice-timestamp"];
   if (typeof sig !== "string" || typeof ts !== "string") throw new Error("missing_signature");
   if (!/^[0-9a-fA-F]{32}$/.test(sig)) throw new Error("malformed_signature");
   if (!/^\d{1,12}$/.test(ts)) throw new Error("malformed_timestamp");

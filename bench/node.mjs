@@ -16,7 +16,11 @@ const MS = Number(process.env.BENCH_MS ?? 1500);
 const URL_ = "https://www.example.com/your/callback";
 const KEYS = ["BenchKey123"];
 const TS = 1_700_000_000;
-export const EVENTS = { smallest: "RegisterMediaComplete", typical: "ProduceMediaComplete", large: "MediaConvertOutputComplete" };
+export const EVENTS = {
+  smallest: "RegisterMediaComplete",
+  typical: "ProduceMediaComplete",
+  large: "MediaConvertOutputComplete",
+};
 
 /** Median ops/s of 5 timed rounds after a warm-up (bench_native.rs measures the same way). */
 function opsPerSecond(fn) {
@@ -55,9 +59,23 @@ for (const input of inputs) {
 
 const dir = mkdtempSync(join(tmpdir(), "mediahook-bench-"));
 writeFileSync(join(dir, "inputs.json"), JSON.stringify(inputs.map(({ size, ...i }) => i)));
-const cargo = (args) => execFileSync("cargo", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+const cargo = (args) =>
+  execFileSync("cargo", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 cargo(["build", "--quiet", "--locked", "--profile", "bench", "--example", "bench_native"]);
-const native = JSON.parse(cargo(["run", "--quiet", "--locked", "--profile", "bench", "--example", "bench_native", "--", join(dir, "inputs.json"), String(MS)]));
+const native = JSON.parse(
+  cargo([
+    "run",
+    "--quiet",
+    "--locked",
+    "--profile",
+    "bench",
+    "--example",
+    "bench_native",
+    "--",
+    join(dir, "inputs.json"),
+    String(MS),
+  ]),
+);
 
 const results = inputs.map((input) => ({
   size: input.size,

@@ -5,13 +5,25 @@ import jsMd5 from "js-md5";
 import { jsVerifySignature } from "./js-signature.mjs";
 
 const md5 = jsMd5.md5 ?? jsMd5;
-const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-const STATUS = { missing_signature: 401, malformed_signature: 400, malformed_timestamp: 400, signature_mismatch: 401, timestamp_too_old: 401 };
+const json = (status, body) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const STATUS = {
+  missing_signature: 401,
+  malformed_signature: 400,
+  malformed_timestamp: 400,
+  signature_mismatch: 401,
+  timestamp_too_old: 401,
+};
 
 let hmacKey;
 async function originKey(secret) {
-  hmacKey ??= await crypto.subtle.importKey("raw", Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0)),
-    { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  hmacKey ??= await crypto.subtle.importKey(
+    "raw",
+    Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return hmacKey;
 }
 
@@ -23,7 +35,10 @@ export default {
     try {
       jsVerifySignature({
         url: request.url,
-        headers: { "x-ice-signature": request.headers.get("x-ice-signature"), "x-ice-timestamp": request.headers.get("x-ice-timestamp") },
+        headers: {
+          "x-ice-signature": request.headers.get("x-ice-signature"),
+          "x-ice-timestamp": request.headers.get("x-ice-timestamp"),
+        },
         keys: env.ALIBABA_IMS_AUTH_KEYS.split(","),
         now: Date.now() / 1000,
       });
@@ -32,16 +47,31 @@ export default {
     }
     const text = await request.text();
     let event;
-    try { event = JSON.parse(text); } catch { return json(400, { error: "malformed_json" }); }
+    try {
+      event = JSON.parse(text);
+    } catch {
+      return json(400, { error: "malformed_json" });
+    }
     const id = `js_${md5(text)}`;
     const body = JSON.stringify({ id, provider: "alibaba-ims", type: event.EventType, data: event });
     const now = Math.floor(Date.now() / 1000);
-    const mac = await crypto.subtle.sign("HMAC", await originKey(env.ORIGIN_SECRET), new TextEncoder().encode(`${id}.${now}.${body}`));
+    const mac = await crypto.subtle.sign(
+      "HMAC",
+      await originKey(env.ORIGIN_SECRET),
+      new TextEncoder().encode(`${id}.${now}.${body}`),
+    );
     const signature = btoa(String.fromCharCode(...new Uint8Array(mac)));
     try {
       const res = await fetch(env.ORIGIN_URL, {
-        method: "POST", body, signal: AbortSignal.timeout(Number(env.ORIGIN_TIMEOUT_MS ?? 2000)),
-        headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(now), "webhook-signature": `v1,${signature}` },
+        method: "POST",
+        body,
+        signal: AbortSignal.timeout(Number(env.ORIGIN_TIMEOUT_MS ?? 2000)),
+        headers: {
+          "content-type": "application/json",
+          "webhook-id": id,
+          "webhook-timestamp": String(now),
+          "webhook-signature": `v1,${signature}`,
+        },
       });
       if (!res.ok) return json(502, { error: "origin_error" });
     } catch {

@@ -11,20 +11,34 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 
 const root = resolve(import.meta.dirname, "..");
-const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...opts });
+const run = (cmd, args, opts = {}) =>
+  execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...opts });
 const say = (m) => process.stderr.write(`\x1b[1m[bench]\x1b[0m ${m}\n`);
-const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (x) => `${x.toFixed(2)}x`;
 
 // 1. criterion ------------------------------------------------------------------------------
 say("criterion: benches/core.rs");
-run("cargo", ["bench", "--locked", "--bench", "core", "--", "--warm-up-time", "1", "--measurement-time", "3", "--noplot"], { stdio: ["ignore", "inherit", "inherit"] });
+run(
+  "cargo",
+  ["bench", "--locked", "--bench", "core", "--", "--warm-up-time", "1", "--measurement-time", "3", "--noplot"],
+  { stdio: ["ignore", "inherit", "inherit"] },
+);
 const criterionDir = join(root, "target/criterion");
 const criterion = [];
 for (const group of ["verify", "parse", "verify_parse_forward"]) {
-  for (const name of readdirSync(join(criterionDir, group)).filter((n) => n !== "report").sort()) {
+  for (const name of readdirSync(join(criterionDir, group))
+    .filter((n) => n !== "report")
+    .sort()) {
     const est = JSON.parse(readFileSync(join(criterionDir, group, name, "new/estimates.json"), "utf8"));
-    criterion.push({ group, name, ns: est.median.point_estimate, lo: est.median.confidence_interval.lower_bound, hi: est.median.confidence_interval.upper_bound });
+    criterion.push({
+      group,
+      name,
+      ns: est.median.point_estimate,
+      lo: est.median.confidence_interval.lower_bound,
+      hi: est.median.confidence_interval.upper_bound,
+    });
   }
 }
 
@@ -42,7 +56,11 @@ const workerWasm = readdirSync(join(root, "dist/worker")).find((f) => f.endsWith
 const sizes = [size("pkg/wasm-web/mediahook_bg.wasm"), size(`dist/worker/${workerWasm}`), size("dist/worker/index.js")];
 const tarball = run("npm", ["pack", "--dry-run", "--json", "./pkg"], { stdio: ["ignore", "pipe", "ignore"] });
 const packed = JSON.parse(tarball)[0];
-const instantiate = JSON.parse(run("node", ["--input-type=module", "-e", `
+const instantiate = JSON.parse(
+  run("node", [
+    "--input-type=module",
+    "-e",
+    `
   import { readFileSync } from "node:fs";
   const bytes = readFileSync(${JSON.stringify(join(root, "pkg/wasm-web/mediahook_bg.wasm"))});
   const times = [];
@@ -52,11 +70,20 @@ const instantiate = JSON.parse(run("node", ["--input-type=module", "-e", `
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  console.log(JSON.stringify({ compile_ms: times[10] }));`]));
+  console.log(JSON.stringify({ compile_ms: times[10] }));`,
+  ]),
+);
 const importTimes = [];
 for (let i = 0; i < 7; i++) {
-  const out = spawnSync("node", ["--input-type=module", "-e",
-    `const t = performance.now(); await import(${JSON.stringify(join(root, "pkg/node.mjs"))}); console.log(performance.now() - t);`], { encoding: "utf8" });
+  const out = spawnSync(
+    "node",
+    [
+      "--input-type=module",
+      "-e",
+      `const t = performance.now(); await import(${JSON.stringify(join(root, "pkg/node.mjs"))}); console.log(performance.now() - t);`,
+    ],
+    { encoding: "utf8" },
+  );
   importTimes.push(Number(out.stdout.trim()));
 }
 importTimes.sort((a, b) => a - b);
@@ -80,11 +107,17 @@ const lines = [];
 const p = (s = "") => lines.push(s);
 p("# Benchmarks");
 p();
-p("Written by `npm run bench` (bench/run.mjs); re-run it to refresh. Speeds are medians; ratios compare runs made side by side in this one run.");
+p(
+  "Written by `npm run bench` (bench/run.mjs); re-run it to refresh. Speeds are medians; ratios compare runs made side by side in this one run.",
+);
 p();
 p(`- Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`);
 p(`- Machine: ${cpu}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB`);
-p(`- Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+p(
+  `- Versions: ${Object.entries(versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ")}`,
+);
 p();
 p("## Node: verify + typed parse, side by side");
 p();
@@ -94,9 +127,14 @@ p("(b) js-md5 + `JSON.parse` (untyped);");
 p("(c) (b) + zod schemas giving the same typed output (checked equal before timing);");
 p("(d) native Rust `Verifier::verify` + `parse_event` (the ceiling).");
 p();
-p("| event | bytes | (a) mediahook ops/s | (b) js-md5 + JSON.parse | (c) + zod | (d) native Rust | a / c (target ≥ 1.5) | d / a (target ≤ 2.5) |");
+p(
+  "| event | bytes | (a) mediahook ops/s | (b) js-md5 + JSON.parse | (c) + zod | (d) native Rust | a / c (target ≥ 1.5) | d / a (target ≤ 2.5) |",
+);
 p("|---|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of node) p(`| ${r.name} (${r.size}) | ${fmt(r.bytes)} | ${fmt(r.a)} | ${fmt(r.b)} | ${fmt(r.c)} | ${fmt(r.d)} | ${ratio(r.a / r.c)} | ${ratio(r.d / r.a)} |`);
+for (const r of node)
+  p(
+    `| ${r.name} (${r.size}) | ${fmt(r.bytes)} | ${fmt(r.a)} | ${fmt(r.b)} | ${fmt(r.c)} | ${fmt(r.d)} | ${ratio(r.a / r.c)} | ${ratio(r.d / r.a)} |`,
+  );
 p();
 p("Bare signature check (no parsing): `mediahook` `verifySignature` vs the same check with js-md5, and native.");
 p();
@@ -118,26 +156,41 @@ p("|---|---:|---:|");
 for (const s of sizes) p(`| ${s.file} | ${fmt(s.raw)} | ${fmt(s.gzip)} |`);
 p(`| npm tarball (npm pack) | ${fmt(packed.size)} | (compressed) |`);
 p();
-p(`Budget: npm \`.wasm\` ≤ 150 KB gzip: ${fmt(sizes[0].gzip / 1024, 1)} KB (${sizes[0].gzip <= 150 * 1024 ? "within" : "over"}).`);
+p(
+  `Budget: npm \`.wasm\` ≤ 150 KB gzip: ${fmt(sizes[0].gzip / 1024, 1)} KB (${sizes[0].gzip <= 150 * 1024 ? "within" : "over"}).`,
+);
 p(`WebAssembly.compile of the npm \`.wasm\` in Node: ${fmt(instantiate.compile_ms, 2)} ms (median of 20);`);
-p(`\`import("mediahook")\` (Node entry, compile + instantiate + API set-up) in a fresh process: ${fmt(instantiate.import_ms, 1)} ms (median of 7).`);
+p(
+  `\`import("mediahook")\` (Node entry, compile + instantiate + API set-up) in a fresh process: ${fmt(instantiate.import_ms, 1)} ms (median of 7).`,
+);
 p();
 p("## Worker under load");
 p();
-p(`Each worker runs in workerd through \`wrangler dev\` on 127.0.0.1 with the same local origin; ${worker.concurrency} requests in flight for ${worker.seconds} s after a warm-up, signed ${worker.body_bytes}-byte ProduceMediaComplete events (a distinct event per request, so the duplicate guard delivers each). \`mediahook\` is direct mode (the provider waits for the origin); \`mediahook-queue\` is queue mode (duplicate-guard claim in a Durable Object, queue send, then 200; the settle and the signature count run after the answer; delivery follows from the queue consumer). The load generator, wrangler's proxy, workerd (with the local queue broker and Durable Objects) and the origin share the machine's cores.`);
+p(
+  `Each worker runs in workerd through \`wrangler dev\` on 127.0.0.1 with the same local origin; ${worker.concurrency} requests in flight for ${worker.seconds} s after a warm-up, signed ${worker.body_bytes}-byte ProduceMediaComplete events (a distinct event per request, so the duplicate guard delivers each). \`mediahook\` is direct mode (the provider waits for the origin); \`mediahook-queue\` is queue mode (duplicate-guard claim in a Durable Object, queue send, then 200; the settle and the signature count run after the answer; delivery follows from the queue consumer). The load generator, wrangler's proxy, workerd (with the local queue broker and Durable Objects) and the origin share the machine's cores.`,
+);
 p();
 p("| worker | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
 p("|---|---:|---:|---:|---:|---:|---:|---:|");
 for (const name of ["mediahook", "mediahook-queue", "plain-js"]) {
   const w = worker[name];
-  p(`| ${name} | ${fmt(w.requests)} | ${w.errors} | ${fmt(w.rps)} | ${fmt(w.p50, 1)} | ${fmt(w.p90, 1)} | ${fmt(w.p99, 1)} | ${fmt(w.max, 1)} |`);
+  p(
+    `| ${name} | ${fmt(w.requests)} | ${w.errors} | ${fmt(w.rps)} | ${fmt(w.p50, 1)} | ${fmt(w.p90, 1)} | ${fmt(w.p99, 1)} | ${fmt(w.max, 1)} |`,
+  );
 }
 p();
-p(`Queue mode / direct mode: throughput ${ratio(worker["mediahook-queue"].rps / worker.mediahook.rps)}, provider-facing p50 ${ratio(worker["mediahook-queue"].p50 / worker.mediahook.p50)}, p99 ${ratio(worker["mediahook-queue"].p99 / worker.mediahook.p99)}. Queue mode's req/s is also what the duplicate guard held here: every accepted callback is one claim (and, after the answer, one settle and one signature count) on the 16 guard shards.`);
+p(
+  `Queue mode / direct mode: throughput ${ratio(worker["mediahook-queue"].rps / worker.mediahook.rps)}, provider-facing p50 ${ratio(worker["mediahook-queue"].p50 / worker.mediahook.p50)}, p99 ${ratio(worker["mediahook-queue"].p99 / worker.mediahook.p99)}. Queue mode's req/s is also what the duplicate guard held here: every accepted callback is one claim (and, after the answer, one settle and one signature count) on the 16 guard shards.`,
+);
 p();
-p(`mediahook (direct) / plain-JS throughput: ${ratio(worker.mediahook.rps / worker["plain-js"].rps)}. The plain-JS worker (bench/plain-worker.mjs) checks the IMS signature with js-md5, \`JSON.parse\`s and forwards with the same Standard Webhooks signing; it does not type, validate or normalise the event, and logs nothing.`);
+p(
+  `mediahook (direct) / plain-JS throughput: ${ratio(worker.mediahook.rps / worker["plain-js"].rps)}. The plain-JS worker (bench/plain-worker.mjs) checks the IMS signature with js-md5, \`JSON.parse\`s and forwards with the same Standard Webhooks signing; it does not type, validate or normalise the event, and logs nothing.`,
+);
 p();
 writeFileSync(join(root, "docs/benchmarks.md"), lines.join("\n"));
-writeFileSync(join(root, "target/bench-results.json"), JSON.stringify({ versions, node, criterion, sizes, packed: packed.size, instantiate, worker }, null, 2));
+writeFileSync(
+  join(root, "target/bench-results.json"),
+  JSON.stringify({ versions, node, criterion, sizes, packed: packed.size, instantiate, worker }, null, 2),
+);
 say("wrote docs/benchmarks.md");
 console.log(lines.join("\n"));

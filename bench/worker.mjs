@@ -21,14 +21,19 @@ const template = JSON.parse(body);
 let sent = 0;
 // A distinct event per request, of the fixture's size give or take a few bytes. The Alibaba
 // signature covers the URL and the time only, so one signed header pair serves every body.
-const nextBody = () => JSON.stringify({ ...template, MessageBody: { ...template.MessageBody, MediaId: `bench-${process.pid}-${sent++}` } });
+const nextBody = () =>
+  JSON.stringify({ ...template, MessageBody: { ...template.MessageBody, MediaId: `bench-${process.pid}-${sent++}` } });
 
 function post(agent, url, headers, payload) {
   return new Promise((res, rej) => {
-    const req = request(url, { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(payload) } }, (r) => {
-      r.resume();
-      r.on("end", () => res(r.statusCode));
-    });
+    const req = request(
+      url,
+      { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(payload) } },
+      (r) => {
+        r.resume();
+        r.on("end", () => res(r.statusCode));
+      },
+    );
     req.on("error", rej);
     req.end(payload);
   });
@@ -44,13 +49,15 @@ async function load(baseUrl) {
     const latencies = [];
     let errors = 0;
     const end = performance.now() + seconds * 1000;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        if ((await post(agent, url, headers, nextBody())) !== 200) errors++;
-        latencies.push(performance.now() - t);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < end) {
+          const t = performance.now();
+          if ((await post(agent, url, headers, nextBody())) !== 200) errors++;
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
     return { latencies, errors };
   };
   await run(1.5); // warm-up
@@ -60,7 +67,15 @@ async function load(baseUrl) {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p90: pct(90), p99: pct(99), max: latencies.at(-1) };
+  return {
+    requests: latencies.length,
+    errors,
+    rps: latencies.length / elapsed,
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    max: latencies.at(-1),
+  };
 }
 
 const origin = await startOrigin({ secret: SECRET });
@@ -80,4 +95,6 @@ for (const [name, options] of workers) {
   }
 }
 await origin.close();
-console.log(JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, body_bytes: Buffer.byteLength(body), ...results }));
+console.log(
+  JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, body_bytes: Buffer.byteLength(body), ...results }),
+);

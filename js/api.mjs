@@ -26,9 +26,11 @@ function flatHeaders(headers) {
   const flat = [];
   if (headers == null) return flat;
   const entries =
-    typeof headers.entries === "function" && !Array.isArray(headers) ? headers.entries()
-    : Array.isArray(headers) ? headers
-    : Object.entries(headers);
+    typeof headers.entries === "function" && !Array.isArray(headers)
+      ? headers.entries()
+      : Array.isArray(headers)
+        ? headers
+        : Object.entries(headers);
   for (const [name, value] of entries) {
     if (Array.isArray(value)) for (const v of value) flat.push(String(name), String(v));
     else if (value !== undefined) flat.push(String(name), String(value));
@@ -45,7 +47,8 @@ export function createApi(wasm) {
   const ERROR_CODES = Object.freeze(wasm.errorCodes());
   const PROVIDERS = ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"];
   const KNOWN_EVENT_TYPES = Object.freeze(
-    Object.fromEntries(PROVIDERS.map((p) => [p, Object.freeze(wasm.knownEventTypes(p))])));
+    Object.fromEntries(PROVIDERS.map((p) => [p, Object.freeze(wasm.knownEventTypes(p))])),
+  );
 
   /** Whether mediahook knows the event's type (a type guard in TypeScript). */
   function isKnownEvent(event) {
@@ -76,13 +79,28 @@ export function createApi(wasm) {
 
   // The verifier and the request, from the documented options.
   function verifyCall(options, run) {
-    const { provider, url = "", headers, body, keys, toleranceSeconds = 300, now, method = "POST", receivedUrl } =
-      options ?? {};
+    const {
+      provider,
+      url = "",
+      headers,
+      body,
+      keys,
+      toleranceSeconds = 300,
+      now,
+      method = "POST",
+      receivedUrl,
+    } = options ?? {};
     const keyList = (typeof keys === "string" ? [keys] : Array.from(keys ?? [])).map(String);
     try {
       const verifier = verifierFor(String(provider), String(url), keyList, Number(toleranceSeconds));
-      return run(verifier, String(receivedUrl ?? url), String(method), flatHeaders(headers), toBytes(body),
-        Number(now ?? Math.floor(Date.now() / 1000)));
+      return run(
+        verifier,
+        String(receivedUrl ?? url),
+        String(method),
+        flatHeaders(headers),
+        toBytes(body),
+        Number(now ?? Math.floor(Date.now() / 1000)),
+      );
     } catch (e) {
       rethrow(e);
     }

@@ -1,11 +1,30 @@
 export type Provider = "alibaba-ims" | "alibaba-vod" | "alibaba-live" | "tencent-vod";
 
 export type ErrorCode =
-  | "missing_signature" | "missing_timestamp" | "malformed_signature" | "malformed_timestamp"
-  | "signature_mismatch" | "timestamp_too_old" | "timestamp_in_future" | "expired" | "no_keys"
-  | "invalid_key" | "body_too_large" | "malformed_json" | "invalid_event" | "unsupported_provider"
-  | "method_not_allowed" | "invalid_url" | "invalid_config" | "not_found" | "origin_error"
-  | "origin_timeout" | "queue_unavailable" | "storage_unavailable" | "in_flight" | "unauthorized";
+  | "missing_signature"
+  | "missing_timestamp"
+  | "malformed_signature"
+  | "malformed_timestamp"
+  | "signature_mismatch"
+  | "timestamp_too_old"
+  | "timestamp_in_future"
+  | "expired"
+  | "no_keys"
+  | "invalid_key"
+  | "body_too_large"
+  | "malformed_json"
+  | "invalid_event"
+  | "unsupported_provider"
+  | "method_not_allowed"
+  | "invalid_url"
+  | "invalid_config"
+  | "not_found"
+  | "origin_error"
+  | "origin_timeout"
+  | "queue_unavailable"
+  | "storage_unavailable"
+  | "in_flight"
+  | "unauthorized";
 
 export type HeadersLike = Headers | Record<string, string | string[] | undefined> | Iterable<[string, string]>;
 export type Body = string | Uint8Array | ArrayBuffer;

@@ -10,7 +10,13 @@ const pkgDir = process.env.MEDIAHOOK_PKG_DIR || join(root, "pkg");
 const pkg = (f) => join(pkgDir, f);
 
 copyFileSync(js("api.mjs"), pkg("api.mjs"));
-await build({ entryPoints: [js("api.mjs")], outfile: pkg("api.cjs"), format: "cjs", platform: "neutral", logLevel: "error" });
+await build({
+  entryPoints: [js("api.mjs")],
+  outfile: pkg("api.cjs"),
+  format: "cjs",
+  platform: "neutral",
+  logLevel: "error",
+});
 copyFileSync(js("entry-node.cjs"), pkg("node.cjs"));
 copyFileSync(js("entry-node.mjs"), pkg("node.mjs"));
 copyFileSync(js("entry-web.mjs"), pkg("web.mjs"));

@@ -29,7 +29,9 @@ const origin = await startOrigin({
     seen.set(id, n);
     const check = verifyError ? `signature INVALID (${verifyError})` : "signature verified";
     const which = n === 1 ? "delivery #1" : `delivery #${n} (a retry)`;
-    console.log(`\n[origin] ${event?.provider} ${event?.type} id=${id} ${which}, webhook-timestamp ${headers["webhook-timestamp"]} — ${check}`);
+    console.log(
+      `\n[origin] ${event?.provider} ${event?.type} id=${id} ${which}, webhook-timestamp ${headers["webhook-timestamp"]} — ${check}`,
+    );
     if (n === 1) console.log(JSON.stringify(event, null, 2));
   },
 });

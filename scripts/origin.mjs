@@ -6,7 +6,9 @@ import { createServer } from "node:http";
 
 /** Verify Standard Webhooks headers; returns an error string or null. */
 export function verifyStandardWebhook(secret, headers, body, nowSeconds = Math.floor(Date.now() / 1000)) {
-  const id = headers["webhook-id"], ts = headers["webhook-timestamp"], sigs = headers["webhook-signature"];
+  const id = headers["webhook-id"],
+    ts = headers["webhook-timestamp"],
+    sigs = headers["webhook-signature"];
   if (!id || !ts || !sigs) return "missing webhook-* headers";
   if (!/^\d+$/.test(ts) || Math.abs(nowSeconds - Number(ts)) > 300) return "timestamp outside 5 minutes";
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
@@ -36,7 +38,9 @@ export async function startOrigin({ secret, port = 0, path = "/events", respond,
       }
       const verifyError = verifyStandardWebhook(secret, req.headers, body);
       let event = null;
-      try { event = JSON.parse(body.toString("utf8")); } catch {}
+      try {
+        event = JSON.parse(body.toString("utf8"));
+      } catch {}
       const entry = { headers: req.headers, body: body.toString("utf8"), event, verifyError };
       received.push(entry);
       onEvent?.(entry);
@@ -54,6 +58,10 @@ export async function startOrigin({ secret, port = 0, path = "/events", respond,
     url: `http://127.0.0.1:${actual}${path}`,
     port: actual,
     received,
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(r);
+      }),
   };
 }

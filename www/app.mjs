@@ -8,8 +8,17 @@ const api = createApi(wasm);
 const $ = (sel, root = document) => root.querySelector(sel);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-const TIMESTAMP_HEADER = { "alibaba-ims": "X-ICE-TIMESTAMP", "alibaba-vod": "X-VOD-TIMESTAMP", "alibaba-live": "ALI-LIVE-TIMESTAMP" };
-const ROUTE = { "alibaba-ims": "/alibaba/ims", "alibaba-vod": "/alibaba/vod", "alibaba-live": "/alibaba/live", "tencent-vod": "/tencent/vod" };
+const TIMESTAMP_HEADER = {
+  "alibaba-ims": "X-ICE-TIMESTAMP",
+  "alibaba-vod": "X-VOD-TIMESTAMP",
+  "alibaba-live": "ALI-LIVE-TIMESTAMP",
+};
+const ROUTE = {
+  "alibaba-ims": "/alibaba/ims",
+  "alibaba-vod": "/alibaba/vod",
+  "alibaba-live": "/alibaba/live",
+  "tencent-vod": "/tencent/vod",
+};
 const TENCENT_LIFETIME = 600;
 
 const REASONS = {
@@ -43,7 +52,9 @@ export function parseHeaderBlock(text) {
 function callbackTime(provider, headers, body, url) {
   if (provider === "tencent-vod") {
     let t;
-    try { t = JSON.parse(body).T; } catch {}
+    try {
+      t = JSON.parse(body).T;
+    } catch {}
     t ??= new URL(url || "http://x").searchParams.get("t");
     return t == null || isNaN(Number(t)) ? null : Number(t) - TENCENT_LIFETIME;
   }
@@ -55,13 +66,28 @@ function callbackTime(provider, headers, body, url) {
 /** The URLs people configure by mistake instead of the one that was signed. */
 function urlVariants(url) {
   let u;
-  try { u = new URL(url); } catch { return []; }
+  try {
+    u = new URL(url);
+  } catch {
+    return [];
+  }
   const out = new Set();
-  const swap = new URL(u); swap.protocol = u.protocol === "https:" ? "http:" : "https:"; out.add(swap.href);
-  const slash = new URL(u); slash.pathname = u.pathname.endsWith("/") ? u.pathname.slice(0, -1) || "/" : u.pathname + "/"; out.add(slash.href);
-  if (u.search) { const q = new URL(u); q.search = ""; out.add(q.href); }
-  if (u.port) { const p = new URL(u); p.port = ""; out.add(p.href); }
-  else out.add(`${u.protocol}//${u.hostname}:${u.protocol === "https:" ? 443 : 80}${u.pathname}${u.search}`);
+  const swap = new URL(u);
+  swap.protocol = u.protocol === "https:" ? "http:" : "https:";
+  out.add(swap.href);
+  const slash = new URL(u);
+  slash.pathname = u.pathname.endsWith("/") ? u.pathname.slice(0, -1) || "/" : u.pathname + "/";
+  out.add(slash.href);
+  if (u.search) {
+    const q = new URL(u);
+    q.search = "";
+    out.add(q.href);
+  }
+  if (u.port) {
+    const p = new URL(u);
+    p.port = "";
+    out.add(p.href);
+  } else out.add(`${u.protocol}//${u.hostname}:${u.protocol === "https:" ? 443 : 80}${u.pathname}${u.search}`);
   // new URL() adds a trailing slash to a bare origin; the signed string is byte for byte.
   if (url.endsWith("/") === false && u.pathname === "/") out.add(url + "/");
   out.delete(url);
@@ -100,12 +126,25 @@ function verifyForm() {
   const provider = f.provider.value;
   const headers = parseHeaderBlock(f.headers.value);
   const body = f.body.value;
-  const keys = f.keys.value.split(/\r?\n/).map((k) => k.trim()).filter(Boolean);
+  const keys = f.keys.value
+    .split(/\r?\n/)
+    .map((k) => k.trim())
+    .filter(Boolean);
   const url = f.url.value.trim();
   let now = f.now.value === "" ? nowSeconds() : Number(f.now.value);
   if (f.ownTime.checked) now = callbackTime(provider, headers, body, url) ?? now;
   const method = provider === "alibaba-live" && body.trim() === "" ? "GET" : "POST";
-  return { provider, url, receivedUrl: url, headers, body, keys, toleranceSeconds: Number(f.tolerance.value || 300), now, method };
+  return {
+    provider,
+    url,
+    receivedUrl: url,
+    headers,
+    body,
+    keys,
+    toleranceSeconds: Number(f.tolerance.value || 300),
+    now,
+    method,
+  };
 }
 
 function runVerify() {
@@ -114,14 +153,32 @@ function runVerify() {
   out.replaceChildren();
   try {
     const event = api.verify(opts);
-    const index = opts.keys.findIndex((k) => { try { api.verify({ ...opts, keys: [k] }); return true; } catch { return false; } });
-    const box = el("div", { class: "verdict valid", "data-verdict": "valid" },
+    const index = opts.keys.findIndex((k) => {
+      try {
+        api.verify({ ...opts, keys: [k] });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const box = el(
+      "div",
+      { class: "verdict valid", "data-verdict": "valid" },
       el("h2", {}, "✓ Valid"),
-      el("ul", {},
+      el(
+        "ul",
+        {},
         el("li", {}, `Signature matches key ${index + 1} of ${opts.keys.length}.`),
-        el("li", {}, "Event type ", el("code", { "data-event-type": "" }, event.type),
-          api.isKnownEvent(event) ? "" : " (not a type mediahook knows: shown as sent)"),
-        el("li", {}, `id ${event.id}`, event.time ? `, happened ${event.time}` : "")));
+        el(
+          "li",
+          {},
+          "Event type ",
+          el("code", { "data-event-type": "" }, event.type),
+          api.isKnownEvent(event) ? "" : " (not a type mediahook knows: shown as sent)",
+        ),
+        el("li", {}, `id ${event.id}`, event.time ? `, happened ${event.time}` : ""),
+      ),
+    );
     out.append(box, tree(event.data));
   } catch (e) {
     const code = e.code ?? "error";
@@ -130,14 +187,27 @@ function runVerify() {
       for (const variant of urlVariants(opts.url)) {
         try {
           api.verify({ ...opts, url: variant, receivedUrl: variant });
-          hints.append(el("li", { "data-hint": "" }, `This signature would match if the URL were ${variant} instead of ${opts.url}.`));
+          hints.append(
+            el(
+              "li",
+              { "data-hint": "" },
+              `This signature would match if the URL were ${variant} instead of ${opts.url}.`,
+            ),
+          );
         } catch {}
       }
-      if (!opts.url.includes("://") && opts.provider !== "alibaba-live") hints.append(el("li", {}, "Alibaba IMS and VOD sign the full URL, scheme included."));
+      if (!opts.url.includes("://") && opts.provider !== "alibaba-live")
+        hints.append(el("li", {}, "Alibaba IMS and VOD sign the full URL, scheme included."));
     }
-    out.append(el("div", { class: "verdict invalid", "data-verdict": "invalid" },
-      el("h2", {}, "✗ Invalid: ", el("code", { class: "code", "data-code": "" }, code)),
-      el("p", { "data-reason": "" }, REASONS[code] ?? ""), hints));
+    out.append(
+      el(
+        "div",
+        { class: "verdict invalid", "data-verdict": "invalid" },
+        el("h2", {}, "✗ Invalid: ", el("code", { class: "code", "data-code": "" }, code)),
+        el("p", { "data-reason": "" }, REASONS[code] ?? ""),
+        hints,
+      ),
+    );
   }
 }
 
@@ -146,21 +216,32 @@ function runSign() {
   const out = $("#sign-result");
   out.replaceChildren();
   const provider = f.provider.value;
-  const timestamp = f.timestamp.value === "" ? nowSeconds() + (provider === "tencent-vod" ? TENCENT_LIFETIME : 0) : Number(f.timestamp.value);
+  const timestamp =
+    f.timestamp.value === ""
+      ? nowSeconds() + (provider === "tencent-vod" ? TENCENT_LIFETIME : 0)
+      : Number(f.timestamp.value);
   try {
     const s = api.sign({ provider, url: f.url.value.trim(), key: f.key.value.trim(), body: f.body.value, timestamp });
-    const target = f.target.value.trim() || (f.url.value.includes("://") ? f.url.value.trim() : `http://127.0.0.1:8787${ROUTE[provider]}`);
+    const target =
+      f.target.value.trim() ||
+      (f.url.value.includes("://") ? f.url.value.trim() : `http://127.0.0.1:8787${ROUTE[provider]}`);
     const q = (v) => `'${v.replace(/'/g, `'\\''`)}'`;
-    const curl = [`curl -sS -X ${s.method} ${q(target)}`, ...Object.entries(s.headers).map(([n, v]) => `-H ${q(`${n}: ${v}`)}`)];
+    const curl = [
+      `curl -sS -X ${s.method} ${q(target)}`,
+      ...Object.entries(s.headers).map(([n, v]) => `-H ${q(`${n}: ${v}`)}`),
+    ];
     if (s.body) curl.push(`-H 'content-type: application/json'`, `--data-binary ${q(s.body)}`);
-    const headerBlock = Object.entries(s.headers).map(([n, v]) => `${n}: ${v}`).join("\n");
+    const headerBlock = Object.entries(s.headers)
+      .map(([n, v]) => `${n}: ${v}`)
+      .join("\n");
     out.append(
       el("div", { class: "verdict valid" }, el("h2", {}, `Signed for ${provider} at ${timestamp}`)),
       el("h3", {}, provider === "tencent-vod" ? "Body (Sign and T added)" : "Headers"),
       el("pre", { "data-signed": "" }, provider === "tencent-vod" ? s.body : headerBlock),
       el("h3", {}, "curl"),
       el("pre", { "data-curl": "" }, curl.join(" \\\n  ")),
-      el("button", { type: "button", "data-to-verify": "" }, "Verify this in the Verify tab"));
+      el("button", { type: "button", "data-to-verify": "" }, "Verify this in the Verify tab"),
+    );
     $("[data-to-verify]", out).addEventListener("click", () => {
       const v = $("#verify-form").elements;
       v.provider.value = provider;
@@ -174,7 +255,14 @@ function runSign() {
       runVerify();
     });
   } catch (e) {
-    out.append(el("div", { class: "verdict invalid" }, el("h2", {}, "✗ ", el("code", { class: "code", "data-code": "" }, e.code ?? "error")), el("p", {}, e.message)));
+    out.append(
+      el(
+        "div",
+        { class: "verdict invalid" },
+        el("h2", {}, "✗ ", el("code", { class: "code", "data-code": "" }, e.code ?? "error")),
+        el("p", {}, e.message),
+      ),
+    );
   }
 }
 
@@ -190,21 +278,32 @@ function selectTab(name) {
 
 function providerLabels() {
   const provider = $("#verify-form").elements.provider.value;
-  $("[data-url-label]").textContent = provider === "alibaba-live" ? "Host (or callback URL) of the Live callback"
-    : provider === "tencent-vod" ? "URL the callback arrived at (optional: Tencent signs no URL)"
-    : "Callback URL configured at the provider";
+  $("[data-url-label]").textContent =
+    provider === "alibaba-live"
+      ? "Host (or callback URL) of the Live callback"
+      : provider === "tencent-vod"
+        ? "URL the callback arrived at (optional: Tencent signs no URL)"
+        : "Callback URL configured at the provider";
 }
 
-$("#verify-form").addEventListener("submit", (e) => { e.preventDefault(); runVerify(); });
-$("#sign-form").addEventListener("submit", (e) => { e.preventDefault(); runSign(); });
+$("#verify-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  runVerify();
+});
+$("#sign-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  runSign();
+});
 $("#verify-form").elements.provider.addEventListener("change", providerLabels);
 $("#sign-form").elements.provider.addEventListener("change", () => {
   const f = $("#sign-form").elements;
-  if (!f.url.value || f.url.value.startsWith("http://127.0.0.1:8787/")) f.url.value = `http://127.0.0.1:8787${ROUTE[f.provider.value]}`;
+  if (!f.url.value || f.url.value.startsWith("http://127.0.0.1:8787/"))
+    f.url.value = `http://127.0.0.1:8787${ROUTE[f.provider.value]}`;
 });
 for (const t of ["verify", "sign"]) $(`#tab-${t}`).addEventListener("click", () => selectTab(t));
 $("nav").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowRight" || e.key === "ArrowLeft") selectTab($("#tab-verify").getAttribute("aria-selected") === "true" ? "sign" : "verify");
+  if (e.key === "ArrowRight" || e.key === "ArrowLeft")
+    selectTab($("#tab-verify").getAttribute("aria-selected") === "true" ? "sign" : "verify");
 });
 $("#verify-form").elements.now.placeholder = "now";
 document.documentElement.dataset.ready = "true";

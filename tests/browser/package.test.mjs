@@ -27,15 +27,48 @@ test("web.mjs loads in Chromium and signs, verifies and rejects synchronously", 
   await page.goto(`${server.url}/mediahook/package.json`);
   const result = await page.evaluate(async () => {
     const m = await import("/mediahook/web.mjs");
-    const body = '{"EventType":"DeleteMediaComplete","UserId":1833202230100785,"EventTime":"2022-06-23T13:11:33Z","MessageBody":{"Status":"Success","MediaId":"m","DeleteType":"all"}}';
-    const s = m.sign({ provider: "alibaba-ims", url: "https://cb.example.com/ims", key: "K1", body, timestamp: 1700000000 });
-    const event = m.verify({ provider: "alibaba-ims", url: "https://cb.example.com/ims", headers: s.headers, body, keys: ["K0", "K1"], now: 1700000001 });
+    const body =
+      '{"EventType":"DeleteMediaComplete","UserId":1833202230100785,"EventTime":"2022-06-23T13:11:33Z","MessageBody":{"Status":"Success","MediaId":"m","DeleteType":"all"}}';
+    const s = m.sign({
+      provider: "alibaba-ims",
+      url: "https://cb.example.com/ims",
+      key: "K1",
+      body,
+      timestamp: 1700000000,
+    });
+    const event = m.verify({
+      provider: "alibaba-ims",
+      url: "https://cb.example.com/ims",
+      headers: s.headers,
+      body,
+      keys: ["K0", "K1"],
+      now: 1700000001,
+    });
     let code = null;
-    try { m.verify({ provider: "alibaba-ims", url: "https://cb.example.com/ims", headers: s.headers, body, keys: ["K1"], now: 1700000999 }); }
-    catch (e) { code = e instanceof m.VerifyError ? e.code : String(e); }
-    return { sig: s.headers["X-ICE-SIGNATURE"], type: event.type, user: event.data.UserId, known: m.isKnownEvent(event), code };
+    try {
+      m.verify({
+        provider: "alibaba-ims",
+        url: "https://cb.example.com/ims",
+        headers: s.headers,
+        body,
+        keys: ["K1"],
+        now: 1700000999,
+      });
+    } catch (e) {
+      code = e instanceof m.VerifyError ? e.code : String(e);
+    }
+    return {
+      sig: s.headers["X-ICE-SIGNATURE"],
+      type: event.type,
+      user: event.data.UserId,
+      known: m.isKnownEvent(event),
+      code,
+    };
   });
   assert.match(result.sig, /^[0-9a-f]{32}$/);
-  assert.deepEqual({ ...result, sig: undefined }, { sig: undefined, type: "DeleteMediaComplete", user: "1833202230100785", known: true, code: "timestamp_too_old" });
+  assert.deepEqual(
+    { ...result, sig: undefined },
+    { sig: undefined, type: "DeleteMediaComplete", user: "1833202230100785", known: true, code: "timestamp_too_old" },
+  );
   assert.deepEqual(problems, []);
 });

@@ -18,7 +18,9 @@ before(async () => {
   page = await browser.newPage();
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
   page.on("pageerror", (e) => problems.push(String(e)));
-  page.on("request", (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) problems.push(`request to ${r.url()}`); });
+  page.on("request", (r) => {
+    if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) problems.push(`request to ${r.url()}`);
+  });
   await page.goto(server.url + "/");
   await page.waitForSelector("html[data-ready=true]");
 });
@@ -30,7 +32,16 @@ after(async () => {
 const IMS_URL = "https://www.example.com/your/callback";
 const imsBody = readFileSync(join(root, "tests/fixtures/alibaba-ims/ProduceMediaComplete.json"), "utf8");
 
-async function verify({ provider, url = "", headers = "", body = "", keys, now = "", ownTime = false, tolerance = "300" }) {
+async function verify({
+  provider,
+  url = "",
+  headers = "",
+  body = "",
+  keys,
+  now = "",
+  ownTime = false,
+  tolerance = "300",
+}) {
   await page.click("#tab-verify");
   await page.selectOption("#verify-form [name=provider]", provider);
   await page.fill("#verify-form [name=url]", url);
@@ -44,7 +55,8 @@ async function verify({ provider, url = "", headers = "", body = "", keys, now =
   const result = page.locator("#verify-result");
   await result.locator("[data-verdict]").waitFor();
   // The result is rendered synchronously: read what is there, never wait for what is not.
-  const textOf = async (selector) => ((await result.locator(selector).count()) ? result.locator(selector).textContent() : null);
+  const textOf = async (selector) =>
+    (await result.locator(selector).count()) ? result.locator(selector).textContent() : null;
   return {
     verdict: await result.locator("[data-verdict]").getAttribute("data-verdict"),
     code: await textOf("[data-code]"),
@@ -54,13 +66,39 @@ async function verify({ provider, url = "", headers = "", body = "", keys, now =
 }
 
 const vectors = {
-  "alibaba-ims": { url: IMS_URL, headers: "X-ICE-TIMESTAMP: 1519375990\nX-ICE-SIGNATURE: c72b60894140fa98920f1279219b7ed4", body: imsBody, keys: "test123", now: 1519375990, type: "ProduceMediaComplete" },
-  "alibaba-vod": { url: IMS_URL, headers: "POST /your/callback HTTP/1.1\nx-vod-timestamp: 1519375990\nx-vod-signature: C587B80D2D0EDE300E8967937DA7219B",
-    body: '{"EventTime":"2018-02-23T08:53:10Z","EventType":"FileUploadComplete","VideoId":"v1","Status":"success","Size":10}', keys: "Test123", now: 1519376100, type: "FileUploadComplete" },
-  "alibaba-live": { url: "learn.aliyundoc.com", headers: "ALI-LIVE-TIMESTAMP: 1519375990\nALI-LIVE-SIGNATURE: 9e226fc2c250be266e3657e156f68c12",
-    body: '{"action":"publish","id":"stream1","app":"learn.aliyundoc.com","appname":"live","time":"1519375990"}', keys: "yourkey", now: 1519375990, type: "publish" },
-  "tencent-vod": { url: "", headers: "", body: '{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"5285485487985271487"},"Sign":"3eb51b374d429806a087e17684c371df","T":1519376590}',
-    keys: "Test123", now: 1519376000, type: "NewFileUpload" },
+  "alibaba-ims": {
+    url: IMS_URL,
+    headers: "X-ICE-TIMESTAMP: 1519375990\nX-ICE-SIGNATURE: c72b60894140fa98920f1279219b7ed4",
+    body: imsBody,
+    keys: "test123",
+    now: 1519375990,
+    type: "ProduceMediaComplete",
+  },
+  "alibaba-vod": {
+    url: IMS_URL,
+    headers:
+      "POST /your/callback HTTP/1.1\nx-vod-timestamp: 1519375990\nx-vod-signature: C587B80D2D0EDE300E8967937DA7219B",
+    body: '{"EventTime":"2018-02-23T08:53:10Z","EventType":"FileUploadComplete","VideoId":"v1","Status":"success","Size":10}',
+    keys: "Test123",
+    now: 1519376100,
+    type: "FileUploadComplete",
+  },
+  "alibaba-live": {
+    url: "learn.aliyundoc.com",
+    headers: "ALI-LIVE-TIMESTAMP: 1519375990\nALI-LIVE-SIGNATURE: 9e226fc2c250be266e3657e156f68c12",
+    body: '{"action":"publish","id":"stream1","app":"learn.aliyundoc.com","appname":"live","time":"1519375990"}',
+    keys: "yourkey",
+    now: 1519375990,
+    type: "publish",
+  },
+  "tencent-vod": {
+    url: "",
+    headers: "",
+    body: '{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"5285485487985271487"},"Sign":"3eb51b374d429806a087e17684c371df","T":1519376590}',
+    keys: "Test123",
+    now: 1519376000,
+    type: "NewFileUpload",
+  },
 };
 
 test("a vector of each provider is valid, with its event type", async () => {
@@ -80,7 +118,10 @@ test("one changed character of the key, URL or timestamp gives the right code an
   assert.match(r.text, /No key, with this URL, reproduces the signature/);
   r = await verify({ provider: "alibaba-ims", ...v, url: "http://www.example.com/your/callback" });
   assert.equal(r.code, "signature_mismatch");
-  assert.match(r.text, /would match if the URL were https:\/\/www\.example\.com\/your\/callback instead of http:\/\/www\.example\.com\/your\/callback/);
+  assert.match(
+    r.text,
+    /would match if the URL were https:\/\/www\.example\.com\/your\/callback instead of http:\/\/www\.example\.com\/your\/callback/,
+  );
   r = await verify({ provider: "alibaba-ims", ...v, url: IMS_URL + "/" });
   assert.match(r.text, /would match if the URL were https:\/\/www\.example\.com\/your\/callback instead/);
   r = await verify({ provider: "alibaba-ims", ...v, headers: v.headers.replace("1519375990", "1519375991") });
@@ -113,14 +154,21 @@ test("sign, then verify in the page, round-trips for every provider", async () =
     await page.selectOption("#sign-form [name=provider]", provider);
     if (provider === "alibaba-live") await page.fill("#sign-form [name=url]", "live.example.com");
     await page.fill("#sign-form [name=key]", "SignKey42");
-    const body = provider === "tencent-vod" ? '{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}'
-      : provider === "alibaba-vod" ? vectors["alibaba-vod"].body : provider === "alibaba-live" ? vectors["alibaba-live"].body : imsBody;
+    const body =
+      provider === "tencent-vod"
+        ? '{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}'
+        : provider === "alibaba-vod"
+          ? vectors["alibaba-vod"].body
+          : provider === "alibaba-live"
+            ? vectors["alibaba-live"].body
+            : imsBody;
     await page.fill("#sign-form [name=body]", body);
     await page.fill("#sign-form [name=timestamp]", "");
     await page.click("#sign-form button[type=submit]");
     const curl = await page.locator("[data-curl]").textContent();
     assert.match(curl, /^curl -sS -X POST '/);
-    if (provider !== "tencent-vod") assert.match(await page.locator("[data-signed]").textContent(), /SIGNATURE: [0-9a-f]{32}/);
+    if (provider !== "tencent-vod")
+      assert.match(await page.locator("[data-signed]").textContent(), /SIGNATURE: [0-9a-f]{32}/);
     if (provider === "alibaba-ims") await page.screenshot({ path: join(shots, "www-sign.png"), fullPage: true });
     await page.click("[data-to-verify]");
     const verdict = await page.locator("#verify-result [data-verdict]").getAttribute("data-verdict");
@@ -137,12 +185,28 @@ test("keyboard, phone width, no console errors, no requests elsewhere", async ()
   assert.equal(await page.getAttribute("#tab-verify", "aria-selected"), "true");
   await page.setViewportSize({ width: 375, height: 800 });
   // Measure after layout has settled at the new size.
-  const overflow = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() =>
-    r(document.documentElement.scrollWidth - document.documentElement.clientWidth)))));
+  const overflow = await page.evaluate(
+    () =>
+      new Promise((r) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => r(document.documentElement.scrollWidth - document.documentElement.clientWidth)),
+        ),
+      ),
+  );
   await page.screenshot({ path: join(shots, "www-phone.png"), fullPage: true });
-  const wide = await page.evaluate(() => [...document.querySelectorAll("body, body *")]
-    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === "visible")
-    .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}" sw=${e.scrollWidth} cw=${e.clientWidth}> ${e.textContent.slice(0, 30)}`).slice(0, 6));
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll("body, body *")]
+      .filter(
+        (e) =>
+          e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 ||
+          (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === "visible"),
+      )
+      .map(
+        (e) =>
+          `<${e.tagName.toLowerCase()} class="${e.className}" sw=${e.scrollWidth} cw=${e.clientWidth}> ${e.textContent.slice(0, 30)}`,
+      )
+      .slice(0, 6),
+  );
   assert.ok(overflow <= 0, `horizontal overflow ${overflow}px at phone width: ${wide.join(" | ")}`);
   await page.screenshot({ path: join(shots, "www-phone.png"), fullPage: true });
   assert.deepEqual(problems, []);

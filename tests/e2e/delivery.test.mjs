@@ -29,9 +29,16 @@ let origin, worker, stateDir;
 // respond(entry) decides each delivery: { status, headers }.
 let respond = () => ({ status: 204 });
 const vars = () => ({
-  ORIGIN_URL: origin.url, ORIGIN_SECRET: SECRET, ALIBABA_IMS_AUTH_KEYS: KEY, TENCENT_VOD_SIGN_KEYS: TENCENT_KEY,
-  RETRY_MIN_SECONDS: "1", RETRY_MAX_SECONDS: "2", DELIVERY_TIMEOUT_MS: "3000", ADMIN_TOKEN,
-  MAX_BODY_BYTES: String(2 * 1024 * 1024), SIGNATURE_REUSE_WARN: "10",
+  ORIGIN_URL: origin.url,
+  ORIGIN_SECRET: SECRET,
+  ALIBABA_IMS_AUTH_KEYS: KEY,
+  TENCENT_VOD_SIGN_KEYS: TENCENT_KEY,
+  RETRY_MIN_SECONDS: "1",
+  RETRY_MAX_SECONDS: "2",
+  DELIVERY_TIMEOUT_MS: "3000",
+  ADMIN_TOKEN,
+  MAX_BODY_BYTES: String(2 * 1024 * 1024),
+  SIGNATURE_REUSE_WARN: "10",
 });
 
 before(async () => {
@@ -49,7 +56,13 @@ async function send(body, { timestamp = now(), provider = "alibaba-ims" } = {}) 
   const path = provider === "tencent-vod" ? "/tencent/vod" : "/alibaba/ims";
   const url = worker.url + path;
   const key = provider === "tencent-vod" ? TENCENT_KEY : KEY;
-  const signed = sign({ provider, url, key, body, timestamp: provider === "tencent-vod" ? timestamp + 600 : timestamp });
+  const signed = sign({
+    provider,
+    url,
+    key,
+    body,
+    timestamp: provider === "tencent-vod" ? timestamp + 600 : timestamp,
+  });
   const started = performance.now();
   const res = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
   return { status: res.status, json: await res.json(), ms: performance.now() - started };
@@ -61,7 +74,9 @@ const admin = (path, { method = "GET", token = ADMIN_TOKEN } = {}) =>
 /** Successful (2xx-answered) deliveries per webhook-id. */
 function delivered() {
   const byId = new Map();
-  for (const e of origin.received) if (e.answered >= 200 && e.answered < 300) byId.set(e.headers["webhook-id"], (byId.get(e.headers["webhook-id"]) ?? 0) + 1);
+  for (const e of origin.received)
+    if (e.answered >= 200 && e.answered < 300)
+      byId.set(e.headers["webhook-id"], (byId.get(e.headers["webhook-id"]) ?? 0) + 1);
   return byId;
 }
 
@@ -127,7 +142,9 @@ describe("queue mode", () => {
     await until("every outage event delivered", () => ids.every((id) => delivered().has(id)), 60_000);
     const counts = delivered();
     const duplicates = ids.reduce((n, id) => n + counts.get(id) - 1, 0);
-    console.log(`outage of 30 s: ${ids.length} callbacks answered 200 during it, all delivered after; ${duplicates} duplicate deliveries`);
+    console.log(
+      `outage of 30 s: ${ids.length} callbacks answered 200 during it, all delivered after; ${duplicates} duplicate deliveries`,
+    );
     assert.equal(duplicates, 0);
 
     // The refused event is a dead letter at once, with the origin's status.
@@ -140,13 +157,20 @@ describe("queue mode", () => {
     assert.equal(refusedLetter.body, undefined, "the list has no bodies");
 
     // The doomed event dies after 1 + 32 attempts.
-    const dead = await until("retries exhausted", async () => (await (await admin("/admin/dead-letters")).json()).items.find((l) => l.id === doomed), 150_000);
+    const dead = await until(
+      "retries exhausted",
+      async () => (await (await admin("/admin/dead-letters")).json()).items.find((l) => l.id === doomed),
+      150_000,
+    );
     assert.equal(dead.reason, "retries_exhausted");
     assert.equal(dead.attempts, 33);
     assert.equal(dead.last_status, 503);
     assert.equal(origin.received.filter((e) => e.headers["webhook-id"] === doomed).length, 33);
     const attempts = worker.deliveries.filter((d) => d.id === doomed);
-    assert.deepEqual(attempts.map((d) => d.attempt), Array.from({ length: 33 }, (_, k) => k + 1));
+    assert.deepEqual(
+      attempts.map((d) => d.attempt),
+      Array.from({ length: 33 }, (_, k) => k + 1),
+    );
     assert.equal(attempts.at(-1).outcome, "dead");
 
     // The origin is fixed: redeliver one, then all; they leave the list once delivered.
@@ -155,11 +179,17 @@ describe("queue mode", () => {
     const one = await admin(`/admin/dead-letters/${refused}/redeliver`, { method: "POST" });
     assert.equal(one.status, 202);
     await until("the redelivered letter delivered", () => delivered().has(refused));
-    await until("the redelivered letter gone from the list", async () => !(await (await admin("/admin/dead-letters")).json()).items.some((l) => l.id === refused));
+    await until(
+      "the redelivered letter gone from the list",
+      async () => !(await (await admin("/admin/dead-letters")).json()).items.some((l) => l.id === refused),
+    );
     const all = await (await admin("/admin/dead-letters/redeliver", { method: "POST" })).json();
     assert.ok(all.redelivered >= 1, JSON.stringify(all));
     await until("the doomed event delivered", () => delivered().has(doomed));
-    await until("the dead letters emptied", async () => (await (await admin("/admin/dead-letters")).json()).items.length === 0);
+    await until(
+      "the dead letters emptied",
+      async () => (await (await admin("/admin/dead-letters")).json()).items.length === 0,
+    );
   });
 
   test("duplicates: a retry with the same or a new timestamp, 20 identical in parallel → delivered once; 20 bodies under one signature → all delivered once", async () => {
@@ -175,27 +205,53 @@ describe("queue mode", () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => send(same, { timestamp: ts })));
     const outcomes = answers.map((a) => a.json.outcome ?? a.json.error);
     assert.equal(outcomes.filter((o) => o === "queued").length, 1, outcomes.join());
-    assert.ok(outcomes.every((o) => ["queued", "duplicate", "in_flight"].includes(o)), outcomes.join());
+    assert.ok(
+      outcomes.every((o) => ["queued", "duplicate", "in_flight"].includes(o)),
+      outcomes.join(),
+    );
 
     // One second, one signature, 20 genuine events.
     const sigTs = now();
-    const many = await Promise.all(Array.from({ length: 20 }, (_, k) => send(imsBody(`one-sig-${k}`), { timestamp: sigTs })));
-    assert.ok(many.every((a) => a.status === 200 && a.json.outcome === "queued"), JSON.stringify(many.map((a) => a.json)));
+    const many = await Promise.all(
+      Array.from({ length: 20 }, (_, k) => send(imsBody(`one-sig-${k}`), { timestamp: sigTs })),
+    );
+    assert.ok(
+      many.every((a) => a.status === 200 && a.json.outcome === "queued"),
+      JSON.stringify(many.map((a) => a.json)),
+    );
     // More than SIGNATURE_REUSE_WARN (10 here) distinct events under one signature: a warning.
     await until("the signature-reuse warning", () => worker.output().includes('"msg":"signature_reuse"'), 10_000);
-    const ids = [first.json.id, answers.find((a) => a.json.outcome === "queued").json.id, ...many.map((a) => a.json.id)];
+    const ids = [
+      first.json.id,
+      answers.find((a) => a.json.outcome === "queued").json.id,
+      ...many.map((a) => a.json.id),
+    ];
     await until("all delivered", () => ids.every((id) => delivered().has(id)));
     await sleep(2500);
     const counts = delivered();
-    assert.deepEqual(ids.map((id) => counts.get(id)), ids.map(() => 1), "each delivered exactly once");
+    assert.deepEqual(
+      ids.map((id) => counts.get(id)),
+      ids.map(() => 1),
+      "each delivered exactly once",
+    );
   });
 
   test("an unknown type and a body that fails its schema are answered 200 and kept as dead letters, then delivered by redeliver", async () => {
     respond = answering(() => ({ status: 204 }));
-    const unknown = await send(JSON.stringify({ EventType: "SomethingNew", UserId: 1, EventTime: "2026-11-23T10:00:00Z", MessageBody: { X: 1 } }));
+    const unknown = await send(
+      JSON.stringify({
+        EventType: "SomethingNew",
+        UserId: 1,
+        EventTime: "2026-11-23T10:00:00Z",
+        MessageBody: { X: 1 },
+      }),
+    );
     assert.equal(unknown.status, 200);
     assert.deepEqual([unknown.json.outcome, unknown.json.reason], ["dead_lettered", "unknown_event_type"]);
-    const invalid = await send(JSON.stringify({ EventType: "FileDeleted", FileDeleteEvent: { FileIdSet: "not-a-list" } }), { provider: "tencent-vod" });
+    const invalid = await send(
+      JSON.stringify({ EventType: "FileDeleted", FileDeleteEvent: { FileIdSet: "not-a-list" } }),
+      { provider: "tencent-vod" },
+    );
     assert.equal(invalid.status, 200, JSON.stringify(invalid.json));
     assert.deepEqual([invalid.json.outcome, invalid.json.reason], ["dead_lettered", "invalid_event"]);
     const one = await (await admin(`/admin/dead-letters/${invalid.json.id}`)).json();
@@ -204,8 +260,12 @@ describe("queue mode", () => {
     const kept = JSON.parse(one.body);
     assert.equal(kept.data.FileDeleteEvent.FileIdSet, "not-a-list");
     assert.equal(kept.data.Sign, undefined, "Tencent's Sign/T are not kept");
-    assert.equal(origin.received.some((e) => [unknown.json.id, invalid.json.id].includes(e.headers["webhook-id"])), false);
-    for (const id of [unknown.json.id, invalid.json.id]) assert.equal((await admin(`/admin/dead-letters/${id}/redeliver`, { method: "POST" })).status, 202);
+    assert.equal(
+      origin.received.some((e) => [unknown.json.id, invalid.json.id].includes(e.headers["webhook-id"])),
+      false,
+    );
+    for (const id of [unknown.json.id, invalid.json.id])
+      assert.equal((await admin(`/admin/dead-letters/${id}/redeliver`, { method: "POST" })).status, 202);
     await until("both delivered", () => delivered().has(unknown.json.id) && delivered().has(invalid.json.id));
     const got = origin.received.find((e) => e.headers["webhook-id"] === unknown.json.id);
     assert.equal(got.event.type, "SomethingNew");
@@ -217,7 +277,9 @@ describe("queue mode", () => {
     const body = imsBody("big", { Padding: "x".repeat(1024 * 1024) });
     const r = await send(body);
     assert.equal(r.json.outcome, "queued", JSON.stringify(r.json));
-    const got = await until("the big delivery", () => origin.received.find((e) => e.headers["webhook-id"] === r.json.id));
+    const got = await until("the big delivery", () =>
+      origin.received.find((e) => e.headers["webhook-id"] === r.json.id),
+    );
     assert.equal(got.event.data.Padding.length, 1024 * 1024);
     assert.deepEqual(got.event, parseEvent("alibaba-ims", body));
   });

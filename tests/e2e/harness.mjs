@@ -35,23 +35,54 @@ export async function startWorker(vars, { main = MEDIAHOOK_WORKER, stateDir, mod
   // test's vars go to .dev.vars. DELIVERY_MODE defaults to direct here, as most suites test
   // the synchronous contract; the delivery suites pass mode "queue". Another worker (a JS
   // Worker using the package) gets none of mediahook's bindings.
-  const shipped = readFileSync(join(root, "wrangler.toml"), "utf8").replace(/^main = .*$/m, `main = ${JSON.stringify(main)}`);
-  const config = main === MEDIAHOOK_WORKER
-    ? shipped.replace(/\n\[vars\]\n[\s\S]*?(?=\n\[)/, "\n")
-    : shipped.replace(/\n\[vars\][\s\S]*$/, "\n");
+  const shipped = readFileSync(join(root, "wrangler.toml"), "utf8").replace(
+    /^main = .*$/m,
+    `main = ${JSON.stringify(main)}`,
+  );
+  const config =
+    main === MEDIAHOOK_WORKER
+      ? shipped.replace(/\n\[vars\]\n[\s\S]*?(?=\n\[)/, "\n")
+      : shipped.replace(/\n\[vars\][\s\S]*$/, "\n");
   vars = { DELIVERY_MODE: mode, ...vars };
   writeFileSync(join(dir, "wrangler.toml"), config);
-  writeFileSync(join(dir, ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${dotenvQuote(String(v))}`).join("\n") + "\n");
+  writeFileSync(
+    join(dir, ".dev.vars"),
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${dotenvQuote(String(v))}`)
+      .join("\n") + "\n",
+  );
   const port = await freePort();
   const logs = [];
   const deliveries = [];
-  const child = spawn(join(root, "node_modules/.bin/wrangler"),
-    ["dev", "-c", join(dir, "wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port),
-     "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false",
-     "--persist-to", stateDir ?? join(dir, "state")],
-    { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false", CLOUDFLARE_API_TOKEN: "", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    join(root, "node_modules/.bin/wrangler"),
+    [
+      "dev",
+      "-c",
+      join(dir, "wrangler.toml"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(await freePort()),
+      "--show-interactive-dev-session=false",
+      "--persist-to",
+      stateDir ?? join(dir, "state"),
+    ],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_SEND_ERROR_REPORTS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        CLOUDFLARE_API_TOKEN: "",
+        NO_COLOR: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const collect = (chunk) => {
     output += chunk;

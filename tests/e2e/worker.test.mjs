@@ -10,17 +10,27 @@ import { freePort, startWorker } from "./harness.mjs";
 
 const SECRET = "whsec_dGVzdC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4OTA=";
 const KEYS = { ims: "TestImsKey1", vod: "TestVodKey1", live: "TestLiveKey1", tencent: "TestTencentKey1" };
-const KEY_OF = { "alibaba-ims": KEYS.ims, "alibaba-vod": KEYS.vod, "alibaba-live": KEYS.live, "tencent-vod": KEYS.tencent };
+const KEY_OF = {
+  "alibaba-ims": KEYS.ims,
+  "alibaba-vod": KEYS.vod,
+  "alibaba-live": KEYS.live,
+  "tencent-vod": KEYS.tencent,
+};
 const fixturesDir = new URL("../fixtures/alibaba-ims/", import.meta.url);
-const fixtures = readdirSync(fixturesDir).filter((f) => f.endsWith(".json"))
+const fixtures = readdirSync(fixturesDir)
+  .filter((f) => f.endsWith(".json"))
   .map((f) => ({ name: f.replace(/\.json$/, ""), body: readFileSync(new URL(f, fixturesDir), "utf8") }));
 const now = () => Math.floor(Date.now() / 1000);
 
 let origin, worker, behaviour;
 const baseVars = (originUrl) => ({
-  ORIGIN_URL: originUrl, ORIGIN_SECRET: SECRET, ORIGIN_TIMEOUT_MS: "700",
-  ALIBABA_IMS_AUTH_KEYS: `${KEYS.ims},OldImsKey0`, ALIBABA_VOD_AUTH_KEYS: KEYS.vod,
-  ALIBABA_LIVE_AUTH_KEYS: KEYS.live, TENCENT_VOD_SIGN_KEYS: KEYS.tencent,
+  ORIGIN_URL: originUrl,
+  ORIGIN_SECRET: SECRET,
+  ORIGIN_TIMEOUT_MS: "700",
+  ALIBABA_IMS_AUTH_KEYS: `${KEYS.ims},OldImsKey0`,
+  ALIBABA_VOD_AUTH_KEYS: KEYS.vod,
+  ALIBABA_LIVE_AUTH_KEYS: KEYS.live,
+  TENCENT_VOD_SIGN_KEYS: KEYS.tencent,
 });
 
 before(async () => {
@@ -42,7 +52,12 @@ async function send(provider, path, body, { key, timestamp, headers = {}, method
     headers: { "content-type": "application/json", ...signed.headers, ...headers },
     body: (method ?? signed.method) === "GET" ? undefined : signed.body,
   });
-  return { status: res.status, json: await res.json().catch(() => null), headers: res.headers, signedBody: signed.body };
+  return {
+    status: res.status,
+    json: await res.json().catch(() => null),
+    headers: res.headers,
+    signedBody: signed.body,
+  };
 }
 
 async function expectRejected(promise, status, code) {
@@ -75,12 +90,22 @@ describe("forwarding", () => {
   });
 
   test("VOD, Live (GET and POST) and Tencent are forwarded", async () => {
-    const vodBody = JSON.stringify({ EventTime: "2026-11-23T10:00:00Z", EventType: "FileUploadComplete", VideoId: "v1", Status: "success" });
+    const vodBody = JSON.stringify({
+      EventTime: "2026-11-23T10:00:00Z",
+      EventType: "FileUploadComplete",
+      VideoId: "v1",
+      Status: "success",
+    });
     const cases = [
       ["alibaba-vod", "/alibaba/vod", vodBody, "FileUploadComplete"],
       ["alibaba-live", "/alibaba/live?action=publish&app=live.example.com&appname=live&id=s1", "", "publish"],
       ["alibaba-live", "/alibaba/live", JSON.stringify({ action: "publish_done", id: "s2" }), "publish_done"],
-      ["tencent-vod", "/tencent/vod", JSON.stringify({ EventType: "NewFileUpload", FileUploadEvent: { FileId: "5285485487985271487" } }), "NewFileUpload"],
+      [
+        "tencent-vod",
+        "/tencent/vod",
+        JSON.stringify({ EventType: "NewFileUpload", FileUploadEvent: { FileId: "5285485487985271487" } }),
+        "NewFileUpload",
+      ],
     ];
     for (const [provider, path, body, type] of cases) {
       const before = origin.received.length;
@@ -96,7 +121,10 @@ describe("forwarding", () => {
   });
 
   test("a retried callback carries the same id and is delivered once; the old rotated key still works", async () => {
-    const body = JSON.stringify({ ...JSON.parse(fixtures.find((f) => f.name === "ProduceMediaComplete").body), Case: "retry" });
+    const body = JSON.stringify({
+      ...JSON.parse(fixtures.find((f) => f.name === "ProduceMediaComplete").body),
+      Case: "retry",
+    });
     const logStart = worker.logs.length;
     const received = origin.received.length;
     const a = await send("alibaba-ims", "/alibaba/ims", body);
@@ -108,26 +136,57 @@ describe("forwarding", () => {
     // Log lines reach wrangler's stdout asynchronously: wait (bounded) for both.
     const lines = () => worker.logs.slice(logStart).filter((l) => l.id === a.json.id);
     for (let i = 0; i < 40 && lines().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(lines().map((l) => [l.outcome, l.key_index]), [["forwarded", 0], ["duplicate", 1]]);
+    assert.deepEqual(
+      lines().map((l) => [l.outcome, l.key_index]),
+      [
+        ["forwarded", 0],
+        ["duplicate", 1],
+      ],
+    );
   });
 });
 
 describe("rejections never reach the origin", () => {
-  const body = JSON.stringify({ EventType: "ProduceMediaComplete", UserId: 1, EventTime: "2026-11-23T10:00:00Z", MessageBody: {} });
+  const body = JSON.stringify({
+    EventType: "ProduceMediaComplete",
+    UserId: 1,
+    EventTime: "2026-11-23T10:00:00Z",
+    MessageBody: {},
+  });
 
   test("signature and time", async () => {
     await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { key: "WrongKey1" }), 401, "signature_mismatch");
-    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { timestamp: now() - 301 }), 401, "timestamp_too_old");
-    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { timestamp: now() + 400 }), 401, "timestamp_in_future");
-    await expectRejected(send("tencent-vod", "/tencent/vod", '{"EventType":"NewFileUpload"}', { timestamp: now() - 120 }), 401, "expired");
+    await expectRejected(
+      send("alibaba-ims", "/alibaba/ims", body, { timestamp: now() - 301 }),
+      401,
+      "timestamp_too_old",
+    );
+    await expectRejected(
+      send("alibaba-ims", "/alibaba/ims", body, { timestamp: now() + 400 }),
+      401,
+      "timestamp_in_future",
+    );
+    await expectRejected(
+      send("tencent-vod", "/tencent/vod", '{"EventType":"NewFileUpload"}', { timestamp: now() - 120 }),
+      401,
+      "expired",
+    );
     const r = await fetch(worker.url + "/alibaba/ims", { method: "POST", body });
     assert.equal(r.status, 401);
     assert.equal((await r.json()).error, "missing_signature");
   });
 
   test("malformed headers and bodies", async () => {
-    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-TIMESTAMP": "12a" } }), 400, "malformed_timestamp");
-    await expectRejected(send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-SIGNATURE": "xyz" } }), 400, "malformed_signature");
+    await expectRejected(
+      send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-TIMESTAMP": "12a" } }),
+      400,
+      "malformed_timestamp",
+    );
+    await expectRejected(
+      send("alibaba-ims", "/alibaba/ims", body, { headers: { "X-ICE-SIGNATURE": "xyz" } }),
+      400,
+      "malformed_signature",
+    );
     await expectRejected(send("alibaba-ims", "/alibaba/ims", "{not json"), 400, "malformed_json");
     // A verified body that fails its schema is kept as a dead letter, answered 200, not delivered.
     const receivedBefore = origin.received.length;
@@ -138,7 +197,13 @@ describe("rejections never reach the origin", () => {
     // Chunked, with no Content-Length: counted while reading. Sent on its own connection: the
     // worker answers before the upload ends, which leaves that connection unusable for reuse.
     const before = origin.received.length;
-    const s = sign({ provider: "alibaba-ims", url: worker.url + "/alibaba/ims", key: KEYS.ims, body: "{}", timestamp: now() });
+    const s = sign({
+      provider: "alibaba-ims",
+      url: worker.url + "/alibaba/ims",
+      key: KEYS.ims,
+      body: "{}",
+      timestamp: now(),
+    });
     const r = await new Promise((resolve, reject) => {
       const req = request(worker.url + "/alibaba/ims", { method: "POST", headers: s.headers, agent: false }, (res) => {
         let text = "";
@@ -169,7 +234,11 @@ describe("rejections never reach the origin", () => {
     assert.equal(r.status, 404);
     assert.equal((await r.json()).error, "not_found");
     r = await fetch(worker.url + "/healthz");
-    assert.deepEqual(await r.json(), { ok: true, providers: ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"], delivery: "direct" });
+    assert.deepEqual(await r.json(), {
+      ok: true,
+      providers: ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"],
+      delivery: "direct",
+    });
     assert.equal(origin.received.length, before);
   });
 
@@ -189,7 +258,10 @@ describe("rejections never reach the origin", () => {
 describe("origin failures are reported so the provider retries", () => {
   // Not sent before (the guard would answer a duplicate); a failed delivery releases the
   // guard's claim, so the same body is tried afresh each time.
-  const body = JSON.stringify({ ...JSON.parse(fixtures.find((f) => f.name === "SnapshotComplete").body), Case: "origin-failures" });
+  const body = JSON.stringify({
+    ...JSON.parse(fixtures.find((f) => f.name === "SnapshotComplete").body),
+    Case: "origin-failures",
+  });
   test("origin 500 -> 502, slow origin -> 504, origin down -> 502", async () => {
     try {
       behaviour = () => ({ status: 500 });
@@ -219,15 +291,23 @@ describe("origin failures are reported so the provider retries", () => {
 describe("filters and configuration", () => {
   test("unknown types are answered 200, kept as dead letters, not forwarded; allow-lists; disabled providers; bad config", async () => {
     let before = origin.received.length;
-    const unknown = JSON.stringify({ EventType: "SomethingNew", UserId: 1, EventTime: "2026-11-23T10:00:00Z", MessageBody: {} });
+    const unknown = JSON.stringify({
+      EventType: "SomethingNew",
+      UserId: 1,
+      EventTime: "2026-11-23T10:00:00Z",
+      MessageBody: {},
+    });
     let r = await send("alibaba-ims", "/alibaba/ims", unknown);
     assert.equal(r.status, 200);
     assert.deepEqual([r.json.outcome, r.json.reason], ["dead_lettered", "unknown_event_type"]);
     assert.equal(origin.received.length, before);
 
     const filtered = await startWorker({
-      ORIGIN_URL: origin.url, ORIGIN_SECRET: SECRET, ALIBABA_IMS_AUTH_KEYS: KEYS.ims,
-      FORWARD_EVENT_TYPES: "SnapshotComplete", FORWARD_UNKNOWN_EVENTS: "true",
+      ORIGIN_URL: origin.url,
+      ORIGIN_SECRET: SECRET,
+      ALIBABA_IMS_AUTH_KEYS: KEYS.ims,
+      FORWARD_EVENT_TYPES: "SnapshotComplete",
+      FORWARD_UNKNOWN_EVENTS: "true",
     });
     try {
       const post = async (path, b, key = KEYS.ims) => {
@@ -247,7 +327,11 @@ describe("filters and configuration", () => {
       await filtered.stop();
     }
 
-    const broken = await startWorker({ ORIGIN_URL: origin.url, ORIGIN_SECRET: "not-a-secret", ALIBABA_IMS_AUTH_KEYS: KEYS.ims });
+    const broken = await startWorker({
+      ORIGIN_URL: origin.url,
+      ORIGIN_SECRET: "not-a-secret",
+      ALIBABA_IMS_AUTH_KEYS: KEYS.ims,
+    });
     try {
       const h = await fetch(broken.url + "/healthz");
       assert.equal(h.status, 500);

@@ -13,7 +13,11 @@ let project, esm, cjs;
 before(async () => {
   project = installPackedPackage();
   // Resolved by name through the package's exports map, as a user's code would.
-  esm = await import(createRequire(join(project, "x.js")).resolve("mediahook").replace(/node\.cjs$/, "node.mjs"));
+  esm = await import(
+    createRequire(join(project, "x.js"))
+      .resolve("mediahook")
+      .replace(/node\.cjs$/, "node.mjs")
+  );
   cjs = createRequire(join(project, "index.js"))("mediahook");
 });
 after(() => rmSync(project, { recursive: true, force: true }));
@@ -22,7 +26,21 @@ const IMS_URL = "https://www.example.com/your/callback";
 
 test("ESM and CommonJS give the same API", () => {
   for (const m of [esm, cjs]) {
-    assert.deepEqual(Object.keys(m).filter((k) => k !== "default").sort(), ["ERROR_CODES", "KNOWN_EVENT_TYPES", "VerifyError", "isKnownEvent", "parseEvent", "sign", "verify", "verifySignature"]);
+    assert.deepEqual(
+      Object.keys(m)
+        .filter((k) => k !== "default")
+        .sort(),
+      [
+        "ERROR_CODES",
+        "KNOWN_EVENT_TYPES",
+        "VerifyError",
+        "isKnownEvent",
+        "parseEvent",
+        "sign",
+        "verify",
+        "verifySignature",
+      ],
+    );
   }
   assert.ok(cjs.ERROR_CODES.includes("signature_mismatch"));
   assert.equal(new Set(cjs.ERROR_CODES).size, cjs.ERROR_CODES.length);
@@ -30,10 +48,29 @@ test("ESM and CommonJS give the same API", () => {
 
 test("the provider-notes vectors, through sign and verify", () => {
   const { sign, verify } = esm;
-  assert.equal(sign({ provider: "alibaba-ims", url: IMS_URL, key: "test123", body: "{}", timestamp: 1519375990 }).headers["X-ICE-SIGNATURE"], "c72b60894140fa98920f1279219b7ed4");
-  assert.equal(sign({ provider: "alibaba-vod", url: IMS_URL, key: "Test123", body: "{}", timestamp: 1519375990 }).headers["X-VOD-SIGNATURE"], "c587b80d2d0ede300e8967937da7219b");
-  assert.equal(sign({ provider: "alibaba-live", url: "learn.aliyundoc.com", key: "yourkey", body: "", timestamp: 1519375990 }).headers["ALI-LIVE-SIGNATURE"], "9e226fc2c250be266e3657e156f68c12");
-  const t = sign({ provider: "tencent-vod", key: "Test123", body: '{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"5285485487985271487"}}', timestamp: 1519376590 });
+  assert.equal(
+    sign({ provider: "alibaba-ims", url: IMS_URL, key: "test123", body: "{}", timestamp: 1519375990 }).headers[
+      "X-ICE-SIGNATURE"
+    ],
+    "c72b60894140fa98920f1279219b7ed4",
+  );
+  assert.equal(
+    sign({ provider: "alibaba-vod", url: IMS_URL, key: "Test123", body: "{}", timestamp: 1519375990 }).headers[
+      "X-VOD-SIGNATURE"
+    ],
+    "c587b80d2d0ede300e8967937da7219b",
+  );
+  assert.equal(
+    sign({ provider: "alibaba-live", url: "learn.aliyundoc.com", key: "yourkey", body: "", timestamp: 1519375990 })
+      .headers["ALI-LIVE-SIGNATURE"],
+    "9e226fc2c250be266e3657e156f68c12",
+  );
+  const t = sign({
+    provider: "tencent-vod",
+    key: "Test123",
+    body: '{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"5285485487985271487"}}',
+    timestamp: 1519376590,
+  });
   assert.equal(JSON.parse(t.body).Sign, "3eb51b374d429806a087e17684c371df");
   const ev = verify({ provider: "tencent-vod", body: t.body, keys: ["Test123"], now: 1519376000 });
   assert.equal(ev.type, "NewFileUpload");
@@ -48,7 +85,14 @@ test("every IMS fixture verifies with a Headers object, a plain object and bytes
     const s = esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "NewKey1", body, timestamp: 1700000000 });
     const lower = Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), v]));
     for (const headers of [new Headers(s.headers), lower]) {
-      const ev = cjs.verify({ provider: "alibaba-ims", url: IMS_URL, headers, body: new TextEncoder().encode(body), keys: ["NewKey1", "OldKey1"], now: 1700000100 });
+      const ev = cjs.verify({
+        provider: "alibaba-ims",
+        url: IMS_URL,
+        headers,
+        body: new TextEncoder().encode(body),
+        keys: ["NewKey1", "OldKey1"],
+        now: 1700000100,
+      });
       assert.equal(ev.type, JSON.parse(body).EventType, f);
       assert.match(ev.id, /^mh_[0-9a-f]{32}$/);
       assert.deepEqual(ev, esm.parseEvent("alibaba-ims", body), f);
@@ -61,25 +105,44 @@ test("verifySignature checks signature and time without parsing", () => {
   const s = esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "NewKey1", body, timestamp: 1700000000 });
   for (const m of [esm, cjs]) {
     const base = { provider: "alibaba-ims", url: IMS_URL, headers: s.headers, body, now: 1700000100 };
-    assert.deepEqual(m.verifySignature({ ...base, keys: ["OtherKey2", "NewKey1"] }), { keyIndex: 1, timestamp: 1700000000 });
-    assert.throws(() => m.verifySignature({ ...base, keys: ["OtherKey2"] }), (e) => e instanceof m.VerifyError && e.code === "signature_mismatch");
-    assert.throws(() => m.verifySignature({ ...base, keys: ["NewKey1"], now: 1700000301 }), (e) => e.code === "timestamp_too_old");
-    assert.throws(() => m.verify({ ...base, keys: ["NewKey1"] }), (e) => e.code === "malformed_json");
+    assert.deepEqual(m.verifySignature({ ...base, keys: ["OtherKey2", "NewKey1"] }), {
+      keyIndex: 1,
+      timestamp: 1700000000,
+    });
+    assert.throws(
+      () => m.verifySignature({ ...base, keys: ["OtherKey2"] }),
+      (e) => e instanceof m.VerifyError && e.code === "signature_mismatch",
+    );
+    assert.throws(
+      () => m.verifySignature({ ...base, keys: ["NewKey1"], now: 1700000301 }),
+      (e) => e.code === "timestamp_too_old",
+    );
+    assert.throws(
+      () => m.verify({ ...base, keys: ["NewKey1"] }),
+      (e) => e.code === "malformed_json",
+    );
   }
 });
 
 test("isKnownEvent and KNOWN_EVENT_TYPES", () => {
   assert.equal(esm.KNOWN_EVENT_TYPES["alibaba-ims"].length, 30);
   assert.equal(esm.KNOWN_EVENT_TYPES["alibaba-vod"].length, 18);
-  const known = esm.parseEvent("alibaba-ims", readFileSync(join(root, "tests/fixtures/alibaba-ims/SnapshotComplete.json")));
+  const known = esm.parseEvent(
+    "alibaba-ims",
+    readFileSync(join(root, "tests/fixtures/alibaba-ims/SnapshotComplete.json")),
+  );
   assert.equal(esm.isKnownEvent(known), true);
-  const unknown = cjs.parseEvent("alibaba-ims", '{"EventType":"Future","UserId":1,"EventTime":"t","MessageBody":{"a":1}}');
+  const unknown = cjs.parseEvent(
+    "alibaba-ims",
+    '{"EventType":"Future","UserId":1,"EventTime":"t","MessageBody":{"a":1}}',
+  );
   assert.equal(cjs.isKnownEvent(unknown), false);
   assert.deepEqual(unknown.data.MessageBody, { a: 1 });
 });
 
 test("64-bit IDs reach JS exact, as strings that survive JSON.stringify", () => {
-  const body = '{"EventType":"RegisterMediaComplete","UserId":18446744073709551615,"EventTime":"2022-06-23T13:11:33Z","MessageBody":{"Status":"Success","MediaId":"m1"}}';
+  const body =
+    '{"EventType":"RegisterMediaComplete","UserId":18446744073709551615,"EventTime":"2022-06-23T13:11:33Z","MessageBody":{"Status":"Success","MediaId":"m1"}}';
   for (const m of [esm, cjs]) {
     const ev = m.parseEvent("alibaba-ims", body);
     assert.equal(ev.data.UserId, "18446744073709551615");
@@ -105,7 +168,11 @@ test("errors are VerifyError with stable codes", () => {
   ];
   for (const [override, code] of cases) {
     for (const m of [esm, cjs]) {
-      assert.throws(() => m.verify({ ...base, ...override }), (e) => e instanceof m.VerifyError && e.code === code && !e.message.includes("Key1"), code);
+      assert.throws(
+        () => m.verify({ ...base, ...override }),
+        (e) => e instanceof m.VerifyError && e.code === code && !e.message.includes("Key1"),
+        code,
+      );
     }
   }
   const more = [
@@ -114,20 +181,57 @@ test("errors are VerifyError with stable codes", () => {
     [{ body: "x".repeat(1024 * 1024 + 1) }, "body_too_large"],
   ];
   for (const [override, code] of more) {
-    assert.throws(() => cjs.verify({ ...base, ...override }), (e) => e.code === code, code);
+    assert.throws(
+      () => cjs.verify({ ...base, ...override }),
+      (e) => e.code === code,
+      code,
+    );
   }
-  const t = esm.sign({ provider: "tencent-vod", key: "Key1", body: '{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}', timestamp: 1700000000 });
-  assert.throws(() => esm.verify({ provider: "tencent-vod", body: t.body, keys: ["Key1"], now: 1700000061 }), (e) => e.code === "expired");
-  assert.throws(() => esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "Key1", body: "{}", timestamp: -1 }), (e) => e.code === "invalid_config");
-  assert.throws(() => esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "bad key", body: "{}", timestamp: 1 }), (e) => e.code === "invalid_key");
-  assert.throws(() => esm.parseEvent("alibaba-ims", "{oops"), (e) => e.code === "malformed_json");
-  assert.throws(() => esm.parseEvent("alibaba-ims", "[]"), (e) => e.code === "invalid_event");
+  const t = esm.sign({
+    provider: "tencent-vod",
+    key: "Key1",
+    body: '{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}',
+    timestamp: 1700000000,
+  });
+  assert.throws(
+    () => esm.verify({ provider: "tencent-vod", body: t.body, keys: ["Key1"], now: 1700000061 }),
+    (e) => e.code === "expired",
+  );
+  assert.throws(
+    () => esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "Key1", body: "{}", timestamp: -1 }),
+    (e) => e.code === "invalid_config",
+  );
+  assert.throws(
+    () => esm.sign({ provider: "alibaba-ims", url: IMS_URL, key: "bad key", body: "{}", timestamp: 1 }),
+    (e) => e.code === "invalid_key",
+  );
+  assert.throws(
+    () => esm.parseEvent("alibaba-ims", "{oops"),
+    (e) => e.code === "malformed_json",
+  );
+  assert.throws(
+    () => esm.parseEvent("alibaba-ims", "[]"),
+    (e) => e.code === "invalid_event",
+  );
 });
 
 test("TypeScript: the declared API type-checks, and a wrong field access does not", () => {
   const tsc = join(root, "node_modules/.bin/tsc");
-  const opts = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom"];
-  writeFileSync(join(project, "ok.mts"), `import { verify, isKnownEvent, VerifyError, type AnyMediaEvent } from "mediahook";
+  const opts = [
+    "--noEmit",
+    "--strict",
+    "--module",
+    "nodenext",
+    "--moduleResolution",
+    "nodenext",
+    "--target",
+    "es2022",
+    "--lib",
+    "es2022,dom",
+  ];
+  writeFileSync(
+    join(project, "ok.mts"),
+    `import { verify, isKnownEvent, VerifyError, type AnyMediaEvent } from "mediahook";
 const e: AnyMediaEvent = verify({ provider: "alibaba-ims", url: "u", headers: {}, body: "", keys: ["k"] });
 const t: string = e.type; const id: string = e.id;
 if (isKnownEvent(e) && e.provider === "alibaba-ims" && e.type === "FileUploadComplete") {
@@ -138,9 +242,12 @@ if (isKnownEvent(e) && e.provider === "tencent-vod" && e.type === "NewFileUpload
   const fileId: string = e.data.FileUploadEvent.FileId;
 }
 try { verify({ provider: "tencent-vod", body: new Uint8Array(), keys: "k" }); } catch (x) { if (x instanceof VerifyError) { const c: string = x.code; } }
-`);
+`,
+  );
   execFileSync(tsc, [...opts, join(project, "ok.mts")], { cwd: project });
-  writeFileSync(join(project, "bad.mts"), `import { verify, isKnownEvent } from "mediahook";
+  writeFileSync(
+    join(project, "bad.mts"),
+    `import { verify, isKnownEvent } from "mediahook";
 const e = verify({ provider: "alibaba-ims", body: "", keys: ["k"] });
 const n: number = e.notAField;
 verify({ provider: "aws-s3", body: "", keys: [] });
@@ -148,11 +255,20 @@ if (isKnownEvent(e) && e.provider === "alibaba-ims" && e.type === "FileUploadCom
   const wrongType: string = e.data.MessageBody.Size;
   const missing = e.data.MessageBody.NoSuchField;
 }
-`);
-  assert.throws(() => execFileSync(tsc, [...opts, join(project, "bad.mts")], { cwd: project, stdio: "pipe" }), (e) => {
-    const out = String(e.stdout);
-    return out.includes("notAField") && out.includes("aws-s3") && out.includes("NoSuchField") && /Type 'number' is not assignable to type 'string'/.test(out);
-  });
+`,
+  );
+  assert.throws(
+    () => execFileSync(tsc, [...opts, join(project, "bad.mts")], { cwd: project, stdio: "pipe" }),
+    (e) => {
+      const out = String(e.stdout);
+      return (
+        out.includes("notAField") &&
+        out.includes("aws-s3") &&
+        out.includes("NoSuchField") &&
+        /Type 'number' is not assignable to type 'string'/.test(out)
+      );
+    },
+  );
 });
 
 test("security review L2: a URL with newlines never reuses another configuration's verifier", () => {

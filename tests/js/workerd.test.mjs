@@ -10,7 +10,9 @@ import { installPackedPackage } from "../support/pack.mjs";
 let project, worker;
 before(async () => {
   project = installPackedPackage("mediahook-workerd-");
-  writeFileSync(join(project, "worker.mjs"), `import { verify, sign, isKnownEvent, VerifyError } from "mediahook";
+  writeFileSync(
+    join(project, "worker.mjs"),
+    `import { verify, sign, isKnownEvent, VerifyError } from "mediahook";
 export default {
   async fetch(request) {
     const body = await request.text();
@@ -26,7 +28,8 @@ export default {
     }
   },
 };
-`);
+`,
+  );
   worker = await startWorker({}, { main: join(project, "worker.mjs") });
 });
 after(async () => {
@@ -35,7 +38,8 @@ after(async () => {
 });
 
 test("a JS Worker verifies and parses with the package in workerd", async () => {
-  const body = '{"EventType":"RegisterMediaComplete","UserId":18446744073709551615,"EventTime":"2026-11-23T10:00:00Z","MessageBody":{"Status":"Success","MediaId":"m1"}}';
+  const body =
+    '{"EventType":"RegisterMediaComplete","UserId":18446744073709551615,"EventTime":"2026-11-23T10:00:00Z","MessageBody":{"Status":"Success","MediaId":"m1"}}';
   const ok = await (await fetch(`${worker.url}/?key=K1`, { method: "POST", body })).json();
   assert.equal(ok.ok, true);
   assert.equal(ok.known, true);

@@ -14,6 +14,8 @@ export function installPackedPackage(prefix = "mediahook-pkg-") {
   const out = execFileSync("npm", ["pack", pkgDir, "--pack-destination", project, "--silent"], { encoding: "utf8" });
   const tarball = out.trim().split("\n").at(-1);
   writeFileSync(join(project, "package.json"), '{ "name": "consumer", "private": true }\n');
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--silent", join(project, tarball)], { cwd: project });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--silent", join(project, tarball)], {
+    cwd: project,
+  });
   return project;
 }

@@ -7,14 +7,25 @@ import { connect } from "node:net";
  * headers: [[name, value]...] written as given (values may be Buffers). Returns
  * { status, headers: {lower-case name: value}, body: Buffer }.
  */
-export function rawRequest(baseUrl, { method = "POST", path = "/", headers = [], body = Buffer.alloc(0), contentLength = true }) {
+export function rawRequest(
+  baseUrl,
+  { method = "POST", path = "/", headers = [], body = Buffer.alloc(0), contentLength = true },
+) {
   const { hostname, port } = new URL(baseUrl);
-  const head = [Buffer.from(`${method} `, "latin1"), Buffer.isBuffer(path) ? path : Buffer.from(path, "latin1"),
-    Buffer.from(` HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n`, "latin1")];
+  const head = [
+    Buffer.from(`${method} `, "latin1"),
+    Buffer.isBuffer(path) ? path : Buffer.from(path, "latin1"),
+    Buffer.from(` HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n`, "latin1"),
+  ];
   for (const [name, value] of headers) {
-    head.push(Buffer.from(`${name}: `, "latin1"), Buffer.isBuffer(value) ? value : Buffer.from(String(value), "utf8"), Buffer.from("\r\n"));
+    head.push(
+      Buffer.from(`${name}: `, "latin1"),
+      Buffer.isBuffer(value) ? value : Buffer.from(String(value), "utf8"),
+      Buffer.from("\r\n"),
+    );
   }
-  if (contentLength && method !== "GET" && method !== "HEAD") head.push(Buffer.from(`Content-Length: ${body.length}\r\n`));
+  if (contentLength && method !== "GET" && method !== "HEAD")
+    head.push(Buffer.from(`Content-Length: ${body.length}\r\n`));
   head.push(Buffer.from("\r\n"));
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -23,7 +34,11 @@ export function rawRequest(baseUrl, { method = "POST", path = "/", headers = [],
     // The answer is complete at its length or last chunk: servers may keep the socket open.
     const finish = () => {
       socket.destroy();
-      try { resolve(parseResponse(Buffer.concat(chunks), method)); } catch (e) { reject(e); }
+      try {
+        resolve(parseResponse(Buffer.concat(chunks), method));
+      } catch (e) {
+        reject(e);
+      }
     };
     socket.on("data", (c) => {
       chunks.push(c);
@@ -41,7 +56,14 @@ function isComplete(raw, method) {
   const head = raw.subarray(0, end).toString("latin1");
   const status = Number(head.split(" ")[1]);
   if (method === "HEAD" || status === 204 || status === 304) return true;
-  if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) return raw.subarray(end + 4).includes("\r\n0\r\n\r\n") || raw.subarray(end + 4).subarray(0, 5).equals(Buffer.from("0\r\n\r\n"));
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(head))
+    return (
+      raw.subarray(end + 4).includes("\r\n0\r\n\r\n") ||
+      raw
+        .subarray(end + 4)
+        .subarray(0, 5)
+        .equals(Buffer.from("0\r\n\r\n"))
+    );
   const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
   return length ? raw.length - end - 4 >= Number(length[1]) : false;
 }

@@ -3,8 +3,15 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
-  ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".css": "text/css",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+};
 
 /** Serve `mounts` ({ "/prefix": "/dir" }); returns { url, close() }. */
 export async function serveStatic(mounts) {
@@ -12,7 +19,9 @@ export async function serveStatic(mounts) {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     // Browsers ask for it on their own; a 404 would show as a console error.
     if (path === "/favicon.ico") return res.writeHead(204).end();
-    const prefix = Object.keys(mounts).filter((p) => path.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+    const prefix = Object.keys(mounts)
+      .filter((p) => path.startsWith(p))
+      .sort((a, b) => b.length - a.length)[0];
     if (prefix === undefined) return res.writeHead(404).end();
     let file = normalize(join(mounts[prefix], path.slice(prefix.length)));
     if (!file.startsWith(normalize(mounts[prefix]))) return res.writeHead(403).end();
@@ -25,5 +34,12 @@ export async function serveStatic(mounts) {
     }
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(r);
+      }),
+  };
 }
