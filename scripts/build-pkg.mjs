@@ -25,7 +25,7 @@ copyFileSync(js("index.d.ts"), pkg("index.d.ts"));
 copyFileSync(js("events.d.ts"), pkg("events.d.ts"));
 const manifest = JSON.parse(readFileSync(js("package.json"), "utf8"));
 manifest.version = /^version = "(.*)"$/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
-writeFileSync(pkg("package.json"), JSON.stringify(manifest, null, 2) + "\n");
+writeFileSync(pkg("package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 copyFileSync(js("README.md"), pkg("README.md"));
 // wasm-bindgen's nodejs output is CommonJS inside a "type": "module" package.
 writeFileSync(pkg("wasm-nodejs/package.json"), '{ "type": "commonjs" }\n');

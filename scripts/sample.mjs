@@ -23,7 +23,7 @@ const samples = {
     }),
   },
   "alibaba-live": {
-    path: "/alibaba/live?action=publish&app=live.example.com&appname=live&id=stream1&time=" + now,
+    path: `/alibaba/live?action=publish&app=live.example.com&appname=live&id=stream1&time=${now}`,
     key: process.env.DEV_LIVE_KEY,
     body: "",
   },
@@ -37,7 +37,7 @@ const samples = {
   },
 };
 const sample = samples[provider];
-if (!sample || !sample.key) {
+if (!sample?.key) {
   console.error(
     `usage: node scripts/sample.mjs <${Object.keys(samples).join("|")}> [base URL] (with dev keys in the environment)`,
   );

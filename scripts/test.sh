@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: set-up (idempotent), build, then
+# The whole test suite: set-up (idempotent), lint (scripts/lint.sh: rustfmt, clippy, rustdoc,
+# Biome; fails on any difference or warning), build, then
 #   1. Rust core tests, native (unit, integration, proptest, doc-tests)
 #   2. the same core tests compiled to wasm32, run in Node (wasm-bindgen-test)
 #   3. the npm package from `npm pack`, in an empty project (node:test, ESM + CJS, tsc)
@@ -11,6 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 started=$(date +%s)
 bash "$ROOT/scripts/setup.sh" --browser
+bash "$ROOT/scripts/lint.sh"
 bash "$ROOT/scripts/build.sh"
 load_env
 cd "$ROOT"

@@ -230,7 +230,7 @@ impl GatewayConfig {
             Err(e) => return Decision::Reject(e),
         };
         if let Some(allowed) = &self.forward_event_types {
-            if !allowed.iter().any(|t| *t == event.event_type) {
+            if !allowed.contains(&event.event_type) {
                 return Decision::Filter { event, reason: "event_type_not_allowed" };
             }
         }

@@ -18,7 +18,7 @@ fn l1_tencent_duplicate_sign_or_t_never_falls_back_to_the_query() {
     let url = format!("https://h/tencent/vod?sign={SIGN}&t={T}");
     for body in [
         format!(r#"{{"Sign":"{}","Sign":"{}","EventType":"NewFileUpload"}}"#, "0".repeat(32), "1".repeat(32)),
-        format!(r#"{{"T":1,"T":2,"EventType":"NewFileUpload"}}"#),
+        r#"{"T":1,"T":2,"EventType":"NewFileUpload"}"#.to_owned(),
         format!(r#"{{"Sign":"{SIGN}","T":{T},"\u0054":{T}}}"#),
     ] {
         for u in [url.as_str(), "https://h/tencent/vod"] {

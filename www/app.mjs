@@ -56,7 +56,7 @@ function callbackTime(provider, headers, body, url) {
       t = JSON.parse(body).T;
     } catch {}
     t ??= new URL(url || "http://x").searchParams.get("t");
-    return t == null || isNaN(Number(t)) ? null : Number(t) - TENCENT_LIFETIME;
+    return t == null || Number.isNaN(Number(t)) ? null : Number(t) - TENCENT_LIFETIME;
   }
   const name = TIMESTAMP_HEADER[provider].toLowerCase();
   const found = headers.find(([n]) => n.toLowerCase() === name);
@@ -76,7 +76,7 @@ function urlVariants(url) {
   swap.protocol = u.protocol === "https:" ? "http:" : "https:";
   out.add(swap.href);
   const slash = new URL(u);
-  slash.pathname = u.pathname.endsWith("/") ? u.pathname.slice(0, -1) || "/" : u.pathname + "/";
+  slash.pathname = u.pathname.endsWith("/") ? u.pathname.slice(0, -1) || "/" : `${u.pathname}/`;
   out.add(slash.href);
   if (u.search) {
     const q = new URL(u);
@@ -89,7 +89,7 @@ function urlVariants(url) {
     out.add(p.href);
   } else out.add(`${u.protocol}//${u.hostname}:${u.protocol === "https:" ? 443 : 80}${u.pathname}${u.search}`);
   // new URL() adds a trailing slash to a bare origin; the signed string is byte for byte.
-  if (url.endsWith("/") === false && u.pathname === "/") out.add(url + "/");
+  if (url.endsWith("/") === false && u.pathname === "/") out.add(`${url}/`);
   out.delete(url);
   return [...out];
 }

@@ -10,10 +10,10 @@
 //!   delivers at once and removes what the origin took.
 //! - `DELETE /admin/dead-letters/{id}`.
 
-use worker::{Date, Env, Request, Response, Result};
+use worker::{Env, Request, Response, Result};
 
 use super::store::{self, DeadLetterOp, DeadLetterPage};
-use super::{json_response, origin, reject, send_to_queue};
+use super::{json_response, now_ms, now_seconds, origin, reject, send_to_queue};
 use crate::delivery::{DeadLetter, DeliveryMode, QueuedEvent};
 use crate::error::{clip, Error};
 use crate::gateway::{GatewayConfig, LogLine};
@@ -71,12 +71,7 @@ async fn get(env: &Env, id: &str) -> Result<Option<DeadLetter>> {
 
 async fn page(env: &Env, config: &GatewayConfig, limit: u32, cursor: Option<&str>) -> Result<DeadLetterPage> {
     let before = cursor.and_then(|c| c.split_once(':')).and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())));
-    let op = DeadLetterOp::List {
-        limit,
-        before,
-        now_ms: Date::now().as_millis() as i64,
-        keep_days: config.delivery.dead_letter_days,
-    };
+    let op = DeadLetterOp::List { limit, before, now_ms: now_ms() as i64, keep_days: config.delivery.dead_letter_days };
     Ok(store::dead_letters(env, op).await?.unwrap_or(DeadLetterPage { items: Vec::new(), next: None }))
 }
 
@@ -119,7 +114,7 @@ async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u1
             (202, serde_json::json!({ "id": id, "outcome": "queued" }))
         }
         DeliveryMode::Direct => {
-            let now = (Date::now().as_millis() / 1000) as u64;
+            let now = now_seconds();
             let attempt = origin::attempt(config, &id, body.as_bytes(), now, config.delivery_timeout_ms).await;
             if attempt.delivered() {
                 let _ = store::dead_letters::<serde_json::Value>(env, DeadLetterOp::Delete { id: id.clone() }).await;

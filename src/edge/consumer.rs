@@ -9,10 +9,10 @@
 
 use futures_util::future::join_all;
 use worker::{
-    console_log, event, js_sys, Context, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage,
+    console_log, event, js_sys, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage,
 };
 
-use super::{cached_config, origin, send_to_queue, store};
+use super::{cached_config, now_ms, now_seconds, origin, send_to_queue, store};
 use crate::delivery::{judge_attempt, AttemptVerdict, DeadLetter, DeadReason, DeliveryLog, QueuedEvent};
 use crate::error::clip;
 use crate::gateway::GatewayConfig;
@@ -64,7 +64,7 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
         }
         Err(()) => return retry_message(message, config.delivery.retry_min_seconds.max(1)),
     };
-    let now = (Date::now().as_millis() / 1000) as u64;
+    let now = now_seconds();
     let attempt = origin::attempt(config, &event.id, body.as_bytes(), now, config.delivery_timeout_ms).await;
     let mut log = DeliveryLog {
         msg: "delivery",
@@ -155,7 +155,7 @@ async fn die(
         last_status,
         attempts,
         accepted_ms: event.accepted_ms,
-        died_ms: Date::now().as_millis(),
+        died_ms: now_ms(),
         state: "dead".into(),
         body,
     };

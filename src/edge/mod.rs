@@ -27,11 +27,11 @@ pub(crate) const QUEUE_BINDING: &str = "EVENTS";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let started = Date::now().as_millis();
+    let started = now_ms();
     let mut log = LogLine { msg: "callback", ..LogLine::default() };
     let response = handle(req, &env, &ctx, &mut log).await;
     log.status = response.as_ref().map_or(500, Response::status_code);
-    log.duration_ms = Date::now().as_millis().saturating_sub(started);
+    log.duration_ms = now_ms().saturating_sub(started);
     console_log!("{}", log.to_json());
     response
 }
@@ -80,7 +80,7 @@ async fn handle(mut req: Request, env: &Env, ctx: &Context, log: &mut LogLine) -
         return reject(log, Error::NotFound { path: clip(url.path(), 128) });
     };
 
-    let now = (Date::now().as_millis() / 1000) as u64;
+    let now = now_seconds();
     let headers: Vec<(String, String)> = req.headers().entries().collect();
     // The Alibaba schemes sign the URL (or host) and the time, not the body: check that
     // before reading a byte of it, so an unsigned upload costs nothing.
@@ -180,11 +180,11 @@ async fn accept(
     log: &mut LogLine,
 ) -> Result<Response> {
     let id = event.id().to_owned();
-    let now_ms = Date::now().as_millis() as i64;
+    let accepted_ms = now_ms() as i64;
     let ttl_ms = config.delivery.dedupe_seconds as i64 * 1000;
     let mut verdict = None;
     for step in 0..=PENDING_WAIT_STEPS {
-        let claim = store::GuardOp::Claim { id: id.clone(), now_ms: Date::now().as_millis() as i64, ttl_ms };
+        let claim = store::GuardOp::Claim { id: id.clone(), now_ms: now_ms() as i64, ttl_ms };
         verdict = match store::guard(env, &id, claim).await {
             Ok((v, _, _)) => v,
             Err(e) => {
@@ -213,7 +213,7 @@ async fn accept(
     let (sig, warn_at) = (event.signature().to_owned(), i64::from(config.delivery.signature_reuse_warn));
     let (env2, sig_id) = (env.clone(), id.clone());
     ctx.wait_until(async move {
-        if let Ok(Some(n)) = store::count_signature(&env2, &sig, &sig_id, now_ms, ttl_ms).await {
+        if let Ok(Some(n)) = store::count_signature(&env2, &sig, &sig_id, accepted_ms, ttl_ms).await {
             if n > warn_at && (n - warn_at - 1) % warn_at.max(1) == 0 {
                 console_log!("{}", serde_json::json!({ "msg": "signature_reuse", "signature": sig, "distinct_events": n, "threshold": warn_at }));
             }
@@ -221,9 +221,9 @@ async fn accept(
     });
 
     let (result, settled) = match event {
-        Accepted::Keep(kept) => (keep(env, config, kept, now_ms).await, "kept"),
+        Accepted::Keep(kept) => (keep(env, config, kept, accepted_ms).await, "kept"),
         Accepted::Deliver(fwd) => match config.delivery.mode {
-            DeliveryMode::Queue => (enqueue(env, fwd, now_ms).await, "queued"),
+            DeliveryMode::Queue => (enqueue(env, fwd, accepted_ms).await, "queued"),
             DeliveryMode::Direct => (deliver_now(config, fwd, log).await, "delivered"),
         },
     };
@@ -287,7 +287,7 @@ pub(crate) async fn send_to_queue(env: &Env, message: &QueuedEvent, delay_s: u32
 
 /// Direct mode: deliver while the provider waits; 200 only after the origin's 2xx.
 async fn deliver_now(config: &GatewayConfig, fwd: &Forward, log: &mut LogLine) -> std::result::Result<Response, Error> {
-    let now = (Date::now().as_millis() / 1000) as u64;
+    let now = now_seconds();
     let attempt = origin::attempt(config, &fwd.event.id, &fwd.body, now, config.origin_timeout_ms).await;
     log.origin_status = attempt.status;
     log.error = attempt.error.clone();
@@ -409,6 +409,16 @@ async fn read_capped(req: &mut Request, limit: usize) -> Result<std::result::Res
         body.extend_from_slice(&chunk);
     }
     Ok(if seen > limit as u64 { Err(seen) } else { Ok(body) })
+}
+
+/// The worker's clock, read here only: the core takes `now` as an argument.
+pub(crate) fn now_ms() -> u64 {
+    Date::now().as_millis()
+}
+
+/// [`now_ms`] in UNIX seconds.
+pub(crate) fn now_seconds() -> u64 {
+    now_ms() / 1000
 }
 
 fn fill_event(log: &mut LogLine, event_type: &str, id: &str) {

@@ -53,6 +53,9 @@ pub struct Event {
 /// The typed content of an event, per provider.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+// Built once per callback and moved, not copied around: boxing the large variant would only
+// add an allocation (and change the public type).
+#[allow(clippy::large_enum_variant)]
 pub enum EventData {
     /// Alibaba Cloud IMS.
     AlibabaIms(ImsEvent),

@@ -1,5 +1,5 @@
 //! Alibaba Cloud Intelligent Media Services (IMS): `X-ICE-TIMESTAMP`, `X-ICE-SIGNATURE` =
-//! md5hex("<callback URL>|<timestamp>|<AuthKey>").
+//! `md5hex("<callback URL>|<timestamp>|<AuthKey>")`.
 
 use super::pipe_md5::PipeScheme;
 

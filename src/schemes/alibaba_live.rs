@@ -1,5 +1,5 @@
 //! Alibaba Cloud ApsaraVideo Live: `ALI-LIVE-TIMESTAMP`, `ALI-LIVE-SIGNATURE` =
-//! md5hex("<host>|<timestamp>|<key>"); only the callback URL's host is signed.
+//! `md5hex("<host>|<timestamp>|<key>")`; only the callback URL's host is signed.
 
 use super::pipe_md5::PipeScheme;
 

@@ -1,5 +1,5 @@
 //! Alibaba Cloud ApsaraVideo VOD: `X-VOD-TIMESTAMP`, `X-VOD-SIGNATURE` =
-//! md5hex("<callback URL>|<timestamp>|<AuthKey>"), the same formula as IMS.
+//! `md5hex("<callback URL>|<timestamp>|<AuthKey>")`, the same formula as IMS.
 
 use super::pipe_md5::PipeScheme;
 

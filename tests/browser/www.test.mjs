@@ -21,7 +21,7 @@ before(async () => {
   page.on("request", (r) => {
     if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) problems.push(`request to ${r.url()}`);
   });
-  await page.goto(server.url + "/");
+  await page.goto(`${server.url}/`);
   await page.waitForSelector("html[data-ready=true]");
 });
 after(async () => {
@@ -122,7 +122,7 @@ test("one changed character of the key, URL or timestamp gives the right code an
     r.text,
     /would match if the URL were https:\/\/www\.example\.com\/your\/callback instead of http:\/\/www\.example\.com\/your\/callback/,
   );
-  r = await verify({ provider: "alibaba-ims", ...v, url: IMS_URL + "/" });
+  r = await verify({ provider: "alibaba-ims", ...v, url: `${IMS_URL}/` });
   assert.match(r.text, /would match if the URL were https:\/\/www\.example\.com\/your\/callback instead/);
   r = await verify({ provider: "alibaba-ims", ...v, headers: v.headers.replace("1519375990", "1519375991") });
   assert.equal(r.code, "signature_mismatch");

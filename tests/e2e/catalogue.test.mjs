@@ -129,7 +129,7 @@ const CATALOGUE = [
   ],
   [
     "signature 33 hex digits",
-    () => ims(IMS_BODY, { change: (h) => setHeader("X-ICE-SIGNATURE", sigOf(h) + "0")(h) }),
+    () => ims(IMS_BODY, { change: (h) => setHeader("X-ICE-SIGNATURE", `${sigOf(h)}0`)(h) }),
     400,
     "malformed_signature",
   ],

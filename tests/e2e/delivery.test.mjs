@@ -109,7 +109,7 @@ describe("queue mode", () => {
     const got = await until("the delivery", () => origin.received.find((e) => e.headers["webhook-id"] === expected.id));
     assert.equal(got.verifyError, null);
     assert.deepEqual(got.event, expected);
-    const health = await (await fetch(worker.url + "/healthz")).json();
+    const health = await (await fetch(`${worker.url}/healthz`)).json();
     assert.equal(health.delivery, "queue");
   });
 
@@ -148,7 +148,7 @@ describe("queue mode", () => {
     assert.equal(duplicates, 0);
 
     // The refused event is a dead letter at once, with the origin's status.
-    let list = await (await admin("/admin/dead-letters")).json();
+    const list = await (await admin("/admin/dead-letters")).json();
     const refusedLetter = list.items.find((l) => l.id === refused);
     assert.ok(refusedLetter, JSON.stringify(list));
     assert.equal(refusedLetter.reason, "origin_rejected");
@@ -286,7 +286,7 @@ describe("queue mode", () => {
 
   test("admin API: wrong or missing token → 401; the token never appears in the logs", async () => {
     assert.equal((await admin("/admin/dead-letters", { token: null })).status, 401);
-    assert.equal((await admin("/admin/dead-letters", { token: ADMIN_TOKEN + "x" })).status, 401);
+    assert.equal((await admin("/admin/dead-letters", { token: `${ADMIN_TOKEN}x` })).status, 401);
     assert.equal((await admin("/admin/dead-letters", { token: "short" })).status, 401);
     assert.equal((await admin("/admin/dead-letters/nope")).status, 404);
     assert.equal((await admin("/admin/dead-letters/nope", { method: "DELETE" })).status, 404);

@@ -47,9 +47,9 @@ export async function startWorker(vars, { main = MEDIAHOOK_WORKER, stateDir, mod
   writeFileSync(join(dir, "wrangler.toml"), config);
   writeFileSync(
     join(dir, ".dev.vars"),
-    Object.entries(vars)
+    `${Object.entries(vars)
       .map(([k, v]) => `${k}=${dotenvQuote(String(v))}`)
-      .join("\n") + "\n",
+      .join("\n")}\n`,
   );
   const port = await freePort();
   const logs = [];

@@ -104,7 +104,7 @@ describe("M1: origin redirects are never followed", () => {
 describe("worker configuration and input", () => {
   test("L5: an ORIGIN_URL that is not a URL is invalid_config at /healthz and on callbacks", async () => {
     await withWorker({ ORIGIN_URL: "http://exa mple.com/events" }, async (worker) => {
-      const h = await fetch(worker.url + "/healthz");
+      const h = await fetch(`${worker.url}/healthz`);
       assert.equal(h.status, 500);
       const hj = await h.json();
       assert.equal(hj.error, "invalid_config");
@@ -136,7 +136,7 @@ describe("worker configuration and input", () => {
         ALIBABA_IMS_CALLBACK_URLS: "https://a.example.com/cb,https://b.example.com/cb",
       },
       async (worker) => {
-        const h = await (await fetch(worker.url + "/healthz")).json();
+        const h = await (await fetch(`${worker.url}/healthz`)).json();
         assert.equal(h.error, "invalid_config");
         assert.match(h.message, /ALIBABA_IMS_CALLBACK_URLS.*comma-separated/);
       },

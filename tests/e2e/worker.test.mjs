@@ -171,7 +171,7 @@ describe("rejections never reach the origin", () => {
       401,
       "expired",
     );
-    const r = await fetch(worker.url + "/alibaba/ims", { method: "POST", body });
+    const r = await fetch(`${worker.url}/alibaba/ims`, { method: "POST", body });
     assert.equal(r.status, 401);
     assert.equal((await r.json()).error, "missing_signature");
   });
@@ -199,13 +199,13 @@ describe("rejections never reach the origin", () => {
     const before = origin.received.length;
     const s = sign({
       provider: "alibaba-ims",
-      url: worker.url + "/alibaba/ims",
+      url: `${worker.url}/alibaba/ims`,
       key: KEYS.ims,
       body: "{}",
       timestamp: now(),
     });
     const r = await new Promise((resolve, reject) => {
-      const req = request(worker.url + "/alibaba/ims", { method: "POST", headers: s.headers, agent: false }, (res) => {
+      const req = request(`${worker.url}/alibaba/ims`, { method: "POST", headers: s.headers, agent: false }, (res) => {
         let text = "";
         res.on("data", (c) => (text += c));
         res.on("end", () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
@@ -223,17 +223,17 @@ describe("rejections never reach the origin", () => {
 
   test("routes and methods", async () => {
     const before = origin.received.length;
-    let r = await fetch(worker.url + "/alibaba/ims", { method: "GET" });
+    let r = await fetch(`${worker.url}/alibaba/ims`, { method: "GET" });
     assert.equal(r.status, 405);
     assert.equal(r.headers.get("allow"), "POST");
     assert.equal((await r.json()).error, "method_not_allowed");
-    r = await fetch(worker.url + "/alibaba/live", { method: "PUT", body: "x" });
+    r = await fetch(`${worker.url}/alibaba/live`, { method: "PUT", body: "x" });
     assert.equal(r.status, 405);
     assert.equal(r.headers.get("allow"), "GET, POST");
-    r = await fetch(worker.url + "/nope", { method: "POST", body: "{}" });
+    r = await fetch(`${worker.url}/nope`, { method: "POST", body: "{}" });
     assert.equal(r.status, 404);
     assert.equal((await r.json()).error, "not_found");
-    r = await fetch(worker.url + "/healthz");
+    r = await fetch(`${worker.url}/healthz`);
     assert.deepEqual(await r.json(), {
       ok: true,
       providers: ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"],
@@ -277,7 +277,7 @@ describe("origin failures are reported so the provider retries", () => {
     }
     const down = await startWorker({ ...baseVars(`http://127.0.0.1:${await freePort()}/events`) });
     try {
-      const url = down.url + "/alibaba/ims";
+      const url = `${down.url}/alibaba/ims`;
       const s = sign({ provider: "alibaba-ims", url, key: KEYS.ims, body, timestamp: now() });
       const r = await fetch(url, { method: "POST", headers: s.headers, body: s.body });
       assert.equal(r.status, 502);
@@ -321,7 +321,7 @@ describe("filters and configuration", () => {
       r = await post("/alibaba/ims", fixtures.find((f) => f.name === "SnapshotComplete").body);
       assert.deepEqual([r.status, r.json.outcome], [200, "forwarded"]);
       assert.equal(origin.received.length, before + 1);
-      const t = await fetch(filtered.url + "/tencent/vod", { method: "POST", body: "{}" });
+      const t = await fetch(`${filtered.url}/tencent/vod`, { method: "POST", body: "{}" });
       assert.equal(t.status, 404, "a provider without keys is disabled");
     } finally {
       await filtered.stop();
@@ -333,7 +333,7 @@ describe("filters and configuration", () => {
       ALIBABA_IMS_AUTH_KEYS: KEYS.ims,
     });
     try {
-      const h = await fetch(broken.url + "/healthz");
+      const h = await fetch(`${broken.url}/healthz`);
       assert.equal(h.status, 500);
       const j = await h.json();
       assert.equal(j.error, "invalid_config");
