@@ -134,6 +134,18 @@ for b in wrangler wasm-opt esbuild; do
   [ -x "$ROOT/node_modules/.bin/$b" ] || die "missing node_modules/.bin/$b after npm ci"
 done
 
+# --- Biome, the JS/TS formatter and linter (one native binary, from npm) -------------------------
+biome_root="$MEDIAHOOK_HOME/tools/biome-$BIOME_VERSION"
+if ! "$biome_root/biome" --version 2>/dev/null | grep -q "$BIOME_VERSION"; then
+  platform="$(node -p 'process.platform + "-" + process.arch')"   # e.g. linux-x64, darwin-arm64
+  say "installing Biome $BIOME_VERSION (@biomejs/cli-$platform) from npm"
+  mkdir -p "$biome_root"
+  npm install --prefix "$biome_root" --no-save --no-audit --no-fund --loglevel=error "@biomejs/cli-$platform@$BIOME_VERSION" >&2 \
+    || die "npm could not install @biomejs/cli-$platform@$BIOME_VERSION"
+  ln -sfn "$biome_root/node_modules/@biomejs/cli-$platform/biome" "$biome_root/biome"
+  "$biome_root/biome" --version >/dev/null || die "Biome $BIOME_VERSION does not run here"
+fi
+
 # --- Chromium for the browser tests ------------------------------------------------------------
 if $want_browser && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium

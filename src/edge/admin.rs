@@ -13,7 +13,7 @@
 use worker::{Env, Request, Response, Result};
 
 use super::store::{self, DeadLetterOp, DeadLetterPage};
-use super::{json_response, now_ms, now_seconds, origin, reject, send_to_queue};
+use super::{json_response, now_ms, now_seconds, origin, reject, send_new};
 use crate::delivery::{DeadLetter, DeliveryMode, QueuedEvent};
 use crate::error::{clip, Error};
 use crate::gateway::{GatewayConfig, LogLine};
@@ -96,18 +96,15 @@ async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u1
                 id: id.clone(),
                 provider: letter.provider,
                 event_type: letter.event_type,
-                body: Some(body),
+                body: None,
                 stored: false,
                 attempts: 0,
                 last_status: None,
                 accepted_ms: letter.accepted_ms,
                 redelivery: true,
             };
-            if send_to_queue(env, &message, 0).await.is_err() {
-                return (
-                    503,
-                    serde_json::json!({ "id": id, "outcome": "failed", "error": Error::QueueUnavailable.code().as_str() }),
-                );
+            if let Err(e) = send_new(env, message, body).await {
+                return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": e.code().as_str() }));
             }
             let mark = DeadLetterOp::Mark { id: id.clone(), state: "redelivering".into() };
             let _ = store::dead_letters::<serde_json::Value>(env, mark).await;

@@ -258,24 +258,32 @@ async fn accept(
 /// the message carries a reference).
 async fn enqueue(env: &Env, fwd: &Forward, now_ms: i64) -> std::result::Result<Response, Error> {
     let body = String::from_utf8_lossy(&fwd.body).into_owned();
-    let stored = body.len() > MAX_INLINE_BODY_BYTES;
-    if stored {
-        let op = store::GuardOp::PutBody { id: fwd.event.id.clone(), body, now_ms };
-        store::guard(env, &fwd.event.id, op).await.map_err(|_| Error::StorageUnavailable { what: "event store" })?;
-    }
     let message = QueuedEvent {
         id: fwd.event.id.clone(),
         provider: fwd.event.provider.id().to_owned(),
         event_type: clip(&fwd.event.event_type, 128),
-        body: (!stored).then(|| String::from_utf8_lossy(&fwd.body).into_owned()),
-        stored,
+        body: None,
+        stored: false,
         attempts: 0,
         last_status: None,
         accepted_ms: now_ms as u64,
         redelivery: false,
     };
-    send_to_queue(env, &message, 0).await?;
+    send_new(env, message, body).await?;
     outcome_response(&fwd.event.id, "queued", None).map_err(|_| Error::QueueUnavailable)
+}
+
+/// Put an event on the delivery queue with its body: in the message, or, when too large for
+/// one, kept in the event's guard shard with the message carrying a reference.
+pub(crate) async fn send_new(env: &Env, mut message: QueuedEvent, body: String) -> std::result::Result<(), Error> {
+    if body.len() > MAX_INLINE_BODY_BYTES {
+        let op = store::GuardOp::PutBody { id: message.id.clone(), body, now_ms: now_ms() as i64 };
+        store::guard(env, &message.id, op).await.map_err(|_| Error::StorageUnavailable { what: "event store" })?;
+        message.stored = true;
+    } else {
+        message.body = Some(body);
+    }
+    send_to_queue(env, &message, 0).await
 }
 
 /// Send a message to the delivery queue, after `delay_s` seconds.

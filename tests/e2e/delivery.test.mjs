@@ -272,16 +272,26 @@ describe("queue mode", () => {
     assert.equal(got.verifyError, null);
   });
 
-  test("a 1 MiB event is delivered intact (its body kept in Durable Object storage)", async () => {
-    respond = answering(() => ({ status: 204 }));
+  test("a 1 MiB event is delivered intact (its body kept in Durable Object storage), also as a redelivered dead letter", async () => {
     const body = imsBody("big", { Padding: "x".repeat(1024 * 1024) });
+    const bigId = parseEvent("alibaba-ims", body).id;
+    let refuse = true;
+    respond = answering((e) => (e.headers["webhook-id"] === bigId && refuse ? { status: 400 } : { status: 204 }));
     const r = await send(body);
     assert.equal(r.json.outcome, "queued", JSON.stringify(r.json));
-    const got = await until("the big delivery", () =>
-      origin.received.find((e) => e.headers["webhook-id"] === r.json.id),
+    const first = await until("the big delivery", () => origin.received.find((e) => e.headers["webhook-id"] === bigId));
+    assert.equal(first.event.data.Padding.length, 1024 * 1024);
+    assert.deepEqual(first.event, parseEvent("alibaba-ims", body));
+    // Refused once: a dead letter holding the whole event; redelivered, it arrives intact again.
+    await until("the big dead letter", async () =>
+      (await (await admin("/admin/dead-letters")).json()).items.some((l) => l.id === bigId),
     );
-    assert.equal(got.event.data.Padding.length, 1024 * 1024);
-    assert.deepEqual(got.event, parseEvent("alibaba-ims", body));
+    refuse = false;
+    assert.equal((await admin(`/admin/dead-letters/${bigId}/redeliver`, { method: "POST" })).status, 202);
+    const again = await until("the redelivery", () =>
+      origin.received.find((e) => e.headers["webhook-id"] === bigId && e.answered === 204),
+    );
+    assert.deepEqual(again.event, parseEvent("alibaba-ims", body));
   });
 
   test("admin API: wrong or missing token → 401; the token never appears in the logs", async () => {
