@@ -4,10 +4,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Machine-wide cache for tools (kept across clones, keyed by version).
 MEDIAHOOK_HOME="${MEDIAHOOK_HOME:-$HOME/.cache/mediahook}"
 WORKER_BUILD_VERSION="0.8.7"
-# Biome (JS/TS formatter and linter) is installed by setup.sh as its platform binary package:
-# the npm registry mirror here holds only the Linux ones, which `npm ci` of a lock that names
-# them all cannot cope with.
+# Biome (JS/TS formatter and linter), installed by setup.sh as its platform binary package.
 BIOME_VERSION="2.6.8"
+# Deno and Bun, for the npm package's runtime suites (tests/runtimes).
+DENO_VERSION="2.9.6"
+BUN_VERSION="1.4.5"
 
 say() { printf '\033[1m[mediahook]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[mediahook] error:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -23,7 +24,7 @@ load_env() {
   # shellcheck disable=SC1091
   . "$MEDIAHOOK_HOME/env.sh"
   local v; v="$(wasm_bindgen_version)"
-  export PATH="$MEDIAHOOK_HOME/tools/biome-$BIOME_VERSION:$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin:$MEDIAHOOK_HOME/tools/worker-build-$WORKER_BUILD_VERSION/bin:$ROOT/node_modules/.bin:$PATH"
+  export PATH="$MEDIAHOOK_HOME/tools/biome-$BIOME_VERSION:$MEDIAHOOK_HOME/tools/deno-$DENO_VERSION:$MEDIAHOOK_HOME/tools/bun-$BUN_VERSION:$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin:$MEDIAHOOK_HOME/tools/worker-build-$WORKER_BUILD_VERSION/bin:$ROOT/node_modules/.bin:$PATH"
   export WASM_BINDGEN_BIN="$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin/wasm-bindgen"
   export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
   export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"

@@ -134,17 +134,32 @@ for b in wrangler wasm-opt esbuild; do
   [ -x "$ROOT/node_modules/.bin/$b" ] || die "missing node_modules/.bin/$b after npm ci"
 done
 
-# --- Biome, the JS/TS formatter and linter (one native binary, from npm) -------------------------
-biome_root="$MEDIAHOOK_HOME/tools/biome-$BIOME_VERSION"
-if ! "$biome_root/biome" --version 2>/dev/null | grep -q "$BIOME_VERSION"; then
-  platform="$(node -p 'process.platform + "-" + process.arch')"   # e.g. linux-x64, darwin-arm64
-  say "installing Biome $BIOME_VERSION (@biomejs/cli-$platform) from npm"
-  mkdir -p "$biome_root"
-  npm install --prefix "$biome_root" --no-save --no-audit --no-fund --loglevel=error "@biomejs/cli-$platform@$BIOME_VERSION" >&2 \
-    || die "npm could not install @biomejs/cli-$platform@$BIOME_VERSION"
-  ln -sfn "$biome_root/node_modules/@biomejs/cli-$platform/biome" "$biome_root/biome"
-  "$biome_root/biome" --version >/dev/null || die "Biome $BIOME_VERSION does not run here"
-fi
+# --- Native tools shipped as npm platform packages: Biome (JS/TS format and lint), and Deno and
+# Bun for the package's runtime suites. Each is one binary in a per-platform package, installed
+# by itself (a lockfile naming every platform's package breaks npm ci where a registry mirror
+# holds only some of them).
+install_npm_binary() { # name version package binary-path-inside-package
+  local root="$MEDIAHOOK_HOME/tools/$1-$2"
+  if "$root/$1" --version 2>/dev/null | grep -q "$2"; then return 0; fi
+  say "installing $1 $2 ($3) from npm"
+  rm -rf "$root" && mkdir -p "$root"
+  npm install --prefix "$root" --no-save --no-audit --no-fund --loglevel=error "$3@$2" >&2 \
+    || die "npm could not install $3@$2"
+  ln -sfn "$root/node_modules/$3/$4" "$root/$1"
+  chmod +x "$root/node_modules/$3/$4"
+  "$root/$1" --version >/dev/null 2>&1 || die "$1 $2 does not run on this machine"
+}
+platform="$(node -p 'process.platform + "-" + process.arch')"   # e.g. linux-x64, darwin-arm64
+case "$platform" in
+  linux-x64)   deno_pkg=@deno/linux-x64-glibc;   bun_pkg=@oven/bun-linux-x64 ;;
+  linux-arm64) deno_pkg=@deno/linux-arm64-glibc; bun_pkg=@oven/bun-linux-aarch64 ;;
+  darwin-arm64) deno_pkg=@deno/darwin-arm64;     bun_pkg=@oven/bun-darwin-aarch64 ;;
+  darwin-x64)  deno_pkg=@deno/darwin-x64;        bun_pkg=@oven/bun-darwin-x64 ;;
+  *) die "no Deno/Bun/Biome packages known for $platform" ;;
+esac
+install_npm_binary biome "$BIOME_VERSION" "@biomejs/cli-$platform" biome
+install_npm_binary deno "$DENO_VERSION" "$deno_pkg" deno
+install_npm_binary bun "$BUN_VERSION" "$bun_pkg" bin/bun
 
 # --- Chromium for the browser tests ------------------------------------------------------------
 if $want_browser && [ ! -x /usr/bin/chromium ]; then

@@ -3,7 +3,8 @@
 # Biome; fails on any difference or warning), build, then
 #   1. Rust core tests, native (unit, integration, proptest, doc-tests)
 #   2. the same core tests compiled to wasm32, run in Node (wasm-bindgen-test)
-#   3. the npm package from `npm pack`, in an empty project (node:test, ESM + CJS, tsc)
+#   3. the npm package from `npm pack`, in an empty project (node:test, ESM + CJS, tsc), and in
+#      Deno and Bun (tests/runtimes)
 #   4. the worker end to end in workerd (wrangler dev) with a local origin (node:test)
 #   5. browser tests in headless Chromium, where present (tests/browser)
 #   6. the Debian compiler path (rustc-web): native core tests and the npm package built with
@@ -24,7 +25,7 @@ say "2/5 Rust core under wasm32 in Node"
 # (--test '*': the integration tests; the lib has no unit tests, which the runner counts as failure)
 cargo test --locked --target wasm32-unknown-unknown --test '*'
 
-suites=(tests/js tests/e2e)
+suites=(tests/js tests/runtimes tests/e2e)
 [ -d tests/browser ] && suites+=(tests/browser)
 say "3-5/5 npm package, worker end to end, browser: ${suites[*]}"
 node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}"
