@@ -23,9 +23,14 @@ copyFileSync(js("entry-web.mjs"), pkg("web.mjs"));
 copyFileSync(js("entry-workerd.mjs"), pkg("workerd.mjs"));
 copyFileSync(js("index.d.ts"), pkg("index.d.ts"));
 copyFileSync(js("events.d.ts"), pkg("events.d.ts"));
+// CommonJS declarations for `require("mediahook")` under TypeScript's node16/nodenext
+// resolution (a .d.ts in a "type": "module" package would be read as ESM there).
+copyFileSync(js("events.d.ts"), pkg("events.d.cts"));
+writeFileSync(pkg("index.d.cts"), readFileSync(js("index.d.ts"), "utf8").replaceAll('"./events.js"', '"./events.cjs"'));
 const manifest = JSON.parse(readFileSync(js("package.json"), "utf8"));
 manifest.version = /^version = "(.*)"$/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
 writeFileSync(pkg("package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 copyFileSync(js("README.md"), pkg("README.md"));
+for (const licence of ["LICENSE-APACHE", "LICENSE-MIT"]) copyFileSync(join(root, licence), pkg(licence));
 // wasm-bindgen's nodejs output is CommonJS inside a "type": "module" package.
 writeFileSync(pkg("wasm-nodejs/package.json"), '{ "type": "commonjs" }\n');
