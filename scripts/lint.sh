@@ -21,7 +21,7 @@ wasm_target=$(rustc --print target-libdir --target wasm32-unknown-unknown 2>/dev
 if [ "${1:-}" = "--fix" ]; then
   cargo fmt
   cargo fmt --manifest-path fuzz/Cargo.toml
-  biome check --write .
+  biome check --write --colors=off .
   exit 0
 fi
 say "lint: rustfmt"
@@ -38,5 +38,5 @@ fi
 say "lint: rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked -q --no-deps --features wasm
 say "lint: Biome (JS/TS format and lint)"
-biome ci --reporter=summary .
+biome ci --colors=off .
 say "lint passed in $(( $(date +%s) - started )) s"
