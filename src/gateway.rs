@@ -247,8 +247,7 @@ impl GatewayConfig {
                 signature,
             });
         }
-        let headers = self.origin_headers(&event.id, now, &body);
-        Decision::Forward(Forward { event, body, headers, key_index, signature })
+        Decision::Forward(Forward { event, body, key_index, signature })
     }
 
     /// The Standard Webhooks headers for one attempt to deliver `body` at `now`.
@@ -359,8 +358,6 @@ pub struct Forward {
     pub event: Event,
     /// The JSON body to POST.
     pub body: Vec<u8>,
-    /// `content-type` is the caller's; these are the Standard Webhooks headers.
-    pub headers: Vec<(&'static str, String)>,
     /// Which key verified the callback.
     pub key_index: usize,
     /// What the signature covered (see [`signature_id`]).
