@@ -78,16 +78,12 @@ pub struct DuplicateGuard {
 
 impl DurableObject for DuplicateGuard {
     fn new(state: State, _env: Env) -> Self {
-        let sql = state.storage().sql();
-        for ddl in [
+        create_tables(&state, &[
             "CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, state TEXT NOT NULL, expires_ms INTEGER NOT NULL, pending_until_ms INTEGER NOT NULL)",
             "CREATE INDEX IF NOT EXISTS seen_expiry ON seen (expires_ms)",
             "CREATE TABLE IF NOT EXISTS bodies (id TEXT PRIMARY KEY, body TEXT NOT NULL, expires_ms INTEGER NOT NULL)",
             "CREATE TABLE IF NOT EXISTS sigs (sig TEXT NOT NULL, id TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (sig, id))",
-        ] {
-            // A failure here surfaces on the first statement that needs the table.
-            let _ = sql.exec(ddl, None);
-        }
+        ]);
         DuplicateGuard { state, purged_ms: Cell::new(0) }
     }
 
@@ -220,13 +216,10 @@ const LETTER_COLUMNS: &str = "id, provider, type, reason, detail, last_status, a
 
 impl DurableObject for DeadLetters {
     fn new(state: State, _env: Env) -> Self {
-        let sql = state.storage().sql();
-        for ddl in [
+        create_tables(&state, &[
             "CREATE TABLE IF NOT EXISTS letters (id TEXT PRIMARY KEY, provider TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, last_status INTEGER, attempts INTEGER NOT NULL, accepted_ms INTEGER NOT NULL, died_ms INTEGER NOT NULL, state TEXT NOT NULL, body TEXT)",
             "CREATE INDEX IF NOT EXISTS letters_by_death ON letters (died_ms, id)",
-        ] {
-            let _ = sql.exec(ddl, None);
-        }
+        ]);
         DeadLetters { state }
     }
 
@@ -291,6 +284,15 @@ impl DurableObject for DeadLetters {
                 Response::from_json(&serde_json::json!({ "marked": true }))
             }
         }
+    }
+}
+
+/// Create an object's tables on its first use (idempotent). A failure surfaces on the first
+/// statement that needs the table, as an error the caller answers 503 to.
+fn create_tables(state: &State, ddl: &[&str]) {
+    let sql = state.storage().sql();
+    for statement in ddl {
+        let _ = sql.exec(statement, None);
     }
 }
 
