@@ -10,6 +10,9 @@ const pkgDir = process.env.MEDIAHOOK_PKG_DIR || join(root, "pkg");
 const pkg = (f) => join(pkgDir, f);
 
 copyFileSync(js("api.mjs"), pkg("api.mjs"));
+copyFileSync(js("explain.mjs"), pkg("explain.mjs"));
+copyFileSync(js("cli.mjs"), pkg("cli.mjs"));
+copyFileSync(js("samples.json"), pkg("samples.json"));
 await build({
   entryPoints: [js("api.mjs")],
   outfile: pkg("api.cjs"),

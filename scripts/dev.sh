@@ -36,7 +36,6 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || die "the worker did not come up on 127.0.0.1:$PORT"
 
-export DEV_IMS_KEY DEV_VOD_KEY DEV_LIVE_KEY DEV_TENCENT_KEY
 cat >&2 <<MSG
 
 ==> mediahook worker ready on http://127.0.0.1:$PORT
@@ -47,11 +46,15 @@ cat >&2 <<MSG
     Development keys: IMS $DEV_IMS_KEY, VOD $DEV_VOD_KEY, Live $DEV_LIVE_KEY, Tencent $DEV_TENCENT_KEY
     Dead letters: curl -H "authorization: Bearer $DEV_ADMIN_TOKEN" http://127.0.0.1:$PORT/admin/dead-letters
 
-==> A correctly signed IMS callback (valid for 5 minutes; a fresh one any time with
-    '. scripts/dev-keys.sh && DEV_IMS_KEY=\$DEV_IMS_KEY node scripts/sample.mjs alibaba-ims'):
+==> Send a signed callback with the mediahook CLI (from the npm package in pkg/; any event
+    type: node pkg/cli.mjs events; several at once: --count 20):
+
+    node pkg/cli.mjs send --provider alibaba-ims --key $DEV_IMS_KEY --event ProduceMediaComplete --to http://127.0.0.1:$PORT/alibaba/ims
+    node pkg/cli.mjs send --provider tencent-vod --key $DEV_TENCENT_KEY --event NewFileUpload --to http://127.0.0.1:$PORT/tencent/vod
+
+    or print the request (--curl for a curl command) and explain a captured one:
+    node pkg/cli.mjs sign --provider alibaba-ims --key $DEV_IMS_KEY --event ProduceMediaComplete | node pkg/cli.mjs verify --provider alibaba-ims --key $DEV_IMS_KEY
 
 MSG
-node scripts/sample.mjs alibaba-ims "http://127.0.0.1:$PORT"
-echo >&2
 echo "==> Ctrl-C stops the worker and the origin." >&2
 wait -n "${pids[@]}"

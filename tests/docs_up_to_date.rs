@@ -26,3 +26,34 @@ fn js_events_d_ts_is_generated_from_the_code() {
     assert!(generated.contains("export interface FileMeta {"));
     assert!(generated.contains("type: \"ApsaraVideoForMediaProcessingOutputGroupComplete\""));
 }
+
+fn samples() -> serde_json::Value {
+    mediahook::events::docs::samples(|provider, event_type| {
+        let path = format!("{}/tests/fixtures/{provider}/{event_type}.json", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).ok().map(|text| serde_json::from_str(&text).unwrap())
+    })
+}
+
+#[test]
+fn every_known_event_type_has_a_sample_that_parses_as_that_type() {
+    use mediahook::{known_event_types, parse_event, Provider};
+    let samples = samples();
+    for provider in Provider::ALL {
+        for event_type in known_event_types(provider) {
+            let body = &samples[provider.id()][*event_type];
+            assert!(body.is_object(), "{provider} {event_type}: no sample");
+            let event = parse_event(provider, body.to_string().as_bytes(), "https://h/cb")
+                .unwrap_or_else(|e| panic!("{provider} {event_type}: {e}\n{body}"));
+            assert!(event.is_known(), "{provider} {event_type}");
+            assert_eq!(event.event_type, *event_type, "{provider}");
+        }
+    }
+}
+
+#[test]
+fn js_samples_json_is_generated_from_the_code() {
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/samples.json")).unwrap_or_default();
+    let generated = serde_json::to_string_pretty(&samples()).unwrap() + "\n";
+    assert!(committed == generated, "js/samples.json is stale: run `cargo run --example event_docs`");
+}

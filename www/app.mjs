@@ -2,97 +2,12 @@
 // npm package. Nothing typed here leaves the page: there is no fetch, no storage, no analytics.
 import init, * as wasm from "./wasm/mediahook.js";
 import { createApi } from "./wasm/api.mjs";
+import { callbackTime, curlCommand, explain, parseHeaderBlock, ROUTE, TENCENT_LIFETIME } from "./wasm/explain.mjs";
 
 await init({ module_or_path: new URL("./wasm/mediahook_bg.wasm", import.meta.url) });
 const api = createApi(wasm);
 const $ = (sel, root = document) => root.querySelector(sel);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-const TIMESTAMP_HEADER = {
-  "alibaba-ims": "X-ICE-TIMESTAMP",
-  "alibaba-vod": "X-VOD-TIMESTAMP",
-  "alibaba-live": "ALI-LIVE-TIMESTAMP",
-};
-const ROUTE = {
-  "alibaba-ims": "/alibaba/ims",
-  "alibaba-vod": "/alibaba/vod",
-  "alibaba-live": "/alibaba/live",
-  "tencent-vod": "/tencent/vod",
-};
-const TENCENT_LIFETIME = 600;
-
-const REASONS = {
-  missing_signature: "The signature is not there. Check the header names (any case) or, for Tencent, the Sign field.",
-  missing_timestamp: "The timestamp is not there.",
-  malformed_signature: "The signature is not 32 hexadecimal characters, or was sent twice.",
-  malformed_timestamp: "The timestamp is not a plain number of UNIX seconds, or was sent twice.",
-  signature_mismatch: "No key, with this URL, reproduces the signature.",
-  timestamp_too_old: "The signature is right, but the callback is older than the tolerance.",
-  timestamp_in_future: "The signature is right, but its time is too far in the future: check clocks.",
-  expired: "The signature is right, but its expiry time T has passed.",
-  no_keys: "Enter at least one key.",
-  invalid_key: "Keys are 1 to 32 ASCII letters and digits.",
-  body_too_large: "The body is larger than 1 MiB.",
-  malformed_json: "The body is not valid JSON.",
-  invalid_event: "The signature is right, but the body is not a valid event of its type.",
-  invalid_url: "The URL has no host.",
-};
-
-/** `Name: value` lines (a copied request line or blank lines are skipped) to pairs. */
-export function parseHeaderBlock(text) {
-  const pairs = [];
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:\s?(.*?)\s*$/.exec(line);
-    if (m && !/^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH)$/i.test(m[1])) pairs.push([m[1], m[2]]);
-  }
-  return pairs;
-}
-
-/** The callback's own send time: its timestamp header, or Tencent's T minus the default lifetime. */
-function callbackTime(provider, headers, body, url) {
-  if (provider === "tencent-vod") {
-    let t;
-    try {
-      t = JSON.parse(body).T;
-    } catch {}
-    t ??= new URL(url || "http://x").searchParams.get("t");
-    return t == null || Number.isNaN(Number(t)) ? null : Number(t) - TENCENT_LIFETIME;
-  }
-  const name = TIMESTAMP_HEADER[provider].toLowerCase();
-  const found = headers.find(([n]) => n.toLowerCase() === name);
-  return found && /^\d+$/.test(found[1].trim()) ? Number(found[1].trim()) : null;
-}
-
-/** The URLs people configure by mistake instead of the one that was signed. */
-function urlVariants(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    return [];
-  }
-  const out = new Set();
-  const swap = new URL(u);
-  swap.protocol = u.protocol === "https:" ? "http:" : "https:";
-  out.add(swap.href);
-  const slash = new URL(u);
-  slash.pathname = u.pathname.endsWith("/") ? u.pathname.slice(0, -1) || "/" : `${u.pathname}/`;
-  out.add(slash.href);
-  if (u.search) {
-    const q = new URL(u);
-    q.search = "";
-    out.add(q.href);
-  }
-  if (u.port) {
-    const p = new URL(u);
-    p.port = "";
-    out.add(p.href);
-  } else out.add(`${u.protocol}//${u.hostname}:${u.protocol === "https:" ? 443 : 80}${u.pathname}${u.search}`);
-  // new URL() adds a trailing slash to a bare origin; the signed string is byte for byte.
-  if (url.endsWith("/") === false && u.pathname === "/") out.add(`${url}/`);
-  out.delete(url);
-  return [...out];
-}
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -151,16 +66,9 @@ function runVerify() {
   const opts = verifyForm();
   const out = $("#verify-result");
   out.replaceChildren();
-  try {
-    const event = api.verify(opts);
-    const index = opts.keys.findIndex((k) => {
-      try {
-        api.verify({ ...opts, keys: [k] });
-        return true;
-      } catch {
-        return false;
-      }
-    });
+  const verdict = explain(api, opts);
+  if (verdict.valid) {
+    const { event, keyIndex } = verdict;
     const box = el(
       "div",
       { class: "verdict valid", "data-verdict": "valid" },
@@ -168,7 +76,7 @@ function runVerify() {
       el(
         "ul",
         {},
-        el("li", {}, `Signature matches key ${index + 1} of ${opts.keys.length}.`),
+        el("li", {}, `Signature matches key ${keyIndex + 1} of ${opts.keys.length}.`),
         el(
           "li",
           {},
@@ -180,35 +88,19 @@ function runVerify() {
       ),
     );
     out.append(box, tree(event.data));
-  } catch (e) {
-    const code = e.code ?? "error";
-    const hints = el("ul", {}, el("li", {}, e.message));
-    if (code === "signature_mismatch" && opts.provider !== "tencent-vod" && opts.url) {
-      for (const variant of urlVariants(opts.url)) {
-        try {
-          api.verify({ ...opts, url: variant, receivedUrl: variant });
-          hints.append(
-            el(
-              "li",
-              { "data-hint": "" },
-              `This signature would match if the URL were ${variant} instead of ${opts.url}.`,
-            ),
-          );
-        } catch {}
-      }
-      if (!opts.url.includes("://") && opts.provider !== "alibaba-live")
-        hints.append(el("li", {}, "Alibaba IMS and VOD sign the full URL, scheme included."));
-    }
-    out.append(
-      el(
-        "div",
-        { class: "verdict invalid", "data-verdict": "invalid" },
-        el("h2", {}, "✗ Invalid: ", el("code", { class: "code", "data-code": "" }, code)),
-        el("p", { "data-reason": "" }, REASONS[code] ?? ""),
-        hints,
-      ),
-    );
+    return;
   }
+  const hints = el("ul", {}, el("li", {}, verdict.message));
+  for (const hint of verdict.hints) hints.append(el("li", { "data-hint": "" }, hint));
+  out.append(
+    el(
+      "div",
+      { class: "verdict invalid", "data-verdict": "invalid" },
+      el("h2", {}, "✗ Invalid: ", el("code", { class: "code", "data-code": "" }, verdict.code)),
+      el("p", { "data-reason": "" }, verdict.reason),
+      hints,
+    ),
+  );
 }
 
 function runSign() {
@@ -225,12 +117,6 @@ function runSign() {
     const target =
       f.target.value.trim() ||
       (f.url.value.includes("://") ? f.url.value.trim() : `http://127.0.0.1:8787${ROUTE[provider]}`);
-    const q = (v) => `'${v.replace(/'/g, `'\\''`)}'`;
-    const curl = [
-      `curl -sS -X ${s.method} ${q(target)}`,
-      ...Object.entries(s.headers).map(([n, v]) => `-H ${q(`${n}: ${v}`)}`),
-    ];
-    if (s.body) curl.push(`-H 'content-type: application/json'`, `--data-binary ${q(s.body)}`);
     const headerBlock = Object.entries(s.headers)
       .map(([n, v]) => `${n}: ${v}`)
       .join("\n");
@@ -239,7 +125,7 @@ function runSign() {
       el("h3", {}, provider === "tencent-vod" ? "Body (Sign and T added)" : "Headers"),
       el("pre", { "data-signed": "" }, provider === "tencent-vod" ? s.body : headerBlock),
       el("h3", {}, "curl"),
-      el("pre", { "data-curl": "" }, curl.join(" \\\n  ")),
+      el("pre", { "data-curl": "" }, curlCommand(s, target)),
       el("button", { type: "button", "data-to-verify": "" }, "Verify this in the Verify tab"),
     );
     $("[data-to-verify]", out).addEventListener("click", () => {

@@ -5,7 +5,10 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use serde_json::{json, Map, Value};
+
 use super::record::RecordDoc;
+use super::tencent_vod::body_key;
 use super::{ImsBody, LiveBody, TencentBody, VodBody};
 
 type Schemas = Vec<(&'static str, &'static [&'static str], &'static RecordDoc)>;
@@ -183,5 +186,108 @@ fn quote_key(k: &str) -> String {
         k.to_owned()
     } else {
         format!("{k:?}")
+    }
+}
+
+/// A body for every known event type, `{provider: {type: body}}`: `doc_sample(provider, type)`
+/// where the provider documents one, otherwise generated from the schema with a plausible value
+/// for every field. The npm package's CLI ships it (`js/samples.json`, written by
+/// `cargo run --example event_docs`) for `mediahook sign --event TYPE`.
+pub fn samples(doc_sample: impl Fn(&str, &str) -> Option<Value>) -> Value {
+    const TIME: &str = "2026-11-23T10:00:00Z";
+    let mut out = Map::new();
+    let families: [(&str, Schemas); 4] = [
+        ("alibaba-ims", ImsBody::schemas()),
+        ("alibaba-vod", VodBody::schemas()),
+        ("alibaba-live", LiveBody::schemas()),
+        ("tencent-vod", TencentBody::schemas()),
+    ];
+    for (provider, schemas) in families {
+        let mut bodies = Map::new();
+        let named = schemas.iter().flat_map(|(name, aliases, doc)| {
+            std::iter::once(*name).chain(aliases.iter().copied()).map(move |n| (n, *doc))
+        });
+        for (event_type, doc) in named {
+            let body = doc_sample(provider, event_type).unwrap_or_else(|| {
+                let fields = sample_record(doc);
+                match provider {
+                    "alibaba-ims" => json!({ "EventType": event_type, "UserId": 1833202230000785u64, "EventTime": TIME, "MessageBody": fields }),
+                    "alibaba-vod" => {
+                        let mut m = json!({ "EventType": event_type, "EventTime": TIME });
+                        m.as_object_mut().expect("an object").extend(as_object(fields));
+                        m
+                    }
+                    "alibaba-live" => {
+                        // Stream callbacks name their type in `action`, others in `event`.
+                        let mut m = as_object(fields);
+                        for key in ["action", "event"] {
+                            if m.contains_key(key) {
+                                m.insert(key.into(), event_type.into());
+                            }
+                        }
+                        Value::Object(m)
+                    }
+                    _ => json!({ "EventType": event_type, body_key(event_type): fields }),
+                }
+            });
+            bodies.insert(event_type.to_owned(), body);
+        }
+        out.insert(provider.to_owned(), Value::Object(bodies));
+    }
+    Value::Object(out)
+}
+
+fn as_object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+thread_local! {
+    static SAMPLE_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A record with every field filled (strings chosen by the field's name). Records nested deeper
+/// than a few levels are left empty, so a self-referencing schema cannot recurse forever.
+pub fn sample_record(doc: &'static RecordDoc) -> Value {
+    let depth = SAMPLE_DEPTH.with(|d| d.replace(d.get() + 1));
+    let mut m = Map::new();
+    if depth < 6 {
+        for f in doc.fields {
+            let v = plausible(f.name, (f.sample)());
+            m.insert(f.name.to_owned(), v);
+        }
+    }
+    SAMPLE_DEPTH.with(|d| d.set(depth));
+    Value::Object(m)
+}
+
+/// A kind's sample value made plausible for the field's name (times, URLs, sizes...).
+fn plausible(name: &str, v: Value) -> Value {
+    let n = name.to_ascii_lowercase();
+    match v {
+        Value::String(s) if s == "sample" => Value::from(sample_string(&n)),
+        Value::Number(_) if n.ends_with("time") => Value::from(1_763_892_000),
+        Value::Number(_) if n == "height" => Value::from(1080),
+        Value::Number(_) if n == "width" => Value::from(1920),
+        Value::Number(_) if n.contains("size") || n.ends_with("bitrate") => Value::from(1_048_576),
+        other => other,
+    }
+}
+
+fn sample_string(n: &str) -> &'static str {
+    if n.ends_with("time") || n.ends_with("date") {
+        "2026-11-23T10:00:00Z"
+    } else if n.contains("url") || n == "uri" || n.ends_with("path") || n.ends_with("address") {
+        "https://example.com/media/sample.mp4"
+    } else if n.ends_with("status") || n == "state" {
+        "Success"
+    } else if n == "ip" || n.ends_with("ip") {
+        "192.0.2.10"
+    } else if n.ends_with("id") {
+        "sample-0123456789abcdef"
+    } else {
+        "sample"
     }
 }

@@ -28,6 +28,18 @@ pub trait Loose: Sized {
     fn nested() -> Option<&'static crate::events::record::RecordDoc> {
         None
     }
+    /// A value of this kind for generated sample bodies (the CLI's `sign --event`), in a form
+    /// the providers send.
+    fn sample() -> Value {
+        match Self::KIND {
+            "integer" => Value::from(1),
+            "number" => Value::from(1.5),
+            "boolean" => Value::Bool(true),
+            "id64" => Value::from("1234567890123456789"),
+            "any" => serde_json::json!({}),
+            _ => Value::from("sample"),
+        }
+    }
 }
 
 /// A record's fields, or why the value is not an object.
@@ -208,6 +220,9 @@ impl<T: Loose + Serialize> Loose for Embedded<T> {
             None => "Embedded".into(),
         }
     }
+    fn sample() -> Value {
+        Value::String(T::sample().to_string())
+    }
     fn nested() -> Option<&'static crate::events::record::RecordDoc> {
         T::nested()
     }
@@ -254,6 +269,9 @@ impl<T: Loose> Loose for Vec<T> {
     const EMPTY_IS_ABSENT: bool = false;
     fn ts_type() -> String {
         format!("{}[]", T::ts_type())
+    }
+    fn sample() -> Value {
+        Value::Array(vec![T::sample()])
     }
     fn nested() -> Option<&'static crate::events::record::RecordDoc> {
         T::nested()

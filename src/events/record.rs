@@ -12,6 +12,8 @@ pub struct FieldDoc {
     pub ts_type: fn() -> String,
     /// The nested record, if the field holds one (or a list of one).
     pub nested: fn() -> Option<&'static RecordDoc>,
+    /// A value of its kind for generated samples.
+    pub sample: fn() -> serde_json::Value,
     /// Whether a known event without it is invalid.
     pub required: bool,
     /// What it holds.
@@ -72,6 +74,7 @@ macro_rules! record {
                         aliases: &[$($($ralias),*)?],
                         ts_type: <$rty as $crate::events::loose::Loose>::ts_type,
                         nested: <$rty as $crate::events::loose::Loose>::nested,
+                        sample: <$rty as $crate::events::loose::Loose>::sample,
                         required: true,
                         doc: concat!($($rdoc),*),
                     },)*
@@ -80,6 +83,7 @@ macro_rules! record {
                         aliases: &[$($($oalias),*)?],
                         ts_type: <$oty as $crate::events::loose::Loose>::ts_type,
                         nested: <$oty as $crate::events::loose::Loose>::nested,
+                        sample: <$oty as $crate::events::loose::Loose>::sample,
                         required: false,
                         doc: concat!($($odoc),*),
                     },)*
@@ -108,6 +112,9 @@ macro_rules! record {
             }
             fn nested() -> Option<&'static $crate::events::record::RecordDoc> {
                 Some(<$name as $crate::events::record::Record>::DOC)
+            }
+            fn sample() -> serde_json::Value {
+                $crate::events::docs::sample_record(<$name as $crate::events::record::Record>::DOC)
             }
         }
     };

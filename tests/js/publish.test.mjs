@@ -17,7 +17,7 @@ const run = (cmd, args, cwd = root) =>
     env: { ...process.env, NO_COLOR: "1" },
   });
 
-test("npm publish --dry-run: the tarball holds the README, the licences, the types, the entries and the wasm, nothing else", () => {
+test("npm publish --dry-run: the tarball holds the README, the licences, the types, the entries, the CLI and the wasm, nothing else", () => {
   const out = execFileSync("npm", ["publish", "--dry-run", "--json"], {
     cwd: pkgDir,
     encoding: "utf8",
@@ -32,13 +32,16 @@ test("npm publish --dry-run: the tarball holds the README, the licences, the typ
     "README.md",
     "api.cjs",
     "api.mjs",
+    "cli.mjs",
     "events.d.cts",
     "events.d.ts",
+    "explain.mjs",
     "index.d.cts",
     "index.d.ts",
     "node.cjs",
     "node.mjs",
     "package.json",
+    "samples.json",
     "wasm-nodejs/mediahook.js",
     "wasm-nodejs/mediahook_bg.wasm",
     "wasm-nodejs/package.json",

@@ -1,0 +1,131 @@
+// Explaining a verdict, shared by the www/ page and the `mediahook` CLI (no DOM, no Node):
+// why a callback failed in plain words, which URL mistake would explain a signature mismatch,
+// and the raw pieces both need (header blocks, the callback's own time, a ready curl).
+
+export const TIMESTAMP_HEADER = {
+  "alibaba-ims": "X-ICE-TIMESTAMP",
+  "alibaba-vod": "X-VOD-TIMESTAMP",
+  "alibaba-live": "ALI-LIVE-TIMESTAMP",
+};
+export const ROUTE = {
+  "alibaba-ims": "/alibaba/ims",
+  "alibaba-vod": "/alibaba/vod",
+  "alibaba-live": "/alibaba/live",
+  "tencent-vod": "/tencent/vod",
+};
+export const PROVIDERS = Object.keys(ROUTE);
+/** Tencent's default notification lifetime: T is the send time plus this. */
+export const TENCENT_LIFETIME = 600;
+
+export const REASONS = {
+  missing_signature: "The signature is not there. Check the header names (any case) or, for Tencent, the Sign field.",
+  missing_timestamp: "The timestamp is not there.",
+  malformed_signature: "The signature is not 32 hexadecimal characters, or was sent twice.",
+  malformed_timestamp: "The timestamp is not a plain number of UNIX seconds, or was sent twice.",
+  signature_mismatch: "No key, with this URL, reproduces the signature.",
+  timestamp_too_old: "The signature is right, but the callback is older than the tolerance.",
+  timestamp_in_future: "The signature is right, but its time is too far in the future: check clocks.",
+  expired: "The signature is right, but its expiry time T has passed.",
+  no_keys: "Enter at least one key.",
+  invalid_key: "Keys are 1 to 32 ASCII letters and digits.",
+  body_too_large: "The body is larger than 1 MiB.",
+  malformed_json: "The body is not valid JSON.",
+  invalid_event: "The signature is right, but the body is not a valid event of its type.",
+  invalid_url: "The URL has no host.",
+};
+
+/** `Name: value` lines (a copied request line or blank lines are skipped) to pairs. */
+export function parseHeaderBlock(text) {
+  const pairs = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:\s?(.*?)\s*$/.exec(line);
+    if (m && !/^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH)$/i.test(m[1])) pairs.push([m[1], m[2]]);
+  }
+  return pairs;
+}
+
+/** The callback's own send time: its timestamp header, or Tencent's T minus the default lifetime. */
+export function callbackTime(provider, headers, body, url) {
+  if (provider === "tencent-vod") {
+    let t;
+    try {
+      t = JSON.parse(body).T;
+    } catch {}
+    try {
+      t ??= new URL(url || "http://x").searchParams.get("t");
+    } catch {}
+    return t == null || Number.isNaN(Number(t)) ? null : Number(t) - TENCENT_LIFETIME;
+  }
+  const name = TIMESTAMP_HEADER[provider].toLowerCase();
+  const found = headers.find(([n]) => n.toLowerCase() === name);
+  return found && /^\d+$/.test(found[1].trim()) ? Number(found[1].trim()) : null;
+}
+
+/** The URLs people configure by mistake instead of the one that was signed. */
+export function urlVariants(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return [];
+  }
+  const out = new Set();
+  const swap = new URL(u);
+  swap.protocol = u.protocol === "https:" ? "http:" : "https:";
+  out.add(swap.href);
+  const slash = new URL(u);
+  slash.pathname = u.pathname.endsWith("/") ? u.pathname.slice(0, -1) || "/" : `${u.pathname}/`;
+  out.add(slash.href);
+  if (u.search) {
+    const q = new URL(u);
+    q.search = "";
+    out.add(q.href);
+  }
+  if (u.port) {
+    const p = new URL(u);
+    p.port = "";
+    out.add(p.href);
+  } else out.add(`${u.protocol}//${u.hostname}:${u.protocol === "https:" ? 443 : 80}${u.pathname}${u.search}`);
+  // new URL() adds a trailing slash to a bare origin; the signed string is byte for byte.
+  if (url.endsWith("/") === false && u.pathname === "/") out.add(`${url}/`);
+  out.delete(url);
+  return [...out];
+}
+
+/**
+ * Verify `opts` (the options of `verify`) and explain the verdict:
+ * `{ valid: true, event, keyIndex }` or `{ valid: false, code, message, reason, hints }`, where
+ * `hints` are sentences such as "This signature would match if the URL were … instead of …".
+ */
+export function explain(api, opts) {
+  try {
+    const event = api.verify(opts);
+    const keyIndex = api.verifySignature(opts).keyIndex;
+    return { valid: true, event, keyIndex };
+  } catch (e) {
+    const code = e.code ?? "error";
+    const hints = [];
+    if (code === "signature_mismatch" && opts.provider !== "tencent-vod" && opts.url) {
+      for (const variant of urlVariants(opts.url)) {
+        try {
+          api.verifySignature({ ...opts, url: variant, receivedUrl: variant });
+          hints.push(`This signature would match if the URL were ${variant} instead of ${opts.url}.`);
+        } catch {}
+      }
+      if (!opts.url.includes("://") && opts.provider !== "alibaba-live")
+        hints.push("Alibaba IMS and VOD sign the full URL, scheme included.");
+    }
+    return { valid: false, code, message: e.message, reason: REASONS[code] ?? "", hints };
+  }
+}
+
+/** A ready-to-paste curl for a signed callback (`sign`'s result) sent to `target`. */
+export function curlCommand(signed, target) {
+  const q = (v) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const parts = [
+    `curl -sS -X ${signed.method} ${q(target)}`,
+    ...Object.entries(signed.headers).map(([n, v]) => `-H ${q(`${n}: ${v}`)}`),
+  ];
+  if (signed.body) parts.push(`-H 'content-type: application/json'`, `--data-binary ${q(signed.body)}`);
+  return parts.join(" \\\n  ");
+}
