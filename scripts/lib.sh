@@ -8,6 +8,9 @@ WORKER_BUILD_VERSION="0.8.7"
 BIOME_VERSION="2.6.8"
 # Deno and Bun, for the npm package's runtime suites (tests/runtimes).
 DENO_VERSION="2.9.6"
+# The bundlers the package is built with in tests/bundlers (installed outside the lockfile, as
+# their platform packages are not all on this registry mirror).
+BUNDLERS="vite@7.3.8 webpack@5.112.2 webpack-cli@6.0.1 esbuild@0.28.2"
 BUN_VERSION="1.4.5"
 
 say() { printf '\033[1m[mediahook]\033[0m %s\n' "$*" >&2; }
@@ -28,6 +31,8 @@ load_env() {
   export WASM_BINDGEN_BIN="$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin/wasm-bindgen"
   export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
   export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
+  MEDIAHOOK_BUNDLERS_BIN="$MEDIAHOOK_HOME/tools/bundlers-$(printf '%s' "$BUNDLERS" | sha256sum | cut -c1-12)/node_modules/.bin"
+  export MEDIAHOOK_BUNDLERS_BIN
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$MEDIAHOOK_HOME/tools/wasm-bindgen-cli-$v/bin/wasm-bindgen-test-runner"
   # Keep wrangler offline and quiet.
   export WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false CLOUDFLARE_CF_FETCH_ENABLED=false

@@ -160,6 +160,16 @@ esac
 install_npm_binary biome "$BIOME_VERSION" "@biomejs/cli-$platform" biome
 install_npm_binary deno "$DENO_VERSION" "$deno_pkg" deno
 install_npm_binary bun "$BUN_VERSION" "$bun_pkg" bin/bun
+bundlers_root="$MEDIAHOOK_HOME/tools/bundlers-$(printf '%s' "$BUNDLERS" | sha256sum | cut -c1-12)"
+if [ ! -f "$bundlers_root/.complete" ]; then
+  say "installing the bundlers for the package tests: $BUNDLERS"
+  rm -rf "$bundlers_root" && mkdir -p "$bundlers_root"
+  # shellcheck disable=SC2086
+  npm install --prefix "$bundlers_root" --no-save --no-audit --no-fund --loglevel=error $BUNDLERS >&2 \
+    || die "npm could not install $BUNDLERS"
+  for b in vite webpack esbuild; do "$bundlers_root/node_modules/.bin/$b" --version >/dev/null || die "$b does not run"; done
+  touch "$bundlers_root/.complete"
+fi
 
 # --- Chromium for the browser tests ------------------------------------------------------------
 if $want_browser && [ ! -x /usr/bin/chromium ]; then

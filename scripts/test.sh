@@ -6,7 +6,8 @@
 #   3. the npm package from `npm pack`, in an empty project (node:test, ESM + CJS, tsc), and in
 #      Deno and Bun (tests/runtimes)
 #   4. the worker end to end in workerd (wrangler dev) with a local origin (node:test)
-#   5. browser tests in headless Chromium, where present (tests/browser)
+#   5. browser tests in headless Chromium, where present (tests/browser), and apps built with
+#      Vite, webpack and esbuild from the packed package (tests/bundlers)
 #   6. the Debian compiler path (rustc-web): native core tests and the npm package built with
 #      it into target/debian, so that path cannot rot unseen (skipped only without apt-get)
 set -euo pipefail
@@ -26,7 +27,7 @@ say "2/5 Rust core under wasm32 in Node"
 cargo test --locked --target wasm32-unknown-unknown --test '*'
 
 suites=(tests/js tests/runtimes tests/e2e)
-[ -d tests/browser ] && suites+=(tests/browser)
+[ -d tests/browser ] && suites+=(tests/browser tests/bundlers)
 say "3-5/5 npm package, worker end to end, browser: ${suites[*]}"
 node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}"
 
