@@ -293,4 +293,26 @@ describe("send, to the real worker in workerd", () => {
     assert.equal(refused.code, 1);
     assert.match(refused.out, /^401 .*signature_mismatch/);
   });
+
+  test("on a terminal (a pty from util-linux script): a progress bar and colour; NO_COLOR turns colour off", async () => {
+    const onTty = (env) =>
+      new Promise((resolve) => {
+        const cmd = `${bin} send --provider alibaba-ims --event ProduceMediaComplete --to ${worker.url}/alibaba/ims --count 3`;
+        const child = spawn("script", ["-qec", cmd, "/dev/null"], {
+          cwd: project,
+          env: { ...process.env, MEDIAHOOK_KEY: KEYS["alibaba-ims"], TERM: "xterm", ...env },
+        });
+        let out = "";
+        child.stdout.on("data", (c) => (out += c));
+        child.on("close", (code) => resolve({ code, out }));
+      });
+    const tty = await onTty({ NO_COLOR: "" });
+    assert.equal(tty.code, 0, tty.out);
+    assert.match(tty.out, /\[#{30}\] 3\/3 {2}200: 3/, "a full progress bar");
+    assert.ok(tty.out.includes("\x1b["), "colour on a terminal");
+    assert.ok(!/^200 \{/m.test(tty.out), "no per-answer lines under a progress bar");
+    const plain = await onTty({ NO_COLOR: "1" });
+    assert.equal(plain.code, 0);
+    assert.ok(!plain.out.includes("\x1b["), "NO_COLOR");
+  });
 });
