@@ -181,16 +181,17 @@ function cmdEvents(argv) {
   }
 }
 
+/** The options that describe a callback to sign (sign and send). */
+const CALLBACK_OPTIONS = {
+  provider: { type: "string" },
+  key: { type: "string", multiple: true },
+  event: { type: "string" },
+  body: { type: "string" },
+  url: { type: "string" },
+};
+
 async function cmdSign(argv) {
-  const { values } = parse(argv, {
-    provider: { type: "string" },
-    key: { type: "string", multiple: true },
-    event: { type: "string" },
-    body: { type: "string" },
-    url: { type: "string" },
-    timestamp: { type: "string" },
-    curl: { type: "boolean" },
-  });
+  const { values } = parse(argv, { ...CALLBACK_OPTIONS, timestamp: { type: "string" }, curl: { type: "boolean" } });
   if (values.help) return console.log(HELP.sign);
   if (values.body === "-") await readStdin();
   const provider = needProvider(values.provider);
@@ -203,11 +204,7 @@ async function cmdSign(argv) {
 
 async function cmdSend(argv) {
   const { values } = parse(argv, {
-    provider: { type: "string" },
-    key: { type: "string", multiple: true },
-    event: { type: "string" },
-    body: { type: "string" },
-    url: { type: "string" },
+    ...CALLBACK_OPTIONS,
     to: { type: "string" },
     count: { type: "string", default: "1" },
     concurrency: { type: "string", default: "4" },
