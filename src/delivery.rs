@@ -191,6 +191,24 @@ pub struct QueuedEvent {
     pub redelivery: bool,
 }
 
+impl QueuedEvent {
+    /// A first attempt at an accepted event; the body is set by whoever sends it (inline or
+    /// stored).
+    pub fn new(id: &str, provider: &str, event_type: &str, accepted_ms: u64) -> QueuedEvent {
+        QueuedEvent {
+            id: id.to_owned(),
+            provider: provider.to_owned(),
+            event_type: event_type.to_owned(),
+            body: None,
+            stored: false,
+            attempts: 0,
+            last_status: None,
+            accepted_ms,
+            redelivery: false,
+        }
+    }
+}
+
 /// Why an event is a dead letter (stable codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeadReason {

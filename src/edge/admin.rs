@@ -92,17 +92,8 @@ async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u1
     };
     match config.delivery.mode {
         DeliveryMode::Queue => {
-            let message = QueuedEvent {
-                id: id.clone(),
-                provider: letter.provider,
-                event_type: letter.event_type,
-                body: None,
-                stored: false,
-                attempts: 0,
-                last_status: None,
-                accepted_ms: letter.accepted_ms,
-                redelivery: true,
-            };
+            let first = QueuedEvent::new(&id, &letter.provider, &letter.event_type, letter.accepted_ms);
+            let message = QueuedEvent { redelivery: true, ..first };
             if let Err(e) = send_new(env, message, body).await {
                 return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": e.code().as_str() }));
             }

@@ -60,7 +60,7 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
         Ok(Some(b)) => b,
         Ok(None) => {
             let detail = "the event's stored body was gone (past its retention)".to_owned();
-            return die(env, config, message, &event, attempt_no, DeadReason::BodyMissing, detail, None).await;
+            return die(env, config, message, &event, None, attempt_no, DeadReason::BodyMissing, detail, None).await;
         }
         Err(()) => return retry_message(message, config.delivery.retry_min_seconds.max(1)),
     };
@@ -91,7 +91,18 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
         }
         AttemptVerdict::Rejected => {
             let detail = format!("the origin answered {}", attempt.status.unwrap_or(0));
-            die(env, config, message, &event, attempt_no, DeadReason::OriginRejected, detail, attempt.status).await;
+            die(
+                env,
+                config,
+                message,
+                &event,
+                Some(body),
+                attempt_no,
+                DeadReason::OriginRejected,
+                detail,
+                attempt.status,
+            )
+            .await;
         }
         AttemptVerdict::Retry if attempt_no > config.delivery.max_retries => {
             let detail = match (attempt.status, &log.error) {
@@ -99,7 +110,18 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
                 (None, Some(e)) => format!("{attempt_no} attempts; the last got no answer: {e}"),
                 (None, None) => format!("{attempt_no} attempts; the last got no answer"),
             };
-            die(env, config, message, &event, attempt_no, DeadReason::RetriesExhausted, detail, attempt.status).await;
+            die(
+                env,
+                config,
+                message,
+                &event,
+                Some(body),
+                attempt_no,
+                DeadReason::RetriesExhausted,
+                detail,
+                attempt.status,
+            )
+            .await;
         }
         AttemptVerdict::Retry => {
             let delay = config.delivery.retry_delay(attempt_no, attempt.retry_after, js_sys::Math::random());
@@ -133,19 +155,20 @@ fn retry_message(message: &RawMessage, delay: u32) {
     message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
 }
 
-/// Store the event as a dead letter and ack; if storing fails, the message is retried.
+/// Store the event (with its body, as already loaded) as a dead letter and ack; if storing
+/// fails, the message is retried.
 #[allow(clippy::too_many_arguments)]
 async fn die(
     env: &Env,
     config: &GatewayConfig,
     message: &RawMessage,
     event: &QueuedEvent,
+    body: Option<String>,
     attempts: u32,
     reason: DeadReason,
     detail: String,
     last_status: Option<u16>,
 ) {
-    let body = load_body(env, event).await.ok().flatten();
     let letter = DeadLetter {
         id: event.id.clone(),
         provider: event.provider.clone(),
@@ -181,5 +204,7 @@ async fn die(
 
 async fn consumer_gave_up(env: &Env, config: &GatewayConfig, message: &RawMessage, event: QueuedEvent) {
     let detail = "the queue consumer failed on this message repeatedly (moved to the dead-letter queue)".to_owned();
-    die(env, config, message, &event, event.attempts, DeadReason::RetriesExhausted, detail, event.last_status).await;
+    let body = load_body(env, &event).await.ok().flatten();
+    die(env, config, message, &event, body, event.attempts, DeadReason::RetriesExhausted, detail, event.last_status)
+        .await;
 }

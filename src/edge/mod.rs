@@ -220,27 +220,26 @@ async fn accept(
         }
     });
 
-    let (result, settled) = match event {
-        Accepted::Keep(kept) => (keep(env, config, kept, accepted_ms).await, "kept"),
+    // What to remember in the guard, and what to answer and log, once the event is taken.
+    let (result, settled, outcome, reason) = match event {
+        Accepted::Keep(kept) => {
+            (keep(env, config, kept, accepted_ms).await, "kept", "dead_lettered", Some(kept.reason.as_str()))
+        }
         Accepted::Deliver(fwd) => match config.delivery.mode {
-            DeliveryMode::Queue => (enqueue(env, fwd, accepted_ms).await, "queued"),
-            DeliveryMode::Direct => (deliver_now(config, fwd, log).await, "delivered"),
+            DeliveryMode::Queue => (enqueue(env, fwd, accepted_ms).await, "queued", "queued", None),
+            DeliveryMode::Direct => (deliver_now(config, fwd, log).await, "delivered", "forwarded", None),
         },
     };
     match result {
-        Ok(response) => {
+        Ok(()) => {
             let env2 = env.clone();
             let op = store::GuardOp::Settle { id: id.clone(), state: settled.into() };
+            let answer = outcome_response(&id, outcome, reason);
             ctx.wait_until(async move {
                 let _ = store::guard(&env2, &id, op).await;
             });
-            if log.outcome.is_empty() {
-                log.outcome = match settled {
-                    "kept" => "dead_lettered",
-                    s => s,
-                };
-            }
-            Ok(response)
+            log.outcome = outcome;
+            answer
         }
         Err(e) => {
             // Not taken: forget the claim, so that the provider's retry is accepted afresh.
@@ -256,21 +255,10 @@ async fn accept(
 
 /// Queue mode: put the event on the delivery queue (a large body goes to its guard shard and
 /// the message carries a reference).
-async fn enqueue(env: &Env, fwd: &Forward, now_ms: i64) -> std::result::Result<Response, Error> {
-    let body = String::from_utf8_lossy(&fwd.body).into_owned();
-    let message = QueuedEvent {
-        id: fwd.event.id.clone(),
-        provider: fwd.event.provider.id().to_owned(),
-        event_type: clip(&fwd.event.event_type, 128),
-        body: None,
-        stored: false,
-        attempts: 0,
-        last_status: None,
-        accepted_ms: now_ms as u64,
-        redelivery: false,
-    };
-    send_new(env, message, body).await?;
-    outcome_response(&fwd.event.id, "queued", None).map_err(|_| Error::QueueUnavailable)
+async fn enqueue(env: &Env, fwd: &Forward, now_ms: i64) -> std::result::Result<(), Error> {
+    let e = &fwd.event;
+    let message = QueuedEvent::new(&e.id, e.provider.id(), &clip(&e.event_type, 128), now_ms as u64);
+    send_new(env, message, String::from_utf8_lossy(&fwd.body).into_owned()).await
 }
 
 /// Put an event on the delivery queue with its body: in the message, or, when too large for
@@ -294,14 +282,13 @@ pub(crate) async fn send_to_queue(env: &Env, message: &QueuedEvent, delay_s: u32
 }
 
 /// Direct mode: deliver while the provider waits; 200 only after the origin's 2xx.
-async fn deliver_now(config: &GatewayConfig, fwd: &Forward, log: &mut LogLine) -> std::result::Result<Response, Error> {
+async fn deliver_now(config: &GatewayConfig, fwd: &Forward, log: &mut LogLine) -> std::result::Result<(), Error> {
     let now = now_seconds();
     let attempt = origin::attempt(config, &fwd.event.id, &fwd.body, now, config.origin_timeout_ms).await;
     log.origin_status = attempt.status;
     log.error = attempt.error.clone();
     if attempt.delivered() {
-        log.outcome = "forwarded";
-        return outcome_response(&fwd.event.id, "forwarded", None).map_err(|_| Error::QueueUnavailable);
+        return Ok(());
     }
     if attempt.timed_out {
         log.outcome = "origin_timeout";
@@ -321,7 +308,7 @@ async fn deliver_now(config: &GatewayConfig, fwd: &Forward, log: &mut LogLine) -
 }
 
 /// Keep a verified event that cannot be delivered as typed, as a dead letter.
-async fn keep(env: &Env, config: &GatewayConfig, kept: &Kept, now_ms: i64) -> std::result::Result<Response, Error> {
+async fn keep(env: &Env, config: &GatewayConfig, kept: &Kept, now_ms: i64) -> std::result::Result<(), Error> {
     let letter = crate::delivery::DeadLetter {
         id: kept.id.clone(),
         provider: kept.provider.id().to_owned(),
@@ -338,8 +325,8 @@ async fn keep(env: &Env, config: &GatewayConfig, kept: &Kept, now_ms: i64) -> st
     let op = store::DeadLetterOp::Put { letter, keep_days: config.delivery.dead_letter_days };
     store::dead_letters::<serde_json::Value>(env, op)
         .await
-        .map_err(|_| Error::StorageUnavailable { what: "dead-letter store" })?;
-    outcome_response(&kept.id, "dead_lettered", Some(kept.reason.as_str())).map_err(|_| Error::QueueUnavailable)
+        .map(|_| ())
+        .map_err(|_| Error::StorageUnavailable { what: "dead-letter store" })
 }
 
 fn outcome_response(id: &str, outcome: &str, reason: Option<&str>) -> Result<Response> {
