@@ -46,7 +46,7 @@ async fn ims_callback(
         receiver.verifier.verify(&request, now).and_then(|v| parse_event(v.provider, v.body, &receiver.callback_url));
     match event {
         Ok(event) => {
-            if let EventData::AlibabaIms(ims) = &event.data {
+            if let EventData::AlibabaIms(ims) = &event.data() {
                 // Typed access; unknown fields are kept in the event too.
                 println!("{} {} (user {:?})", event.event_type, event.id, ims.user_id);
             }

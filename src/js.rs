@@ -59,7 +59,7 @@ impl JsVerifier {
         let run = || -> Result<String, Error> {
             let verified = self.inner.verify(&request(received_url, method, &headers, body), clock(now))?;
             let event = parse_event(self.inner.provider(), verified.body, received_url)?;
-            Ok(serde_json::to_string(&event).expect("an event serialises"))
+            Ok(event.into_json())
         };
         run().map_err(|e| js_error(&e))
     }
@@ -98,7 +98,7 @@ fn clock(now: f64) -> u64 {
 pub fn parse_event_raw(provider: &str, body: &[u8], url: &str) -> Result<String, JsValue> {
     let run = || -> Result<String, Error> {
         let event = parse_event(provider.parse()?, body, url)?;
-        Ok(serde_json::to_string(&event).expect("an event serialises"))
+        Ok(event.into_json())
     };
     run().map_err(|e| js_error(&e))
 }

@@ -8,7 +8,7 @@ use mediahook::events::{Embedded, Id64, ImsBody};
 use mediahook::{parse_event, ErrorCode, EventData, Provider};
 
 fn ims(body: &str) -> mediahook::events::ImsEvent {
-    match parse_event(Provider::AlibabaIms, body.as_bytes(), "").expect("parses").data {
+    match parse_event(Provider::AlibabaIms, body.as_bytes(), "").expect("parses").data() {
         EventData::AlibabaIms(e) => e,
         other => panic!("not IMS: {other:?}"),
     }
@@ -23,8 +23,7 @@ fn every_fixture_is_known_fully_typed_and_lossless() {
         assert_eq!(event.event_type, *name);
         let original: serde_json::Value = serde_json::from_str(body).unwrap();
         // Every key of the sample is a documented field (nothing fell into `extra`).
-        let (_, _, doc) =
-            ImsBody::schemas().into_iter().find(|(t, a, _)| t == name || a.contains(name)).expect("schema");
+        let doc = ImsBody::schema_of(name).expect("schema").schema;
         assert_fully_typed(&original["MessageBody"], doc, &format!("{name}.MessageBody"));
         // The normalised form holds the same information, only in normalised shapes.
         let normalised = serde_json::to_value(&event).unwrap();
@@ -136,7 +135,7 @@ fn sixty_four_bit_ids_are_exact_and_strings() {
         for form in [id.to_owned(), format!("\"{id}\"")] {
             let body = fixture("RegisterMediaComplete").replace("1833202230100785", &form);
             let event = parse_event(Provider::AlibabaIms, body.as_bytes(), "").unwrap();
-            let EventData::AlibabaIms(e) = &event.data else { panic!() };
+            let EventData::AlibabaIms(e) = &event.data() else { panic!() };
             assert_eq!(e.user_id, Id64(id.parse().unwrap()), "{form}");
             assert_eq!(serde_json::to_value(&event).unwrap()["data"]["UserId"], id);
         }
@@ -234,7 +233,7 @@ fn unknown_types_are_generic_and_keep_the_body() {
     let body = r#"{"EventType":"BrandNewEvent","UserId":7,"EventTime":"2026-01-01T00:00:00Z","MessageBody":{"a":{"b":[1,"2"]}}}"#;
     let event = parse_event(Provider::AlibabaIms, body.as_bytes(), "").unwrap();
     assert!(!event.is_known());
-    let EventData::AlibabaIms(e) = &event.data else { panic!() };
+    let EventData::AlibabaIms(e) = &event.data() else { panic!() };
     assert_eq!(e.message_body, ImsBody::Unknown(serde_json::json!({"a":{"b":[1,"2"]}})));
     assert_round_trip(&event);
 }

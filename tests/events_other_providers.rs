@@ -20,7 +20,7 @@ fn vod_upload_events_from_the_provider_docs() {
         r#"{"Status":"success","EventTime":"2017-03-20T07:49:17Z","EventType":"FileUploadComplete","VideoId":"43q91jdh7df****","Size":1439213,"FileUrl":"http://example-bucket-****.oss-cn-shanghai.aliyuncs.com/a.mp4","Extend":"{\"test\":\"your extend data\"}"}"#,
     );
     assert_eq!((e.event_type.as_str(), e.time.as_deref()), ("FileUploadComplete", Some("2017-03-20T07:49:17Z")));
-    let EventData::AlibabaVod(v) = &e.data else { panic!() };
+    let EventData::AlibabaVod(v) = &e.data() else { panic!() };
     let VodBody::FileUploadComplete(b) = &v.body else { panic!("{:?}", v.body) };
     assert_eq!((b.video_id.as_str(), b.size, b.status.as_str()), ("43q91jdh7df****", Some(1439213), "success"));
     assert_eq!(b.extend.as_ref().unwrap().json.as_ref().unwrap()["test"], "your extend data");
@@ -41,7 +41,7 @@ fn vod_transcode_with_streams_and_every_type_is_known() {
         Provider::AlibabaVod,
         r#"{"EventTime":"2018-07-12T07:08:59Z","EventType":"TranscodeComplete","VideoId":"v1","Status":"success","StreamInfos":[{"Status":"success","Bitrate":"1020.5","Definition":"HD","Duration":"12.0","Encrypt":"1","FileUrl":"http://x/hd.m3u8","Format":"m3u8","Fps":"25","Height":720,"Width":1280,"Size":"32231"}]}"#,
     );
-    let EventData::AlibabaVod(v) = &e.data else { panic!() };
+    let EventData::AlibabaVod(v) = &e.data() else { panic!() };
     let VodBody::TranscodeComplete(b) = &v.body else { panic!() };
     let s = &b.stream_infos.as_ref().unwrap()[0];
     assert_eq!((s.bitrate, s.size, s.height, s.fps), (Some(1020.5), Some(32231), Some(720), Some(25.0)));
@@ -71,9 +71,10 @@ fn tencent_v3_events() {
         Provider::TencentVod,
         r#"{"EventType":"NewFileUpload","Sign":"3eb51b374d429806a087e17684c371df","T":1519376590,"EventHandle":"h1","FileUploadEvent":{"FileId":"5285485487985271487","MediaBasicInfo":{"Name":"demo","ClassId":"0","TagSet":["a"]},"ProcedureTaskId":""}}"#,
     );
-    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::NewFileUpload(b), extra, body_key, .. }) = &e.data
+    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::NewFileUpload(b), extra, body_key, .. }) =
+        &e.data()
     else {
-        panic!("{:?}", e.data)
+        panic!("{:?}", e.data())
     };
     assert_eq!((b.file_id.as_str(), body_key.as_str()), ("5285485487985271487", "FileUploadEvent"));
     assert_eq!(b.media_basic_info.as_ref().unwrap().class_id, Some(0));
@@ -85,13 +86,13 @@ fn tencent_v3_events() {
         Provider::TencentVod,
         r#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1","2"],"FileDeleteResultInfo":[{"FileId":"1","DeleteParts":[{"Type":"TranscodeFiles","Definition":100010}]}]}}"#,
     );
-    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::FileDeleted(b), .. }) = &e.data else { panic!() };
+    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::FileDeleted(b), .. }) = &e.data() else { panic!() };
     assert_eq!(b.file_id_set, vec!["1", "2"]);
     let e = parse(
         Provider::TencentVod,
         r#"{"EventType":"PersistenceComplete","PersistenceCompleteEvent":{"FileId":"5285","PersistenceSource":"SimpleHlsClip"}}"#,
     );
-    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::PersistenceComplete(b), .. }) = &e.data else {
+    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::PersistenceComplete(b), .. }) = &e.data() else {
         panic!()
     };
     assert_eq!(b.persistence_source.as_deref(), Some("SimpleHlsClip"));
@@ -99,7 +100,7 @@ fn tencent_v3_events() {
         Provider::TencentVod,
         r#"{"EventType":"ProcedureStateChanged","ProcedureStateChangeEvent":{"TaskId":"t-1","Status":"FINISH","ErrCode":"0","FileId":"5285","MediaProcessResultSet":[{"Type":"Transcode"}]}}"#,
     );
-    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::ProcedureStateChanged(b), .. }) = &e.data else {
+    let EventData::TencentVod(TencentEvent::V3 { body: TencentBody::ProcedureStateChanged(b), .. }) = &e.data() else {
         panic!()
     };
     assert_eq!((b.status.as_str(), b.err_code), ("FINISH", Some(0)));
@@ -117,7 +118,7 @@ fn tencent_legacy_format() {
         Provider::TencentVod,
         r#"{"version":"4.0","eventType":"NewFileUpload","data":{"status":0,"message":"","vodTaskId":"1400-x","fileId":"5285485487985271487","fileUrl":"http://x/a.mp4"}}"#,
     );
-    let EventData::TencentVod(TencentEvent::Legacy { version, data, .. }) = &e.data else { panic!("{:?}", e.data) };
+    let EventData::TencentVod(TencentEvent::Legacy { version, data, .. }) = &e.data() else { panic!("{:?}", e.data()) };
     assert_eq!(version, "4.0");
     assert!(e.is_known());
     assert_eq!(e.event_type, "NewFileUpload");
@@ -130,7 +131,7 @@ fn live_stream_callbacks_from_the_query_and_json() {
     let e = parse_event(Provider::AlibabaLive, b"", url).unwrap();
     assert_round_trip(&e);
     assert_eq!((e.event_type.as_str(), e.time.as_deref()), ("publish", Some("2018-02-23T08:53:10Z")));
-    let EventData::AlibabaLive(l) = &e.data else { panic!() };
+    let EventData::AlibabaLive(l) = &e.data() else { panic!() };
     let LiveBody::Publish(s) = &l.body else { panic!() };
     assert_eq!((s.id.as_str(), s.usrargs.as_deref(), s.time), ("stream 1", Some("a=1"), Some(1519375990)));
 

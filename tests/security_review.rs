@@ -84,7 +84,7 @@ fn i3_a_bom_before_the_json_is_accepted() {
     let with_bom = [b"\xEF\xBB\xBF".as_slice(), ims].concat();
     let a = parse_event(Provider::AlibabaIms, ims, "").unwrap();
     let b = parse_event(Provider::AlibabaIms, &with_bom, "").unwrap();
-    assert_eq!((a.event_type.as_str(), &a.data), (b.event_type.as_str(), &b.data));
+    assert_eq!((a.event_type.as_str(), &a.data()), (b.event_type.as_str(), &b.data()));
     assert_ne!(a.id, b.id);
     let v = Verifier::new(Provider::TencentVod, ["Test123"]).unwrap();
     let body = format!("\u{feff}{{\"Sign\":\"{SIGN}\",\"T\":{T},\"EventType\":\"FileDeleted\",\"FileDeleteEvent\":{{\"FileIdSet\":[\"1\"]}}}}");

@@ -4,12 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use super::envelope::{invalid, object_or_string, required};
 use super::family::event_family;
-use super::loose::{Embedded, Id64};
 use super::record::record;
-use super::to_value;
-use crate::error::Error;
+use super::schema::{Embedded, Id64};
+use super::{take, take_string};
 
 record! {
     /// FileUploadComplete, ImageUploadComplete, AttachedMediaUploadComplete: a file is uploaded.
@@ -989,32 +987,14 @@ pub struct ImsEvent {
 }
 
 impl ImsEvent {
-    pub(crate) fn from_map(mut m: Map<String, Value>) -> Result<ImsEvent, Error> {
-        let event_type: String = required(&mut m, "EventType", "$")?;
-        let user_id: Id64 = required(&mut m, "UserId", "$")?;
-        let event_time: String = required(&mut m, "EventTime", "$")?;
-        let body = m.remove("MessageBody").ok_or_else(|| Error::InvalidEvent {
-            path: "$.MessageBody".into(),
-            detail: "missing required field".into(),
-        })?;
-        // MNS deliveries and some SDKs send the body as a JSON string.
-        let body = object_or_string(body, "$.MessageBody")?;
-        let message_body = ImsBody::parse(&event_type, body).map_err(|e| invalid("$.MessageBody", e))?;
-        Ok(ImsEvent { event_type, user_id, event_time, message_body, extra: m })
-    }
-}
-
-impl serde::Serialize for ImsEvent {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        super::write_object(
-            s,
-            &[
-                ("EventType", Value::String(self.event_type.clone())),
-                ("UserId", Value::String(self.user_id.0.to_string())),
-                ("EventTime", Value::String(self.event_time.clone())),
-                ("MessageBody", to_value(&self.message_body)),
-            ],
-            &self.extra,
-        )
+    pub(crate) fn from_normalised(event_type: &str, value: Value) -> ImsEvent {
+        let mut m = super::object(value);
+        ImsEvent {
+            event_type: take_string(&mut m, "EventType"),
+            user_id: Id64(take_string(&mut m, "UserId").parse().unwrap_or(0)),
+            event_time: take_string(&mut m, "EventTime"),
+            message_body: ImsBody::from_normalised(event_type, take(&mut m, "MessageBody")),
+            extra: m,
+        }
     }
 }

@@ -4,13 +4,10 @@
 //! callbacks, `event` when the body names one, and `RecordFileCreated` for a recording-file
 //! body (`uri` + `duration`), which names none.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::envelope::invalid;
 use super::family::event_family;
 use super::record::record;
-use super::to_value;
-use crate::error::Error;
 use crate::request::query_pairs;
 
 record! {
@@ -168,41 +165,7 @@ fn hex_digit(c: u8) -> u8 {
 }
 
 impl LiveEvent {
-    pub(crate) fn from_map(m: Map<String, Value>) -> Result<LiveEvent, Error> {
-        let type_field = |k: &str| match m.get(k) {
-            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(_) => {
-                Err(Error::InvalidEvent { path: format!("$.{k}"), detail: "expected a non-empty string".into() })
-            }
-            None => Ok(None),
-        };
-        let event_type = match (type_field("action")?, type_field("event")?) {
-            (Some(a), _) => a,
-            (None, Some(e)) => e,
-            (None, None) if m.contains_key("uri") && m.contains_key("duration") => "RecordFileCreated".to_owned(),
-            (None, None) => {
-                return Err(Error::InvalidEvent {
-                    path: "$.action".into(),
-                    detail: "the event type is missing (no action or event)".into(),
-                })
-            }
-        };
-        let body = LiveBody::parse(&event_type, Value::Object(m)).map_err(|e| invalid("$", e))?;
-        Ok(LiveEvent { event_type, body })
-    }
-
-    /// The event's time, from the stream callback's `time` (UNIX seconds).
-    pub(crate) fn time(&self) -> Option<String> {
-        match &self.body {
-            LiveBody::Publish(s) | LiveBody::PublishDone(s) => s.time.and_then(super::unix_to_rfc3339),
-            LiveBody::RecordFileCreated(r) => r.stop_time.and_then(super::unix_to_rfc3339),
-            _ => None,
-        }
-    }
-}
-
-impl serde::Serialize for LiveEvent {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        to_value(&self.body).serialize(s)
+    pub(crate) fn from_normalised(event_type: &str, value: Value) -> LiveEvent {
+        LiveEvent { event_type: event_type.to_owned(), body: LiveBody::from_normalised(event_type, value) }
     }
 }

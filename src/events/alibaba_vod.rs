@@ -2,14 +2,12 @@
 //! event's fields at the top level). Only the main ID and `Status` are required; every other
 //! documented field is optional, and unknown ones are kept.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::envelope::{invalid, required};
 use super::family::event_family;
-use super::loose::Embedded;
 use super::record::record;
-use super::to_value;
-use crate::error::Error;
+use super::schema::Embedded;
+use super::take_string;
 
 record! {
     /// FileUploadComplete: a video or audio file is uploaded.
@@ -515,24 +513,12 @@ pub struct VodEvent {
 }
 
 impl VodEvent {
-    pub(crate) fn from_map(mut m: Map<String, Value>) -> Result<VodEvent, Error> {
-        let event_type: String = required(&mut m, "EventType", "$")?;
-        let event_time: String = required(&mut m, "EventTime", "$")?;
-        let body = VodBody::parse(&event_type, Value::Object(m)).map_err(|e| invalid("$", e))?;
-        Ok(VodEvent { event_type, event_time, body })
-    }
-}
-
-impl serde::Serialize for VodEvent {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Value::Object(rest) = to_value(&self.body) else { unreachable!("a VOD body is an object") };
-        super::write_object(
-            s,
-            &[
-                ("EventType", Value::String(self.event_type.clone())),
-                ("EventTime", Value::String(self.event_time.clone())),
-            ],
-            &rest,
-        )
+    pub(crate) fn from_normalised(event_type: &str, value: Value) -> VodEvent {
+        let mut m = super::object(value);
+        VodEvent {
+            event_type: take_string(&mut m, "EventType"),
+            event_time: take_string(&mut m, "EventTime"),
+            body: VodBody::from_normalised(event_type, Value::Object(m)),
+        }
     }
 }

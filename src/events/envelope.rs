@@ -1,79 +1,166 @@
-//! Reading the provider's outer object: key clean-up, required and optional fields with the
-//! JSON path of any problem.
+//! Each provider's envelope, as data for the walker: which top-level key names the event type,
+//! the envelope's own fields, and where the typed body sits (a member, or merged into the top
+//! level). [`walk_event`] writes the normalised event `{id, provider, type, data, time}`.
 
-use serde_json::{Map, Value};
+use std::ops::Range;
 
-use super::loose::Loose;
+use super::schema::{FieldSchema, Kind, RecordSchema};
+use super::walk::{scan_top_level, unquote, write_str, Capture, Failure, Found, Walker};
+use super::{alibaba_ims, alibaba_live, alibaba_vod, normalise_time, tencent_vod, unix_to_rfc3339};
 use crate::error::Error;
+use crate::provider::Provider;
 
-/// Keys with stray spaces (seen in provider samples) are trimmed, recursively. A trimmed key
-/// never replaces a key already present under the clean name.
-pub(crate) fn clean_keys(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            if map.keys().any(|k| k.trim() != k) {
-                // Keys already clean go first, so a stray-space key never overwrites one; of
-                // two keys trimming to the same name, the first takes it and the other stays
-                // as sent. Cleaning the result again changes nothing (found by fuzzing).
-                let (clean, stray): (Map<String, Value>, Map<String, Value>) =
-                    std::mem::take(map).into_iter().partition(|(k, _)| k.trim() == k);
-                *map = clean;
-                for (k, val) in stray {
-                    let trimmed = k.trim();
-                    if map.contains_key(trimmed) {
-                        map.insert(k, val);
-                    } else {
-                        map.insert(trimmed.to_owned(), val);
-                    }
+const fn field(name: &'static str, kind: Kind, required: bool) -> FieldSchema {
+    FieldSchema { name, aliases: &[], kind, required, doc: "" }
+}
+
+const IMS: &[FieldSchema] = &[
+    field("EventType", Kind::String, true),
+    field("UserId", Kind::Id64, true),
+    field("EventTime", Kind::String, true),
+    field("MessageBody", Kind::Body, true),
+];
+const VOD: &[FieldSchema] = &[field("EventType", Kind::String, true), field("EventTime", Kind::String, true)];
+const TENCENT: &[FieldSchema] =
+    &[field("EventType", Kind::String, true), field("Sign", Kind::Omit, false), field("T", Kind::Omit, false)];
+
+/// The length of `{"id":"` + `mh_` and 32 hex digits: the id is written last, in place.
+pub(crate) const ID_AT: Range<usize> = 7..42;
+
+/// A walked event: its envelope facts and where `data` sits in the output.
+pub(crate) struct Walked {
+    pub event_type: String,
+    pub known: bool,
+    pub time: Option<String>,
+    pub data: Range<usize>,
+}
+
+/// The event type and the body's record, found before the walk.
+struct Dispatch {
+    event_type: String,
+    body: Option<&'static RecordSchema>,
+}
+
+fn text_of(found: &Option<Found>) -> Option<String> {
+    match found {
+        Some(Found::Str(s) | Found::Number(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Write `{"id":"mh_000…","provider":…,"type":…,"data":<data>,"time":…}` for a callback's JSON.
+pub(crate) fn walk_event(provider: Provider, text: &str, out: &mut Vec<u8>) -> Result<Walked, Error> {
+    let mut walker = Walker::new(text);
+    let body_field;
+    let legacy_fields;
+    let (dispatch, tables, mut captures): (Dispatch, Vec<&[FieldSchema]>, Vec<Capture>) = match provider {
+        Provider::AlibabaIms | Provider::AlibabaVod => {
+            let found = scan_top_level(text, &["EventType"]);
+            let event_type = text_of(&found[0]).unwrap_or_default();
+            let (body, tables) = if provider == Provider::AlibabaIms {
+                (alibaba_ims::ImsBody::schema_of(&event_type), vec![IMS])
+            } else {
+                let body = alibaba_vod::VodBody::schema_of(&event_type);
+                (body, vec![VOD, body.map_or(&[][..], |s| s.schema.fields)])
+            };
+            let body = body.map(|s| s.schema);
+            (Dispatch { event_type, body }, tables, vec![Capture { name: "EventTime", text: None }])
+        }
+        Provider::AlibabaLive => {
+            let found = scan_top_level(text, &["action", "event", "uri", "duration"]);
+            let named = |i: usize, key: &str| match &found[i] {
+                Some(Found::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                Some(_) => {
+                    Err(Error::InvalidEvent { path: format!("$.{key}"), detail: "expected a non-empty string".into() })
                 }
+                None => Ok(None),
+            };
+            let event_type = match (named(0, "action")?, named(1, "event")?) {
+                (Some(a), _) => a,
+                (None, Some(e)) => e,
+                (None, None) if found[2].is_some() && found[3].is_some() => "RecordFileCreated".to_owned(),
+                (None, None) => {
+                    // Malformed JSON is reported as such, before a missing type.
+                    Walker::check_syntax(text).map_err(to_error)?;
+                    return Err(Error::InvalidEvent {
+                        path: "$.action".into(),
+                        detail: "the event type is missing (no action or event)".into(),
+                    });
+                }
+            };
+            let body = alibaba_live::LiveBody::schema_of(&event_type).map(|s| s.schema);
+            let time_field = match event_type.as_str() {
+                "publish" | "publish_done" => "time",
+                "RecordFileCreated" => "stop_time",
+                _ => "",
+            };
+            (
+                Dispatch { event_type, body },
+                vec![body.map_or(&[][..], |s| s.fields)],
+                vec![Capture { name: time_field, text: None }],
+            )
+        }
+        Provider::TencentVod => {
+            let found = scan_top_level(text, &["EventType", "eventType"]);
+            if found[0].is_none() && found[1].is_some() {
+                // The legacy 2.0 format.
+                let event_type = text_of(&found[1]).unwrap_or_default();
+                let body = tencent_vod::TencentLegacyBody::schema_of(&event_type).map(|s| s.schema);
+                legacy_fields = [
+                    field("version", Kind::String, false),
+                    field("eventType", Kind::String, true),
+                    field("Sign", Kind::Omit, false),
+                    field("T", Kind::Omit, false),
+                    field("data", Kind::Body, body.is_some()),
+                ];
+                (Dispatch { event_type, body }, vec![&legacy_fields[..]], Vec::new())
+            } else {
+                let event_type = text_of(&found[0]).unwrap_or_default();
+                let schema = tencent_vod::TencentBody::schema_of(&event_type);
+                let mut tables = vec![TENCENT];
+                if let Some(s) = schema {
+                    body_field = [field(tencent_vod::body_key_of(s), Kind::Body, true)];
+                    tables.push(&body_field[..]);
+                }
+                (Dispatch { event_type, body: schema.map(|s| s.schema) }, tables, Vec::new())
             }
-            map.values_mut().for_each(clean_keys);
         }
-        Value::Array(items) => items.iter_mut().for_each(clean_keys),
-        _ => {}
-    }
-}
-
-/// `invalid_event` at `$.a.b`, from a record's `at a.b: <problem>` message.
-pub(crate) fn invalid(path: &str, problem: String) -> Error {
-    match problem.strip_prefix("at ").and_then(|r| r.split_once(": ")) {
-        Some((inner, detail)) => {
-            let sep = if inner.starts_with('[') { "" } else { "." };
-            Error::InvalidEvent { path: format!("{path}{sep}{inner}"), detail: detail.to_owned() }
+    };
+    walker.body = dispatch.body;
+    out.extend_from_slice(b"{\"id\":\"mh_00000000000000000000000000000000\",\"provider\":\"");
+    out.extend_from_slice(provider.id().as_bytes());
+    out.extend_from_slice(b"\",\"type\":");
+    write_str(out, &dispatch.event_type);
+    out.extend_from_slice(b",\"data\":");
+    let start = out.len();
+    match walker.document(&tables, &mut captures, out) {
+        Ok(()) => {}
+        Err(f @ Failure::Syntax(_)) => return Err(to_error(f)),
+        // Malformed JSON anywhere is reported as such, before a schema problem.
+        Err(f) => {
+            Walker::check_syntax(text).map_err(to_error)?;
+            return Err(to_error(f));
         }
-        None => Error::InvalidEvent { path: path.to_owned(), detail: problem },
     }
+    let data = start..out.len();
+    let captured = captures.first().and_then(|c| c.text.as_deref());
+    let time = match provider {
+        Provider::AlibabaIms | Provider::AlibabaVod => captured.and_then(unquote).and_then(|t| normalise_time(&t)),
+        Provider::AlibabaLive => captured.and_then(|t| t.parse::<i64>().ok()).and_then(unix_to_rfc3339),
+        Provider::TencentVod => None,
+    };
+    out.extend_from_slice(b",\"time\":");
+    match &time {
+        Some(t) => write_str(out, t),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b'}');
+    Ok(Walked { event_type: dispatch.event_type, known: dispatch.body.is_some(), time, data })
 }
 
-/// Remove and read a required field.
-pub(crate) fn required<T: Loose>(map: &mut Map<String, Value>, key: &str, at: &str) -> Result<T, Error> {
-    match map.remove(key) {
-        None | Some(Value::Null) => {
-            Err(Error::InvalidEvent { path: format!("{at}.{key}"), detail: "missing required field".into() })
-        }
-        Some(v) => T::from_json(v).map_err(|e| invalid(&format!("{at}.{key}"), e)),
-    }
-}
-
-/// Remove and read an optional field.
-pub(crate) fn optional<T: Loose>(map: &mut Map<String, Value>, key: &str, at: &str) -> Result<Option<T>, Error> {
-    match map.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => T::from_json(v).map(Some).map_err(|e| invalid(&format!("{at}.{key}"), e)),
-    }
-}
-
-/// A JSON object, or a string holding one (providers do both for nested documents).
-pub(crate) fn object_or_string(v: Value, at: &str) -> Result<Value, Error> {
-    match v {
-        Value::String(s) => match serde_json::from_str::<Value>(&s) {
-            Ok(inner @ Value::Object(_)) => Ok(inner),
-            _ => Err(Error::InvalidEvent {
-                path: at.to_owned(),
-                detail: "expected an object or a string holding one".into(),
-            }),
-        },
-        obj @ Value::Object(_) => Ok(obj),
-        _ => Err(Error::InvalidEvent { path: at.to_owned(), detail: "expected an object".into() }),
+fn to_error(f: Failure) -> Error {
+    match f {
+        Failure::Syntax(detail) => Error::MalformedJson { detail },
+        Failure::Schema { path, detail } => Error::InvalidEvent { path: Failure::path(&path), detail },
     }
 }

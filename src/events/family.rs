@@ -1,5 +1,24 @@
-//! `event_family!`: an enum of one provider's typed bodies, chosen by event type, with an
-//! `Unknown` variant that keeps any other event as sent.
+//! `event_family!`: one provider's event types as a table (type name, alternative names,
+//! schema) for the walker, and an enum of typed bodies for Rust users, with an `Unknown` variant
+//! that keeps any other event as sent.
+
+/// One known event type: its name, alternative names and schema.
+#[derive(Debug)]
+pub struct EventSchema {
+    /// The event type.
+    pub name: &'static str,
+    /// Other names the provider uses for it.
+    pub aliases: &'static [&'static str],
+    /// Its body's record.
+    pub schema: &'static crate::events::schema::RecordSchema,
+}
+
+impl EventSchema {
+    /// Whether `event_type` names this type.
+    pub fn is(&self, event_type: &str) -> bool {
+        self.name == event_type || self.aliases.contains(&event_type)
+    }
+}
 
 /// Define a family: `Variant(Record) = "EventType" | "AliasType";`.
 macro_rules! event_family {
@@ -20,16 +39,29 @@ macro_rules! event_family {
             /// Every event type name this family knows, including the providers' alternative names.
             pub const EVENT_TYPES: &'static [&'static str] = &[$($name, $($alias,)*)*];
 
-            /// (event type, alternative names, schema) of every known type, for docs and types.
-            pub fn schemas() -> Vec<(&'static str, &'static [&'static str], &'static $crate::events::record::RecordDoc)> {
-                vec![$(($name, &[$($alias),*], <$ty as $crate::events::record::Record>::DOC)),*]
+            /// Every known type with its schema, for the walker, the docs and the types.
+            pub const SCHEMAS: &'static [$crate::events::family::EventSchema] = &[$(
+                $crate::events::family::EventSchema {
+                    name: $name,
+                    aliases: &[$($alias),*],
+                    schema: <$ty as $crate::events::schema::Record>::SCHEMA,
+                },
+            )*];
+
+            /// The schema of an event type, if known.
+            pub fn schema_of(event_type: &str) -> Option<&'static $crate::events::family::EventSchema> {
+                Self::SCHEMAS.iter().find(|s| s.is(event_type))
             }
 
-            /// Parse the body of an `event_type` event; unknown types give `Unknown`.
-            pub fn parse(event_type: &str, body: serde_json::Value) -> Result<$family, String> {
+            /// The typed body of an `event_type` event, from its normalised JSON; unknown types
+            /// (and, defensively, a body that does not read as its type) give `Unknown`.
+            pub fn from_normalised(event_type: &str, body: serde_json::Value) -> $family {
                 match event_type {
-                    $( $name $(| $alias)* => <$ty as $crate::events::loose::Loose>::from_json(body).map($family::$variant), )*
-                    _ => Ok($family::Unknown(body)),
+                    $( $name $(| $alias)* => match serde_json::from_value::<$ty>(body.clone()) {
+                        Ok(typed) => $family::$variant(typed),
+                        Err(_) => $family::Unknown(body),
+                    }, )*
+                    _ => $family::Unknown(body),
                 }
             }
 

@@ -13,31 +13,35 @@ pub mod alibaba_live;
 pub mod alibaba_vod;
 pub mod docs;
 mod envelope;
-mod family;
-pub mod loose;
-pub mod record;
+pub mod family;
+mod record;
+pub mod schema;
 pub mod tencent_vod;
+mod walk;
 
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub use alibaba_ims::{ImsBody, ImsEvent};
 pub use alibaba_live::{LiveBody, LiveEvent};
 pub use alibaba_vod::{VodBody, VodEvent};
-pub use loose::{Embedded, Id64};
-pub use record::{FieldDoc, Record, RecordDoc};
+pub use family::EventSchema;
+pub use schema::{Embedded, FieldSchema, Id64, Kind, Record, RecordSchema, Shape};
 pub use tencent_vod::{TencentBody, TencentEvent};
 
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::wire::to_hex;
 
-/// A parsed callback in mediahook's normalised form.
+/// A parsed callback in mediahook's normalised form: the facts the gateway needs, and the
+/// normalised JSON (`{id, provider, type, data, time}`) that the worker forwards and JS
+/// receives. [`Event::data`] reads `data` into typed Rust structs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
-    /// `mh_` + 32 hex digits, derived from the provider and the body as sent (less Tencent's
-    /// per-delivery `Sign`/`T`): a provider's retries of one callback carry the same id.
+    /// `mh_` + 32 hex digits, derived from the provider and the body as sent (for Tencent, from
+    /// the normalised body without the per-delivery `Sign`/`T`): a provider's retries of one
+    /// callback carry the same id.
     pub id: String,
     /// Who sent it.
     pub provider: Provider,
@@ -46,15 +50,15 @@ pub struct Event {
     pub event_type: String,
     /// When the event happened, RFC 3339 in UTC, when the provider says.
     pub time: Option<String>,
-    /// The typed content.
-    pub data: EventData,
+    known: bool,
+    json: String,
+    data_range: std::ops::Range<usize>,
 }
 
 /// The typed content of an event, per provider.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-// Built once per callback and moved, not copied around: boxing the large variant would only
-// add an allocation (and change the public type).
+// Built on demand and matched once, not stored in bulk: boxing would only add an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum EventData {
     /// Alibaba Cloud IMS.
@@ -67,65 +71,54 @@ pub enum EventData {
     TencentVod(TencentEvent),
 }
 
-impl EventData {
-    /// Whether mediahook knows this event's type (unknown types parse as `Unknown` bodies).
-    pub fn is_known(&self) -> bool {
-        match self {
-            EventData::AlibabaIms(e) => e.message_body.is_known(),
-            EventData::AlibabaVod(e) => e.body.is_known(),
-            EventData::AlibabaLive(e) => e.body.is_known(),
-            EventData::TencentVod(e) => e.is_known(),
-        }
-    }
-}
-
-impl Serialize for EventData {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            EventData::AlibabaIms(e) => e.serialize(s),
-            EventData::AlibabaVod(e) => e.serialize(s),
-            EventData::AlibabaLive(e) => e.serialize(s),
-            EventData::TencentVod(e) => e.serialize(s),
-        }
-    }
-}
-
 impl Event {
-    /// Whether mediahook knows this event's type.
+    /// Whether mediahook knows this event's type (unknown types keep their body as sent).
     pub fn is_known(&self) -> bool {
-        self.data.is_known()
+        self.known
     }
 
     /// The normalised JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("an event serialises")
+        self.json.clone()
+    }
+
+    /// The normalised JSON, borrowed.
+    pub fn as_json(&self) -> &str {
+        &self.json
+    }
+
+    /// The normalised JSON, taken.
+    pub fn into_json(self) -> String {
+        self.json
+    }
+
+    /// The normalised `data` member alone.
+    pub fn data_json(&self) -> &str {
+        &self.json[self.data_range.clone()]
+    }
+
+    /// `data` read into typed structs (unknown types as `Unknown` bodies).
+    pub fn data(&self) -> EventData {
+        let value: Value = serde_json::from_str(self.data_json()).unwrap_or(Value::Null);
+        let t = self.event_type.as_str();
+        match self.provider {
+            Provider::AlibabaIms => EventData::AlibabaIms(ImsEvent::from_normalised(t, value)),
+            Provider::AlibabaVod => EventData::AlibabaVod(VodEvent::from_normalised(t, value)),
+            Provider::AlibabaLive => EventData::AlibabaLive(LiveEvent::from_normalised(t, value)),
+            Provider::TencentVod => EventData::TencentVod(TencentEvent::from_normalised(t, value)),
+        }
     }
 }
 
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            id: &'a str,
-            provider: &'static str,
-            #[serde(rename = "type")]
-            event_type: &'a str,
-            time: &'a Option<String>,
-            data: &'a EventData,
-        }
-        Out {
-            id: &self.id,
-            provider: self.provider.id(),
-            event_type: &self.event_type,
-            time: &self.time,
-            data: &self.data,
-        }
-        .serialize(s)
+        let value: Value = serde_json::from_str(&self.json).map_err(serde::ser::Error::custom)?;
+        value.serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Event {
-    /// Reads the normalised form back (the id is kept, not recomputed).
+    /// Reads the normalised form back (the id is kept, not recomputed; `data` is read again).
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
         use serde::de::Error as _;
         #[derive(Deserialize)]
@@ -135,61 +128,61 @@ impl<'de> Deserialize<'de> for Event {
             #[serde(rename = "type")]
             event_type: String,
             time: Option<String>,
-            data: Value,
+            data: Box<serde_json::value::RawValue>,
         }
         let raw = In::deserialize(d)?;
         let provider: Provider = raw.provider.parse().map_err(D::Error::custom)?;
-        let (event_type, time, data) = parse_data(provider, raw.data).map_err(D::Error::custom)?;
-        if event_type != raw.event_type {
+        let mut event = parse_text(provider, raw.data.get(), None).map_err(D::Error::custom)?;
+        if event.event_type != raw.event_type || event.time != raw.time {
             return Err(D::Error::custom(format!(
-                "type {:?} does not match the data's {event_type:?}",
-                raw.event_type
+                "type {:?} and time {:?} do not match the data's {:?} and {:?}",
+                raw.event_type, raw.time, event.event_type, event.time
             )));
         }
-        Ok(Event { id: raw.id, provider, event_type, time: raw.time.or(time), data })
+        // The envelope starts `{"id":"<35 characters>",`: put the given id there.
+        let rest = envelope::ID_AT.end + 2;
+        let head = format!("{{\"id\":{},", serde_json::to_string(&raw.id).map_err(D::Error::custom)?);
+        event.json = format!("{head}{}", &event.json[rest..]);
+        event.data_range = event.data_range.start - rest + head.len()..event.data_range.end - rest + head.len();
+        event.id = raw.id;
+        Ok(event)
     }
 }
 
 /// Parse a callback body (for Live GET callbacks: the URL's query) into an [`Event`].
 ///
 /// Malformed JSON is `malformed_json`; a known event missing a required field, or with a field
-/// of an impossible type, is `invalid_event` with the JSON path; an unknown event type parses
-/// to an `Unknown` body that still carries the JSON.
+/// of an impossible type, is `invalid_event` with the JSON path; an unknown event type keeps
+/// its JSON as sent.
 pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, Error> {
-    let (value, id) = read_body(provider, body, url)?;
-    let (event_type, time, data) = parse_data(provider, value)?;
-    Ok(Event { id, provider, event_type, time, data })
+    // A Live GET callback has no body: its fields are the URL's query.
+    if provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace) {
+        let query = serde_json::to_string(&alibaba_live::query_object(url)).expect("a JSON value serialises");
+        return parse_text(provider, &query, None);
+    }
+    let text = std::str::from_utf8(crate::wire::without_bom(body))
+        .map_err(|e| Error::MalformedJson { detail: format!("invalid UTF-8 at byte {}", e.valid_up_to()) })?;
+    // The id hashes the body as sent (a retry resends it byte for byte), except for Tencent,
+    // whose per-delivery Sign and T may change: there, the normalised data without them.
+    parse_text(provider, text, (provider != Provider::TencentVod).then_some(body))
 }
 
-/// The JSON of a callback (the body, or a Live GET's query) and its event id.
-fn read_body(provider: Provider, body: &[u8], url: &str) -> Result<(Value, String), Error> {
-    // A Live GET callback has no body: its fields are the URL's query.
-    let from_query = provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace);
-    let value = if from_query {
-        alibaba_live::query_object(url)
-    } else {
-        serde_json::from_slice::<Value>(crate::wire::without_bom(body))
-            .map_err(|e| Error::MalformedJson { detail: e.to_string() })?
-    };
-    // The id hashes what identifies one delivery's content: the body as sent (a retry resends
-    // it byte for byte), except where parts change per delivery or there is no body.
-    let canonical;
-    let id_source: &[u8] = match (&value, provider) {
-        // Tencent's Sign and T may change between deliveries of one event.
-        (Value::Object(map), Provider::TencentVod) => {
-            let mut map = map.clone();
-            map.remove(tencent_vod::SIGN_FIELD);
-            map.remove(tencent_vod::T_FIELD);
-            canonical = serde_json::to_vec(&map).expect("a JSON map serialises");
-            &canonical
-        }
-        _ if from_query => {
-            canonical = serde_json::to_vec(&value).expect("a JSON value serialises");
-            &canonical
-        }
-        _ => body,
-    };
-    Ok((value, event_id(provider, id_source)))
+/// Walk a JSON text; the id is that of `id_from`, else of the normalised data.
+fn parse_text(provider: Provider, text: &str, id_from: Option<&[u8]>) -> Result<Event, Error> {
+    let mut out = Vec::with_capacity(text.len() + 160);
+    let walked = envelope::walk_event(provider, text, &mut out)?;
+    let id = event_id(provider, id_from.unwrap_or(&out[walked.data.clone()]));
+    out[envelope::ID_AT].copy_from_slice(id.as_bytes());
+    let json = String::from_utf8(out).map_err(|e| Error::MalformedJson { detail: e.to_string() })?;
+    Ok(Event {
+        id,
+        provider,
+        event_type: walked.event_type,
+        time: walked.time,
+        known: walked.known,
+        json,
+        data_range: walked.data,
+    })
 }
 
 /// A verified callback that cannot be typed (its body fails its schema), in the normalised
@@ -202,12 +195,23 @@ pub fn untyped_event(
     url: &str,
     why: &Error,
 ) -> Result<(String, String, Vec<u8>), Error> {
-    let (mut value, id) = read_body(provider, body, url)?;
+    let from_query = provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace);
+    let mut value = if from_query {
+        alibaba_live::query_object(url)
+    } else {
+        serde_json::from_slice::<Value>(crate::wire::without_bom(body))
+            .map_err(|e| Error::MalformedJson { detail: e.to_string() })?
+    };
     if let (Value::Object(map), Provider::TencentVod) = (&mut value, provider) {
         map.remove(tencent_vod::SIGN_FIELD);
         map.remove(tencent_vod::T_FIELD);
     }
-    let event_type = ["EventType", "action", "event"]
+    let id = match provider {
+        _ if from_query => event_id(provider, value.to_string().as_bytes()),
+        Provider::TencentVod => event_id(provider, value.to_string().as_bytes()),
+        _ => event_id(provider, body),
+    };
+    let event_type = ["EventType", "eventType", "action", "event"]
         .iter()
         .find_map(|k| value.get(k).and_then(Value::as_str))
         .unwrap_or("unknown")
@@ -219,29 +223,25 @@ pub fn untyped_event(
     Ok((id, event_type, serde_json::to_vec(&json).expect("JSON serialises")))
 }
 
-fn parse_data(provider: Provider, mut value: Value) -> Result<(String, Option<String>, EventData), Error> {
-    envelope::clean_keys(&mut value);
-    let Value::Object(map) = value else {
-        return Err(Error::InvalidEvent { path: "$".into(), detail: "expected a JSON object".into() });
-    };
-    Ok(match provider {
-        Provider::AlibabaIms => {
-            let e = ImsEvent::from_map(map)?;
-            (e.event_type.clone(), normalise_time(&e.event_time), EventData::AlibabaIms(e))
-        }
-        Provider::AlibabaVod => {
-            let e = VodEvent::from_map(map)?;
-            (e.event_type.clone(), normalise_time(&e.event_time), EventData::AlibabaVod(e))
-        }
-        Provider::AlibabaLive => {
-            let e = LiveEvent::from_map(map)?;
-            (e.event_type.clone(), e.time(), EventData::AlibabaLive(e))
-        }
-        Provider::TencentVod => {
-            let e = TencentEvent::from_map(map)?;
-            (e.event_type().to_owned(), None, EventData::TencentVod(e))
-        }
-    })
+/// A JSON object's members (empty for anything else).
+fn object(value: Value) -> serde_json::Map<String, Value> {
+    match value {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Remove a member (null when absent).
+fn take(m: &mut serde_json::Map<String, Value>, key: &str) -> Value {
+    m.remove(key).unwrap_or(Value::Null)
+}
+
+/// Remove a string member ("" when absent).
+fn take_string(m: &mut serde_json::Map<String, Value>, key: &str) -> String {
+    match m.remove(key) {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
 
 /// `mh_` + the first 16 bytes of SHA-256(provider id, 0, the identifying bytes), in hex.
@@ -299,30 +299,6 @@ pub(crate) fn unix_to_rfc3339(secs: i64) -> Option<String> {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     Some(format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60))
-}
-
-/// Serialise an envelope: its own fields first, then the fields it did not know.
-pub(crate) fn write_object<S: Serializer>(
-    s: S,
-    fields: &[(&str, Value)],
-    extra: &Map<String, Value>,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut m = s.serialize_map(Some(fields.len() + extra.len()))?;
-    for (k, v) in fields {
-        if !v.is_null() {
-            m.serialize_entry(k, v)?;
-        }
-    }
-    for (k, v) in extra {
-        m.serialize_entry(k, v)?;
-    }
-    m.end()
-}
-
-/// A typed body as JSON (for envelopes that list their fields).
-pub(crate) fn to_value<T: Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).expect("a typed body serialises")
 }
 
 /// Every known event type of a provider.

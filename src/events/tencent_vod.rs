@@ -4,11 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::envelope::{invalid, object_or_string, optional, required};
-use super::family::event_family;
+use super::family::{event_family, EventSchema};
 use super::record::record;
-use super::to_value;
-use crate::error::Error;
+use super::{take, take_string};
 
 pub(crate) use crate::schemes::tencent_vod::{SIGN_FIELD, T_FIELD};
 
@@ -260,14 +258,26 @@ event_family! {
     }
 }
 
-/// Which object of a 3.0 body holds the event, by type (the SDK's `EventContent` fields).
+/// The member of a 3.0 body that holds each known event (the SDK's `EventContent` fields;
+/// irregular for some types).
+const BODY_KEYS: &[(&str, &str)] = &[
+    ("NewFileUpload", "FileUploadEvent"),
+    ("FileDeleted", "FileDeleteEvent"),
+    ("ProcedureStateChanged", "ProcedureStateChangeEvent"),
+    ("PersistenceComplete", "PersistenceCompleteEvent"),
+];
+
+/// Which object of a 3.0 body holds the event, by type.
 pub(crate) fn body_key(event_type: &str) -> String {
-    match event_type {
-        "NewFileUpload" => "FileUploadEvent".into(),
-        "FileDeleted" => "FileDeleteEvent".into(),
-        "ProcedureStateChanged" => "ProcedureStateChangeEvent".into(),
-        other => format!("{}Event", other.strip_suffix("Changed").unwrap_or(other)),
+    match BODY_KEYS.iter().find(|(t, _)| *t == event_type) {
+        Some((_, key)) => (*key).to_owned(),
+        None => format!("{}Event", event_type.strip_suffix("Changed").unwrap_or(event_type)),
     }
+}
+
+/// The member holding a known event type.
+pub(crate) fn body_key_of(event: &EventSchema) -> &'static str {
+    BODY_KEYS.iter().find(|(t, _)| event.is(t)).map_or("EventContent", |(_, key)| key)
 }
 
 /// A Tencent VOD event, either format.
@@ -301,31 +311,20 @@ pub enum TencentEvent {
 }
 
 impl TencentEvent {
-    pub(crate) fn from_map(mut m: Map<String, Value>) -> Result<TencentEvent, Error> {
-        m.remove(SIGN_FIELD);
-        m.remove(T_FIELD);
+    pub(crate) fn from_normalised(event_type: &str, value: Value) -> TencentEvent {
+        let mut m = super::object(value);
         if m.contains_key("eventType") && !m.contains_key("EventType") {
-            let event_type: String = required(&mut m, "eventType", "$")?;
-            let version = optional::<String>(&mut m, "version", "$")?.unwrap_or_default();
-            let data = object_or_string(m.remove("data").unwrap_or(Value::Object(Map::new())), "$.data")?;
-            let data = TencentLegacyBody::parse(&event_type, data).map_err(|e| invalid("$.data", e))?;
-            return Ok(TencentEvent::Legacy { version, event_type, data, extra: m });
+            return TencentEvent::Legacy {
+                version: take_string(&mut m, "version"),
+                event_type: take_string(&mut m, "eventType"),
+                data: TencentLegacyBody::from_normalised(event_type, take(&mut m, "data")),
+                extra: m,
+            };
         }
-        let event_type: String = required(&mut m, "EventType", "$")?;
+        let event_type = take_string(&mut m, "EventType");
         let body_key = body_key(&event_type);
-        let known = TencentBody::EVENT_TYPES.contains(&event_type.as_str());
-        let body = match m.remove(&body_key) {
-            Some(v) => object_or_string(v, &format!("$.{body_key}"))?,
-            None if known => {
-                return Err(Error::InvalidEvent {
-                    path: format!("$.{body_key}"),
-                    detail: "missing required field".into(),
-                })
-            }
-            None => Value::Object(Map::new()),
-        };
-        let body = TencentBody::parse(&event_type, body).map_err(|e| invalid(&format!("$.{body_key}"), e))?;
-        Ok(TencentEvent::V3 { event_type, body_key, body, extra: m })
+        let body = TencentBody::from_normalised(&event_type, take(&mut m, &body_key));
+        TencentEvent::V3 { event_type, body_key, body, extra: m }
     }
 
     /// The event type.
@@ -340,27 +339,6 @@ impl TencentEvent {
         match self {
             TencentEvent::V3 { body, .. } => body.is_known(),
             TencentEvent::Legacy { data, .. } => data.is_known(),
-        }
-    }
-}
-
-impl serde::Serialize for TencentEvent {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            TencentEvent::V3 { event_type, body_key, body, extra } => super::write_object(
-                s,
-                &[("EventType", Value::String(event_type.clone())), (body_key, to_value(body))],
-                extra,
-            ),
-            TencentEvent::Legacy { version, event_type, data, extra } => super::write_object(
-                s,
-                &[
-                    ("version", Value::String(version.clone())),
-                    ("eventType", Value::String(event_type.clone())),
-                    ("data", to_value(data)),
-                ],
-                extra,
-            ),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! body as sent and its normalised form, round trips, and body variants.
 #![allow(dead_code)]
 
-use mediahook::events::{ImsBody, RecordDoc};
+use mediahook::events::{ImsBody, RecordSchema};
 use mediahook::Event;
 use serde_json::{Map, Value};
 
@@ -47,7 +47,7 @@ pub fn fixture(name: &str) -> &'static str {
 }
 
 /// Every key of `v` (recursively) is a field of `doc`: nothing falls through to `extra`.
-pub fn assert_fully_typed(v: &Value, doc: &RecordDoc, at: &str) {
+pub fn assert_fully_typed(v: &Value, doc: &RecordSchema, at: &str) {
     let Value::Object(map) = v else { panic!("{at}: not an object") };
     for (k, val) in map {
         let field = doc
@@ -55,7 +55,7 @@ pub fn assert_fully_typed(v: &Value, doc: &RecordDoc, at: &str) {
             .iter()
             .find(|f| f.name == k.trim() || f.aliases.contains(&k.trim()))
             .unwrap_or_else(|| panic!("{at}.{k} is not a documented field of {}", doc.name));
-        if let Some(nested) = (field.nested)() {
+        if let Some(nested) = field.kind.nested() {
             match val {
                 Value::Array(items) => {
                     items.iter().enumerate().for_each(|(i, x)| assert_fully_typed(x, nested, &format!("{at}.{k}[{i}]")))
@@ -183,8 +183,7 @@ fn unembed(v: &Value) -> Value {
 pub fn variants(body: &str) -> Vec<String> {
     let v: Value = serde_json::from_str(body).unwrap();
     let event_type = v["EventType"].as_str().unwrap().to_owned();
-    let (_, _, doc) =
-        ImsBody::schemas().into_iter().find(|(t, a, _)| *t == event_type || a.contains(&event_type.as_str())).unwrap();
+    let doc = ImsBody::schema_of(&event_type).unwrap().schema;
     let mut without_optional = v.clone();
     for f in doc.fields.iter().filter(|f| !f.required) {
         without_optional["MessageBody"].as_object_mut().unwrap().remove(f.name);
