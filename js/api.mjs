@@ -11,31 +11,49 @@ export class VerifyError extends Error {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-function toBytes(body) {
-  if (body == null) return new Uint8Array(0);
-  if (typeof body === "string") return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
+function checkBody(body) {
+  if (body == null) return "";
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   throw new TypeError("body must be a string, Uint8Array or ArrayBuffer");
 }
 
-// Headers object, Map, array of pairs or plain object -> flat [name, value, ...].
-function flatHeaders(headers) {
-  const flat = [];
-  if (headers == null) return flat;
-  const entries =
-    typeof headers.entries === "function" && !Array.isArray(headers)
-      ? headers.entries()
-      : Array.isArray(headers)
-        ? headers
-        : Object.entries(headers);
-  for (const [name, value] of entries) {
-    if (Array.isArray(value)) for (const v of value) flat.push(String(name), String(v));
-    else if (value !== undefined) flat.push(String(name), String(value));
+// `name\nvalue\n` for each header the verifier reads (`names`, lower-cased), from a Headers
+// object, a Map, an array of pairs or a plain object (Node's `req.headers`). Repeats are kept
+// as repeats, which the verifier refuses; a newline cannot forge a line.
+function headerLines(headers, names) {
+  if (headers == null || names.length === 0) return "";
+  let lines = "";
+  const add = (name, value) => {
+    const lower = String(name).toLowerCase();
+    if (value === undefined || !names.includes(lower)) return;
+    for (const v of Array.isArray(value) ? value : [value]) lines += `${lower}\n${String(v).replaceAll("\n", " ")}\n`;
+  };
+  if (typeof headers.get === "function" && typeof headers.append === "function") {
+    // A fetch Headers object joins repeats with ", ", which the verifier refuses the same way.
+    for (const name of names) {
+      const value = headers.get(name);
+      if (value !== null) add(name, value);
+    }
+  } else if (typeof headers.entries === "function" && !Array.isArray(headers)) {
+    for (const [name, value] of headers.entries()) add(name, value);
+  } else if (Array.isArray(headers)) {
+    for (const [name, value] of headers) add(name, value);
+  } else {
+    for (const name in headers) if (Object.hasOwn(headers, name)) add(name, headers[name]);
   }
-  return flat;
+  return lines;
+}
+
+// Whether `keys` (a string or a list) is exactly `list` (strings compared strictly).
+function sameKeys(list, keys) {
+  if (typeof keys === "string") return list.length === 1 && list[0] === keys;
+  if (!Array.isArray(keys) || keys.length !== list.length) return false;
+  for (let i = 0; i < list.length; i++) if (list[i] !== keys[i]) return false;
+  return true;
 }
 
 function rethrow(e) {
@@ -50,6 +68,37 @@ export function createApi(wasm) {
     Object.fromEntries(PROVIDERS.map((p) => [p, Object.freeze(wasm.knownEventTypes(p))])),
   );
 
+  // The request goes into wasm memory with `encodeInto` (no string or array crosses the
+  // boundary) and the event JSON comes back with one `decode`: see `ioInput` in src/js.rs.
+  const memory = wasm.ioMemory();
+  let bytes = new Uint8Array(memory.buffer);
+  const view = () => {
+    if (bytes.byteLength === 0 || bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer);
+    return bytes;
+  };
+  let headLength = 0;
+  let urlLength = 0;
+  let bodyLength = 0;
+  function pack(head, url, body) {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    const bodyRoom = typeof body === "string" ? body.length * 3 : body.byteLength;
+    const at = wasm.ioInput(head.length * 3 + url.length * 3 + bodyRoom);
+    const mem = view();
+    headLength = head === "" ? 0 : encoder.encodeInto(head, mem.subarray(at, at + head.length * 3)).written;
+    urlLength = encoder.encodeInto(url, mem.subarray(at + headLength, at + headLength + url.length * 3)).written;
+    const bodyAt = at + headLength + urlLength;
+    if (typeof body === "string") bodyLength = body === "" ? 0 : encoder.encodeInto(body, mem.subarray(bodyAt)).written;
+    else {
+      mem.set(body, bodyAt);
+      bodyLength = body.byteLength;
+    }
+  }
+  function output(length) {
+    if (length < 0) throw wasm.ioError();
+    const at = wasm.ioOutput();
+    return decoder.decode(view().subarray(at, at + length));
+  }
+
   /** Whether mediahook knows the event's type (a type guard in TypeScript). */
   function isKnownEvent(event) {
     return KNOWN_EVENT_TYPES[event?.provider]?.includes(event.type) ?? false;
@@ -60,24 +109,40 @@ export function createApi(wasm) {
   // configurations are kept; the oldest is freed when more are used.
   const verifiers = new Map();
   const MAX_VERIFIERS = 16;
-  function verifierFor(provider, url, keyList, toleranceSeconds) {
+  // The last configuration, compared field by field: most servers use one, so the common
+  // call builds no cache key.
+  let last = null;
+  function verifierFor(provider, url, keys, toleranceSeconds) {
+    if (
+      last !== null &&
+      last.provider === provider &&
+      last.url === url &&
+      last.toleranceSeconds === toleranceSeconds &&
+      sameKeys(last.keyList, keys)
+    ) {
+      return last.verifier;
+    }
+    const keyList = typeof keys === "string" ? [keys] : Array.from(keys ?? [], String);
     // JSON of the tuple: unambiguous whatever the URL holds (a newline in a URL must not
     // let one configuration reuse another's verifier and keys).
     const cacheKey = JSON.stringify([provider, url, toleranceSeconds, keyList]);
     let verifier = verifiers.get(cacheKey);
     if (verifier === undefined) {
-      verifier = new wasm.Verifier(provider, url, keyList, toleranceSeconds);
+      const inner = new wasm.Verifier(provider, url, keyList, toleranceSeconds);
+      verifier = { wasm: inner, names: inner.headerNames() };
       if (verifiers.size >= MAX_VERIFIERS) {
         const [oldestKey, oldest] = verifiers.entries().next().value;
         verifiers.delete(oldestKey);
-        oldest.free();
+        if (last?.verifier === oldest) last = null;
+        oldest.wasm.free();
       }
       verifiers.set(cacheKey, verifier);
     }
+    last = { provider, url, toleranceSeconds, keyList, verifier };
     return verifier;
   }
 
-  // The verifier and the request, from the documented options.
+  // The verifier and the packed request, from the documented options.
   function verifyCall(options, run) {
     const {
       provider,
@@ -90,39 +155,62 @@ export function createApi(wasm) {
       method = "POST",
       receivedUrl,
     } = options ?? {};
-    const keyList = (typeof keys === "string" ? [keys] : Array.from(keys ?? [])).map(String);
     try {
-      const verifier = verifierFor(String(provider), String(url), keyList, Number(toleranceSeconds));
-      return run(
-        verifier,
-        String(receivedUrl ?? url),
-        String(method),
-        flatHeaders(headers),
-        toBytes(body),
-        Number(now ?? Math.floor(Date.now() / 1000)),
-      );
+      const verifier = verifierFor(String(provider), String(url), keys, Number(toleranceSeconds));
+      const signedUrl = String(receivedUrl ?? url);
+      const bytes = checkBody(body);
+      pack(`${method}\n${headerLines(headers, verifier.names)}`, signedUrl, bytes);
+      return run(verifier.wasm, Number(now ?? Math.floor(Date.now() / 1000)), signedUrl, bytes);
     } catch (e) {
       rethrow(e);
     }
   }
 
+  // The event from the output buffer, with `id` read on first use: hashing the body is a
+  // third of the work, and many callers never look at the id. The getter hashes a copy of
+  // the body as it was verified (a string is immutable; bytes are copied).
+  function event(length, provider, url, body) {
+    const { type, time, data } = JSON.parse(output(length));
+    const kept = typeof body === "string" ? body : body.slice();
+    let id;
+    // An own, enumerable accessor: spread, JSON.stringify and structuredClone read it.
+    return {
+      get id() {
+        if (id === undefined) {
+          pack("", url, kept);
+          id = output(wasm.eventIdIo(provider, urlLength, bodyLength));
+        }
+        return id;
+      },
+      provider,
+      type,
+      time,
+      data,
+    };
+  }
+
   /** Verify a callback and return its normalised event {id, provider, type, time, data}. */
   function verify(options) {
-    return verifyCall(options, (v, ...request) => JSON.parse(v.verify(...request)));
+    return verifyCall(options, (v, now, url, body) =>
+      event(v.verifyIo(headLength, urlLength, bodyLength, now), String(options.provider), url, body),
+    );
   }
 
   /** Verify only the signature and time (no parsing): {keyIndex, timestamp}. */
   function verifySignature(options) {
-    return verifyCall(options, (v, ...request) => {
-      const [keyIndex, timestamp] = v.verifySignature(...request);
-      return { keyIndex, timestamp };
+    return verifyCall(options, (v, now) => {
+      const verdict = v.verifySignatureIo(headLength, urlLength, bodyLength, now);
+      if (verdict < 0) throw wasm.ioError();
+      return { keyIndex: Math.floor(verdict / 2 ** 40), timestamp: verdict % 2 ** 40 };
     });
   }
 
   /** Parse a body into the normalised event without verifying it. */
   function parseEvent(provider, body, url = "") {
     try {
-      return JSON.parse(wasm.parseEventRaw(String(provider), toBytes(body), String(url)));
+      const bytes = checkBody(body);
+      pack("", String(url), bytes);
+      return event(wasm.parseEventIo(String(provider), urlLength, bodyLength), String(provider), String(url), bytes);
     } catch (e) {
       rethrow(e);
     }
@@ -131,7 +219,14 @@ export function createApi(wasm) {
   /** What the provider would send: { method, headers, body }. */
   function sign({ provider, url = "", key, body, timestamp }) {
     try {
-      const out = wasm.signRaw(String(provider), String(url), String(key), toBytes(body), Number(timestamp));
+      const bytes = checkBody(body);
+      const out = wasm.signRaw(
+        String(provider),
+        String(url),
+        String(key),
+        typeof bytes === "string" ? encoder.encode(bytes) : bytes,
+        Number(timestamp),
+      );
       return {
         method: out.method,
         headers: Object.fromEntries(out.headers),

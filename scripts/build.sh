@@ -22,9 +22,9 @@ size_line() { # label file
 }
 
 # --- npm package and web build --------------------------------------------------------------
-say "building the wasm library (release, opt-level z, LTO)"
-cargo build -q --release --lib --target wasm32-unknown-unknown --features wasm
-raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/mediahook.wasm"
+say "building the wasm library (profile npm: opt-level 3, LTO)"
+cargo build -q --profile npm --lib --target wasm32-unknown-unknown --features wasm
+raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/npm/mediahook.wasm"
 rm -rf "$PKG_DIR" && mkdir -p "$PKG_DIR"
 for target in nodejs web; do
   out="$PKG_DIR/wasm-$target"

@@ -1,11 +1,13 @@
 //! The npm/browser exports (feature `wasm`). Thin: strings and bytes cross the boundary, the
 //! JS wrapper (`js/api.mjs`) gives them the documented API and throws `VerifyError`.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
-use crate::events::parse_event;
+use crate::events::{normalise_without_id, parse_event};
 use crate::key::AuthKey;
 use crate::provider::Provider;
 use crate::request::CallbackRequest;
@@ -46,61 +48,141 @@ impl JsVerifier {
         run().map(|inner| JsVerifier { inner }).map_err(|e| js_error(&e))
     }
 
-    /// Verify, then parse. `headers` is flat: name, value, name, value... Returns the
-    /// normalised event as JSON text.
-    pub fn verify(
-        &self,
-        received_url: &str,
-        method: &str,
-        headers: Vec<String>,
-        body: &[u8],
-        now: f64,
-    ) -> Result<String, JsValue> {
-        let run = || -> Result<String, Error> {
-            let verified = self.inner.verify(&request(received_url, method, &headers, body), clock(now))?;
-            let event = parse_event(self.inner.provider(), verified.body, received_url)?;
-            Ok(event.into_json())
-        };
-        run().map_err(|e| js_error(&e))
+    /// The request headers the verifier reads (lower-cased): the only ones JS passes.
+    #[wasm_bindgen(js_name = headerNames)]
+    pub fn header_names(&self) -> Vec<String> {
+        self.inner.header_names().iter().map(|n| (*n).to_owned()).collect()
     }
 
-    /// Verify the signature and time only: `[keyIndex, timestamp]`.
-    #[wasm_bindgen(js_name = verifySignature)]
-    pub fn verify_signature(
-        &self,
-        received_url: &str,
-        method: &str,
-        headers: Vec<String>,
-        body: &[u8],
-        now: f64,
-    ) -> Result<Vec<f64>, JsValue> {
-        let verified =
-            self.inner.verify(&request(received_url, method, &headers, body), clock(now)).map_err(|e| js_error(&e))?;
-        Ok(vec![verified.key_index as f64, verified.timestamp as f64])
+    /// Verify, then parse the request JS packed into the input buffer (see [`io_input`]).
+    /// Returns the length of the normalised event JSON, without `id` (JS reads it lazily with
+    /// [`event_id_io`]), in the output buffer, or -1 (then
+    /// [`io_error`] has the error).
+    #[wasm_bindgen(js_name = verifyIo)]
+    pub fn verify_io(&self, head: usize, url: usize, body: usize, now: f64) -> i32 {
+        with_io(head, url, body, |req, out| {
+            let verified = self.inner.verify(&req, clock(now))?;
+            normalise_without_id(self.inner.provider(), verified.body, req.url, out)?;
+            Ok(out.len() as f64)
+        }) as i32
+    }
+
+    /// Verify the signature and time only: `keyIndex * 2^40 + timestamp`, or -1 (then
+    /// [`io_error`] has the error).
+    #[wasm_bindgen(js_name = verifySignatureIo)]
+    pub fn verify_signature_io(&self, head: usize, url: usize, body: usize, now: f64) -> f64 {
+        with_io(head, url, body, |req, _| {
+            let verified = self.inner.verify(&req, clock(now))?;
+            Ok(verified.key_index as f64 * TIMESTAMP_SPAN + verified.timestamp.min(TIMESTAMP_SPAN as u64 - 1) as f64)
+        })
     }
 }
 
-fn request<'a>(url: &'a str, method: &'a str, headers: &'a [String], body: &'a [u8]) -> CallbackRequest<'a> {
-    CallbackRequest {
-        method,
-        url,
-        headers: headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect(),
-        body,
-    }
+/// Timestamps below 2^40 seconds (year 36812) fit beside a key index in one f64.
+const TIMESTAMP_SPAN: f64 = 1_099_511_627_776.0;
+
+/// The buffers shared with JS: JS encodes a request straight into `input` (no string or array
+/// crosses the boundary), and reads the event JSON from `output` with one `TextDecoder` call.
+#[derive(Default)]
+struct Io {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    error: Option<Error>,
+}
+
+thread_local! {
+    static IO: RefCell<Io> = RefCell::new(Io::default());
+}
+
+/// The wasm memory, for JS's view of the buffers.
+#[wasm_bindgen(js_name = ioMemory)]
+pub fn io_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The input buffer, grown to at least `len` bytes: its address in [`io_memory`]. JS writes
+/// `method "\n" (name "\n" value "\n")*`, then the URL, then the body, back to back.
+#[wasm_bindgen(js_name = ioInput)]
+pub fn io_input(len: usize) -> *const u8 {
+    IO.with(|io| {
+        let mut io = io.borrow_mut();
+        if io.input.len() < len {
+            io.input.resize(len, 0);
+        }
+        io.input.as_ptr()
+    })
+}
+
+/// The output buffer's address (valid until the next call).
+#[wasm_bindgen(js_name = ioOutput)]
+pub fn io_output() -> *const u8 {
+    IO.with(|io| io.borrow().output.as_ptr())
+}
+
+/// The error of the last call that returned -1, as a JS `Error` with `code`.
+#[wasm_bindgen(js_name = ioError)]
+pub fn io_error() -> JsValue {
+    IO.with(|io| match io.borrow_mut().error.take() {
+        Some(e) => js_error(&e),
+        None => JsValue::NULL,
+    })
+}
+
+/// Run `f` on the request packed in the input buffer; its error is kept for [`io_error`].
+fn with_io(
+    head: usize,
+    url: usize,
+    body: usize,
+    f: impl FnOnce(CallbackRequest<'_>, &mut Vec<u8>) -> Result<f64, Error>,
+) -> f64 {
+    IO.with(|io| {
+        let mut io = io.borrow_mut();
+        let Io { input, output, error } = &mut *io;
+        let run = || -> Result<f64, Error> {
+            let packed = input.get(..head + url + body).ok_or_else(packing_error)?;
+            let text = std::str::from_utf8(&packed[..head + url]).map_err(|_| packing_error())?;
+            let (head_text, url) = text.split_at(head);
+            let mut lines = head_text.split('\n');
+            let method = lines.next().unwrap_or("");
+            let mut headers = Vec::new();
+            while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+                headers.push((name, value));
+            }
+            f(CallbackRequest { method, url, headers, body: &packed[head + url.len()..] }, output)
+        };
+        run().unwrap_or_else(|e| {
+            *error = Some(e);
+            -1.0
+        })
+    })
+}
+
+fn packing_error() -> Error {
+    Error::InvalidConfig { name: "request".into(), reason: "the packed request is not valid UTF-8 or too long".into() }
+}
+
+/// Parse without verifying, from the input buffer (the URL, then the body). Returns the length
+/// of the JSON (without `id`) in the output buffer, or -1.
+#[wasm_bindgen(js_name = parseEventIo)]
+pub fn parse_event_io(provider: &str, url: usize, body: usize) -> i32 {
+    with_io(0, url, body, |req, out| {
+        normalise_without_id(provider.parse()?, req.body, req.url, out)?;
+        Ok(out.len() as f64)
+    }) as i32
+}
+
+/// The event id of the callback in the input buffer (the URL, then the body), into the output
+/// buffer: its length, or -1.
+#[wasm_bindgen(js_name = eventIdIo)]
+pub fn event_id_io(provider: &str, url: usize, body: usize) -> i32 {
+    with_io(0, url, body, |req, out| {
+        *out = parse_event(provider.parse()?, req.body, req.url)?.id.into_bytes();
+        Ok(out.len() as f64)
+    }) as i32
 }
 
 fn clock(now: f64) -> u64 {
     now.max(0.0) as u64
-}
-
-/// Parse without verifying; returns the normalised event as JSON text.
-#[wasm_bindgen(js_name = parseEventRaw)]
-pub fn parse_event_raw(provider: &str, body: &[u8], url: &str) -> Result<String, JsValue> {
-    let run = || -> Result<String, Error> {
-        let event = parse_event(provider.parse()?, body, url)?;
-        Ok(event.into_json())
-    };
-    run().map_err(|e| js_error(&e))
 }
 
 /// Sign as the provider would: `{method, headers: [[name, value]...], body: Uint8Array}`.

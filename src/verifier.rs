@@ -144,6 +144,17 @@ impl Verifier {
         self.max_lifetime_seconds
     }
 
+    /// The request headers this provider's scheme reads (lower-cased), so that an adapter can
+    /// pass only those across a boundary.
+    pub fn header_names(&self) -> &'static [&'static str] {
+        match self.provider {
+            Provider::AlibabaIms => &["x-ice-signature", "x-ice-timestamp"],
+            Provider::AlibabaVod => &["x-vod-signature", "x-vod-timestamp"],
+            Provider::AlibabaLive => &["ali-live-signature", "ali-live-timestamp"],
+            Provider::TencentVod => &[],
+        }
+    }
+
     /// Verify a callback as of `now` (UNIX seconds). Checks, in order: body size, method,
     /// signature and timestamp presence and form, signature (constant-time, every key and
     /// signed URL), then freshness — so a stale but genuine callback is reported as stale.

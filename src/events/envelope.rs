@@ -41,30 +41,33 @@ struct Dispatch {
     body: Option<&'static RecordSchema>,
 }
 
-fn text_of(found: &Option<Found>) -> Option<String> {
+/// The event type a scan found ("" when none or not text: the walk reports why).
+fn text_of(found: Option<Found>) -> String {
     match found {
-        Some(Found::Str(s) | Found::Number(s)) => Some(s.clone()),
-        _ => None,
+        Some(Found::Str(s) | Found::Number(s)) => s,
+        _ => String::new(),
     }
 }
 
-/// Write `{"id":"mh_000…","provider":…,"type":…,"data":<data>,"time":…}` for a callback's JSON.
-pub(crate) fn walk_event(provider: Provider, text: &str, out: &mut Vec<u8>) -> Result<Walked, Error> {
+/// Write `{"id":"mh_000…","provider":…,"type":…,"data":<data>,"time":…}` for a callback's JSON
+/// (without the `id` member when `with_id` is false).
+pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mut Vec<u8>) -> Result<Walked, Error> {
     let mut walker = Walker::new(text);
     let body_field;
     let legacy_fields;
-    let (dispatch, tables, mut captures): (Dispatch, Vec<&[FieldSchema]>, Vec<Capture>) = match provider {
+    let none: &[FieldSchema] = &[];
+    let (dispatch, tables, mut captures): (Dispatch, [&[FieldSchema]; 2], [Capture; 1]) = match provider {
         Provider::AlibabaIms | Provider::AlibabaVod => {
-            let found = scan_top_level(text, &["EventType"]);
-            let event_type = text_of(&found[0]).unwrap_or_default();
+            let [found, ..] = scan_top_level(text, &["EventType"]);
+            let event_type = text_of(found);
             let (body, tables) = if provider == Provider::AlibabaIms {
-                (alibaba_ims::ImsBody::schema_of(&event_type), vec![IMS])
+                (alibaba_ims::ImsBody::schema_of(&event_type), [IMS, none])
             } else {
                 let body = alibaba_vod::VodBody::schema_of(&event_type);
-                (body, vec![VOD, body.map_or(&[][..], |s| s.schema.fields)])
+                (body, [VOD, body.map_or(none, |s| s.schema.fields)])
             };
             let body = body.map(|s| s.schema);
-            (Dispatch { event_type, body }, tables, vec![Capture { name: "EventTime", text: None }])
+            (Dispatch { event_type, body }, tables, [Capture { name: "EventTime", text: None }])
         }
         Provider::AlibabaLive => {
             let found = scan_top_level(text, &["action", "event", "uri", "duration"]);
@@ -96,15 +99,15 @@ pub(crate) fn walk_event(provider: Provider, text: &str, out: &mut Vec<u8>) -> R
             };
             (
                 Dispatch { event_type, body },
-                vec![body.map_or(&[][..], |s| s.fields)],
-                vec![Capture { name: time_field, text: None }],
+                [body.map_or(none, |s| s.fields), none],
+                [Capture { name: time_field, text: None }],
             )
         }
         Provider::TencentVod => {
-            let found = scan_top_level(text, &["EventType", "eventType"]);
-            if found[0].is_none() && found[1].is_some() {
+            let [v3, legacy, ..] = scan_top_level(text, &["EventType", "eventType"]);
+            if v3.is_none() && legacy.is_some() {
                 // The legacy 2.0 format.
-                let event_type = text_of(&found[1]).unwrap_or_default();
+                let event_type = text_of(legacy);
                 let body = tencent_vod::TencentLegacyBody::schema_of(&event_type).map(|s| s.schema);
                 legacy_fields = [
                     field("version", Kind::String, false),
@@ -113,21 +116,25 @@ pub(crate) fn walk_event(provider: Provider, text: &str, out: &mut Vec<u8>) -> R
                     field("T", Kind::Omit, false),
                     field("data", Kind::Body, body.is_some()),
                 ];
-                (Dispatch { event_type, body }, vec![&legacy_fields[..]], Vec::new())
+                (Dispatch { event_type, body }, [&legacy_fields[..], none], [Capture { name: "", text: None }])
             } else {
-                let event_type = text_of(&found[0]).unwrap_or_default();
+                let event_type = text_of(v3);
                 let schema = tencent_vod::TencentBody::schema_of(&event_type);
-                let mut tables = vec![TENCENT];
+                let mut tables = [TENCENT, none];
                 if let Some(s) = schema {
                     body_field = [field(tencent_vod::body_key_of(s), Kind::Body, true)];
-                    tables.push(&body_field[..]);
+                    tables[1] = &body_field[..];
                 }
-                (Dispatch { event_type, body: schema.map(|s| s.schema) }, tables, Vec::new())
+                (Dispatch { event_type, body: schema.map(|s| s.schema) }, tables, [Capture { name: "", text: None }])
             }
         }
     };
     walker.body = dispatch.body;
-    out.extend_from_slice(b"{\"id\":\"mh_00000000000000000000000000000000\",\"provider\":\"");
+    if with_id {
+        out.extend_from_slice(b"{\"id\":\"mh_00000000000000000000000000000000\",\"provider\":\"");
+    } else {
+        out.extend_from_slice(b"{\"provider\":\"");
+    }
     out.extend_from_slice(provider.id().as_bytes());
     out.extend_from_slice(b"\",\"type\":");
     write_str(out, &dispatch.event_type);
@@ -143,7 +150,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, out: &mut Vec<u8>) -> R
         }
     }
     let data = start..out.len();
-    let captured = captures.first().and_then(|c| c.text.as_deref());
+    let captured = captures[0].text.as_deref();
     let time = match provider {
         Provider::AlibabaIms | Provider::AlibabaVod => captured.and_then(unquote).and_then(|t| normalise_time(&t)),
         Provider::AlibabaLive => captured.and_then(|t| t.parse::<i64>().ok()).and_then(unix_to_rfc3339),

@@ -156,21 +156,48 @@ impl<'de> Deserialize<'de> for Event {
 /// its JSON as sent.
 pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, Error> {
     // A Live GET callback has no body: its fields are the URL's query.
-    if provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace) {
-        let query = serde_json::to_string(&alibaba_live::query_object(url)).expect("a JSON value serialises");
-        return parse_text(provider, &query, None);
+    if is_query_callback(provider, body) {
+        return parse_text(provider, &query_json(url), None);
     }
-    let text = std::str::from_utf8(crate::wire::without_bom(body))
-        .map_err(|e| Error::MalformedJson { detail: format!("invalid UTF-8 at byte {}", e.valid_up_to()) })?;
+    let text = body_text(body)?;
     // The id hashes the body as sent (a retry resends it byte for byte), except for Tencent,
     // whose per-delivery Sign and T may change: there, the normalised data without them.
     parse_text(provider, text, (provider != Provider::TencentVod).then_some(body))
 }
 
+/// The normalised event JSON without its `id` member, written into `out` (for callers that
+/// compute the id only when it is asked for: the hash is a third of the work).
+pub fn normalise_without_id(provider: Provider, body: &[u8], url: &str, out: &mut Vec<u8>) -> Result<(), Error> {
+    out.clear();
+    let query;
+    let text = if is_query_callback(provider, body) {
+        query = query_json(url);
+        &query
+    } else {
+        body_text(body)?
+    };
+    envelope::walk_event(provider, text, false, out).map(|_| ())
+}
+
+/// A Live GET callback has no body: its fields are the URL's query.
+fn is_query_callback(provider: Provider, body: &[u8]) -> bool {
+    provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace)
+}
+
+fn query_json(url: &str) -> String {
+    serde_json::to_string(&alibaba_live::query_object(url)).expect("a JSON value serialises")
+}
+
+/// The body as UTF-8 text, less a byte-order mark.
+fn body_text(body: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(crate::wire::without_bom(body))
+        .map_err(|e| Error::MalformedJson { detail: format!("invalid UTF-8 at byte {}", e.valid_up_to()) })
+}
+
 /// Walk a JSON text; the id is that of `id_from`, else of the normalised data.
 fn parse_text(provider: Provider, text: &str, id_from: Option<&[u8]>) -> Result<Event, Error> {
     let mut out = Vec::with_capacity(text.len() + 160);
-    let walked = envelope::walk_event(provider, text, &mut out)?;
+    let walked = envelope::walk_event(provider, text, true, &mut out)?;
     let id = event_id(provider, id_from.unwrap_or(&out[walked.data.clone()]));
     out[envelope::ID_AT].copy_from_slice(id.as_bytes());
     let json = String::from_utf8(out).map_err(|e| Error::MalformedJson { detail: e.to_string() })?;
@@ -195,7 +222,7 @@ pub fn untyped_event(
     url: &str,
     why: &Error,
 ) -> Result<(String, String, Vec<u8>), Error> {
-    let from_query = provider == Provider::AlibabaLive && body.iter().all(u8::is_ascii_whitespace);
+    let from_query = is_query_callback(provider, body);
     let mut value = if from_query {
         alibaba_live::query_object(url)
     } else {

@@ -212,6 +212,7 @@ impl<'s> Walker<'s> {
         let mut i = start + 1;
         let mut escaped = false;
         loop {
+            i = plain_run(self.src, i);
             match self.src.get(i) {
                 None => {
                     self.pos = i;
@@ -486,6 +487,12 @@ impl<'s> Walker<'s> {
             }
             (Kind::Number, Some(b'"')) => {
                 let s = self.decoded_string()?;
+                // Digits already in JSON's number form are copied as written.
+                let mut digits = Walker::new(s.trim());
+                if !digits.text.is_empty() && digits.number().is_ok() && digits.pos == digits.src.len() {
+                    out.extend_from_slice(digits.text.as_bytes());
+                    return Ok(());
+                }
                 let value = s
                     .trim()
                     .parse::<f64>()
@@ -718,6 +725,7 @@ impl<'s> Walker<'s> {
         self.pos += 1;
         out.push(b'{');
         let mut seen: u128 = 0;
+        let mut hint = 0;
         let mut weak: Vec<Weak> = Vec::new();
         let mut first = true;
         self.ws();
@@ -732,7 +740,8 @@ impl<'s> Walker<'s> {
                 self.eat(b':', "expected `:`")?;
                 self.ws();
                 let name = self.decode(key);
-                let matched = lookup(tables, &name).map(|(index, rank, field)| {
+                let matched = lookup(tables, &name, hint).map(|(index, rank, field)| {
+                    hint = index + 1;
                     let bit = 1u128 << (index % 128);
                     let previous = (seen & bit != 0)
                         .then(|| weak.iter().rposition(|w| w.field == index).map_or(0, |i| weak[i].rank));
@@ -852,7 +861,18 @@ impl<'s> Walker<'s> {
 
 /// The field a key names, with its index across the tables and its rank: 0 for the field's
 /// name, then its alternative names; odd ranks for keys that match only once trimmed.
-fn lookup<'t>(tables: &[&'t [FieldSchema]], key: &str) -> Option<(usize, u32, &'t FieldSchema)> {
+fn lookup<'t>(tables: &[&'t [FieldSchema]], key: &str, hint: usize) -> Option<(usize, u32, &'t FieldSchema)> {
+    // First the field after the last one matched: providers send fields in a stable order.
+    let mut base = 0;
+    for table in tables {
+        if let Some(field) = table.get(hint - base) {
+            if field.name == key {
+                return Some((hint, 0, field));
+            }
+            break;
+        }
+        base += table.len();
+    }
     let find = |key: &str| {
         let mut index = 0;
         for table in tables {
@@ -875,6 +895,25 @@ fn lookup<'t>(tables: &[&'t [FieldSchema]], key: &str) -> Option<(usize, u32, &'
         }
         find(trimmed).map(|(i, rank, f)| (i, rank + 1, f))
     })
+}
+
+/// The end of the run of string bytes from `i` that need no attention (not `"`, `\\` or a
+/// control character), eight at a time: strings are most of a callback's bytes.
+fn plain_run(src: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    while let Some(chunk) = src.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let special = zero_byte(w ^ (ONES * u64::from(b'"')))
+            | zero_byte(w ^ (ONES * u64::from(b'\\')))
+            | w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// Where checked JSON goes: the output, or nowhere.
@@ -957,9 +996,11 @@ pub(crate) enum Found {
 /// The values of `keys` in the top-level object (keys compared trimmed; an exact key wins over
 /// a trimmed one), found before the walk so that the body's record is known when it starts.
 /// Stops at the first exact `keys[0]`; stops quietly at a syntax error (the walk reports it).
-pub(crate) fn scan_top_level(text: &str, keys: &[&str]) -> Vec<Option<Found>> {
-    let mut found: Vec<Option<Found>> = keys.iter().map(|_| None).collect();
-    let mut exact = vec![false; keys.len()];
+/// At most four keys.
+pub(crate) fn scan_top_level(text: &str, keys: &[&str]) -> [Option<Found>; 4] {
+    let mut found: [Option<Found>; 4] = [None, None, None, None];
+    let mut exact = [false; 4];
+    let keys = &keys[..keys.len().min(4)];
     let mut w = Walker::new(text);
     let _ = (|| -> Walked<()> {
         w.ws();
