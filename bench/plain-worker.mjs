@@ -1,6 +1,7 @@
 // The equivalent plain-JS worker for the load benchmark: what a user would write without
 // mediahook for IMS callbacks. js-md5 + JSON.parse, the same checks and answers, and the same
-// Standard Webhooks forwarding (HMAC-SHA256 with WebCrypto) with a timeout.
+// Standard Webhooks forwarding (HMAC-SHA256 with WebCrypto) with a timeout, and the same one
+// JSON log line per request as mediahook's worker (logging is part of the cost compared).
 import jsMd5 from "js-md5";
 import { jsVerifySignature } from "./js-signature.mjs";
 
@@ -29,11 +30,37 @@ async function originKey(secret) {
 
 export default {
   async fetch(request, env) {
+    const started = Date.now();
+    const log = { msg: "callback", provider: null, type: null, id: null, outcome: "", code: null };
+    const response = await handle(request, env, log);
+    console.log(
+      JSON.stringify({
+        ...log,
+        status: response.status,
+        origin_status: log.origin_status ?? null,
+        key_index: log.key_index ?? null,
+        duration_ms: Date.now() - started,
+        ...(log.body_bytes === undefined ? {} : { body_bytes: log.body_bytes }),
+      }),
+    );
+    return response;
+  },
+};
+
+async function handle(request, env, log) {
+  {
     const url = new URL(request.url);
-    if (url.pathname !== "/alibaba/ims") return json(404, { error: "not_found" });
-    if (request.method !== "POST") return json(405, { error: "method_not_allowed" });
+    if (url.pathname !== "/alibaba/ims") {
+      log.outcome = "not_found";
+      return json(404, { error: "not_found" });
+    }
+    log.provider = "alibaba-ims";
+    if (request.method !== "POST") {
+      log.outcome = "method_not_allowed";
+      return json(405, { error: "method_not_allowed" });
+    }
     try {
-      jsVerifySignature({
+      log.key_index = jsVerifySignature({
         url: request.url,
         headers: {
           "x-ice-signature": request.headers.get("x-ice-signature"),
@@ -43,16 +70,23 @@ export default {
         now: Date.now() / 1000,
       });
     } catch (e) {
+      log.outcome = "rejected";
+      log.code = e.message;
       return json(STATUS[e.message] ?? 400, { error: e.message });
     }
     const text = await request.text();
+    log.body_bytes = text.length;
     let event;
     try {
       event = JSON.parse(text);
     } catch {
+      log.outcome = "rejected";
+      log.code = "malformed_json";
       return json(400, { error: "malformed_json" });
     }
     const id = `js_${md5(text)}`;
+    log.type = event.EventType;
+    log.id = id;
     const body = JSON.stringify({ id, provider: "alibaba-ims", type: event.EventType, data: event });
     const now = Math.floor(Date.now() / 1000);
     const mac = await crypto.subtle.sign(
@@ -73,10 +107,16 @@ export default {
           "webhook-signature": `v1,${signature}`,
         },
       });
-      if (!res.ok) return json(502, { error: "origin_error" });
+      log.origin_status = res.status;
+      if (!res.ok) {
+        log.outcome = "origin_failed";
+        return json(502, { error: "origin_error" });
+      }
     } catch {
+      log.outcome = "origin_timeout";
       return json(504, { error: "origin_timeout" });
     }
+    log.outcome = "forwarded";
     return json(200, { outcome: "forwarded", id });
-  },
-};
+  }
+}

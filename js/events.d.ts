@@ -203,9 +203,9 @@ export interface StreamCallback {
 /** MediaBaseChangeComplete: a media asset's basic information is updated. */
 export interface VodMediaBaseChangeComplete {
   /** The media ID. */
-  MediaId: string;
+  MediaId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The media type. */
   MediaType?: string;
   /** The operation (update...). */
@@ -223,7 +223,7 @@ export interface VodMediaBaseChangeComplete {
 /** DeleteMediaComplete: media assets are deleted. */
 export interface VodDeleteMediaComplete {
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The deleted media IDs. */
   MediaIds?: string;
   /** What was deleted. */
@@ -241,7 +241,7 @@ export interface VodDeleteMediaComplete {
 /** ProduceMediaComplete: an editing production is complete. */
 export interface VodProduceMediaComplete {
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The video ID. */
   VideoId?: string;
   /** The editing project ID. */
@@ -261,9 +261,9 @@ export interface VodProduceMediaComplete {
 /** AttachedMediaUploadComplete: an auxiliary media asset is uploaded. */
 export interface VodAttachedMediaUploadComplete {
   /** The auxiliary media asset ID. */
-  AttachedMediaId: string;
+  AttachedMediaId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The file size in bytes. */
   Size?: number;
   /** The file URL. */
@@ -277,9 +277,9 @@ export interface VodAttachedMediaUploadComplete {
 /** VideoAnalysisComplete: a video is analysed. */
 export interface VodVideoAnalysisComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The size in bytes. */
   Size?: number;
   /** The duration in seconds. */
@@ -303,7 +303,7 @@ export interface VodVideoAnalysisComplete {
 /** AIMediaAuditComplete, AIMediaDNAComplete, AIVideoTagComplete: an AI job is complete. */
 export interface VodAiJobComplete {
   /** The AI job ID. */
-  JobId: string;
+  JobId?: string;
   /** success or fail (other values are kept). */
   Status?: string;
   /** The media ID. */
@@ -323,9 +323,9 @@ export interface VodAiJobComplete {
 /** CreateAuditComplete: a manual review is complete. */
 export interface VodCreateAuditComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The review result. */
   AuditStatus?: string;
   /** The reason. */
@@ -343,9 +343,9 @@ export interface VodCreateAuditComplete {
 /** UploadByURLComplete: a file is uploaded from a URL. */
 export interface VodUploadByUrlComplete {
   /** The upload job ID. */
-  JobId: string;
+  JobId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The video ID. */
   VideoId?: string;
   /** The source URL. */
@@ -363,9 +363,9 @@ export interface VodUploadByUrlComplete {
 /** LiveRecordVideoComposeStart: live recordings start being composed. */
 export interface VodLiveRecordVideoComposeStart {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The stream name. */
   StreamName?: string;
   /** The streaming domain. */
@@ -383,9 +383,9 @@ export interface VodLiveRecordVideoComposeStart {
 /** AddLiveRecordVideoComplete: a live recording is added to VOD. */
 export interface VodAddLiveRecordVideoComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The stream name. */
   StreamName?: string;
   /** The streaming domain. */
@@ -403,9 +403,9 @@ export interface VodAddLiveRecordVideoComplete {
 /** DynamicImageComplete: an animated image is generated. */
 export interface VodDynamicImageComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The animated image ID. */
   DynamicImageId?: string;
   /** The image URL. */
@@ -431,9 +431,9 @@ export interface VodDynamicImageComplete {
 /** SnapshotComplete: snapshots of a video are taken. */
 export interface VodSnapshotComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The thumbnail URL. */
   CoverUrl?: string;
   /** The snapshot format. */
@@ -455,9 +455,9 @@ export interface VodSnapshotComplete {
 /** TranscodeComplete: every definition of a video is transcoded. */
 export interface VodTranscodeComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The transcoded streams. */
   StreamInfos?: VodStreamInfo[];
   /** The error code, on failure. */
@@ -503,9 +503,9 @@ export interface VodStreamInfo {
 /** StreamTranscodeComplete: one definition of a video is transcoded. */
 export interface VodStreamTranscodeComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The bitrate in Kbps. */
   Bitrate?: number;
   /** The definition (LD, SD, HD, FHD, OD...). */
@@ -539,9 +539,9 @@ export interface VodStreamTranscodeComplete {
 /** ImageUploadComplete: an image is uploaded. */
 export interface VodImageUploadComplete {
   /** The image ID. */
-  ImageId: string;
+  ImageId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The file size in bytes. */
   Size?: number;
   /** The image URL. */
@@ -555,9 +555,9 @@ export interface VodImageUploadComplete {
 /** FileUploadComplete: a video or audio file is uploaded. */
 export interface VodFileUploadComplete {
   /** The video ID. */
-  VideoId: string;
+  VideoId?: string;
   /** success or fail (other values are kept). */
-  Status: string;
+  Status?: string;
   /** The file size in bytes. */
   Size?: number;
   /** The file URL. */

@@ -1,6 +1,7 @@
 //! Alibaba Cloud ApsaraVideo VOD events: flat bodies (`EventTime`, `EventType`, then the
-//! event's fields at the top level). Only the main ID and `Status` are required; every other
-//! documented field is optional, and unknown ones are kept.
+//! event's fields at the top level). Only `EventType` and `EventTime` are required: the
+//! provider's own samples omit fields its tables list (`Status`, `VideoId`), and a genuine
+//! callback must never be refused. Unknown fields are kept.
 
 use serde_json::Value;
 
@@ -12,13 +13,12 @@ use super::take_string;
 record! {
     /// FileUploadComplete: a video or audio file is uploaded.
     VodFileUploadComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The file size in bytes.
             "Size" size: i64,
             /// The file URL.
@@ -32,13 +32,12 @@ record! {
 record! {
     /// ImageUploadComplete: an image is uploaded.
     VodImageUploadComplete {
-        required {
+        required {}
+        optional {
             /// The image ID.
             "ImageId" image_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The file size in bytes.
             "Size" size: i64,
             /// The image URL.
@@ -54,13 +53,12 @@ record! {
 record! {
     /// AttachedMediaUploadComplete: an auxiliary media asset is uploaded.
     VodAttachedMediaUploadComplete {
-        required {
+        required {}
+        optional {
             /// The auxiliary media asset ID.
             "AttachedMediaId" attached_media_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The file size in bytes.
             "Size" size: i64,
             /// The file URL.
@@ -76,13 +74,12 @@ record! {
 record! {
     /// StreamTranscodeComplete: one definition of a video is transcoded.
     VodStreamTranscodeComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The bitrate in Kbps.
             "Bitrate" bitrate: f64,
             /// The definition (LD, SD, HD, FHD, OD...).
@@ -118,8 +115,7 @@ record! {
 record! {
     /// One transcoded stream of TranscodeComplete.
     VodStreamInfo {
-        required {
-        }
+        required {}
         optional {
             /// success or fail (other values are kept).
             "Status" status: String,
@@ -156,13 +152,12 @@ record! {
 record! {
     /// TranscodeComplete: every definition of a video is transcoded.
     VodTranscodeComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The transcoded streams.
             "StreamInfos" stream_infos: Vec<VodStreamInfo>,
             /// The error code, on failure.
@@ -178,13 +173,12 @@ record! {
 record! {
     /// SnapshotComplete: snapshots of a video are taken.
     VodSnapshotComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The thumbnail URL.
             "CoverUrl" cover_url: String,
             /// The snapshot format.
@@ -208,13 +202,12 @@ record! {
 record! {
     /// DynamicImageComplete: an animated image is generated.
     VodDynamicImageComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The animated image ID.
             "DynamicImageId" dynamic_image_id: String,
             /// The image URL.
@@ -242,13 +235,12 @@ record! {
 record! {
     /// AddLiveRecordVideoComplete: a live recording is added to VOD.
     VodAddLiveRecordVideoComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The stream name.
             "StreamName" stream_name: String,
             /// The streaming domain.
@@ -268,13 +260,12 @@ record! {
 record! {
     /// LiveRecordVideoComposeStart: live recordings start being composed.
     VodLiveRecordVideoComposeStart {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The stream name.
             "StreamName" stream_name: String,
             /// The streaming domain.
@@ -294,13 +285,12 @@ record! {
 record! {
     /// UploadByURLComplete: a file is uploaded from a URL.
     VodUploadByUrlComplete {
-        required {
+        required {}
+        optional {
             /// The upload job ID.
             "JobId" job_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// The source URL.
@@ -320,13 +310,12 @@ record! {
 record! {
     /// CreateAuditComplete: a manual review is complete.
     VodCreateAuditComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The review result.
             "AuditStatus" audit_status: String,
             /// The reason.
@@ -346,11 +335,10 @@ record! {
 record! {
     /// AIMediaAuditComplete, AIMediaDNAComplete, AIVideoTagComplete: an AI job is complete.
     VodAiJobComplete {
-        required {
+        required {}
+        optional {
             /// The AI job ID.
             "JobId" job_id: String,
-        }
-        optional {
             /// success or fail (other values are kept).
             "Status" status: String,
             /// The media ID.
@@ -372,13 +360,12 @@ record! {
 record! {
     /// VideoAnalysisComplete: a video is analysed.
     VodVideoAnalysisComplete {
-        required {
+        required {}
+        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The size in bytes.
             "Size" size: i64,
             /// The duration in seconds.
@@ -404,11 +391,10 @@ record! {
 record! {
     /// ProduceMediaComplete: an editing production is complete.
     VodProduceMediaComplete {
-        required {
+        required {}
+        optional {
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The video ID.
             "VideoId" video_id: String,
             /// The editing project ID.
@@ -430,11 +416,10 @@ record! {
 record! {
     /// DeleteMediaComplete: media assets are deleted.
     VodDeleteMediaComplete {
-        required {
+        required {}
+        optional {
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The deleted media IDs.
             "MediaIds" media_ids: String,
             /// What was deleted.
@@ -454,13 +439,12 @@ record! {
 record! {
     /// MediaBaseChangeComplete: a media asset's basic information is updated.
     VodMediaBaseChangeComplete {
-        required {
+        required {}
+        optional {
             /// The media ID.
             "MediaId" media_id: String,
             /// success or fail (other values are kept).
             "Status" status: String,
-        }
-        optional {
             /// The media type.
             "MediaType" media_type: String,
             /// The operation (update...).

@@ -200,11 +200,17 @@ record! {
 record! {
     /// Legacy (2.0) FileDeleted `data`.
     LegacyFileDeleted {
-        required {
-            /// The deleted file IDs.
+        required {}
+        optional {
+            /// 0 on success.
+            "status" status: i64,
+            /// The error message.
+            "message" message: String,
+            /// The deleted files (`{"fileId"}` each).
+            "fileInfo" file_info: Vec<serde_json::Value>,
+            /// The deleted file IDs (older bodies).
             "fileId" file_id: Vec<String>,
         }
-        optional {}
     }
 }
 

@@ -473,10 +473,14 @@ impl<'s> Walker<'s> {
             }
             (Kind::Integer, Some(b'"')) => {
                 let s = self.decoded_string()?;
-                let value = s
-                    .trim()
+                let t = s.trim();
+                let value = t
                     .parse::<i64>()
-                    .map_err(|_| Failure::schema(format!("expected an integer, found {s:?}")))?;
+                    .ok()
+                    .or_else(|| {
+                        t.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)
+                    })
+                    .ok_or_else(|| Failure::schema(format!("expected an integer, found {s:?}")))?;
                 write_i64(out, value);
                 Ok(())
             }
@@ -519,18 +523,48 @@ impl<'s> Walker<'s> {
                 Ok(())
             }
             (Kind::Boolean, Some(b't' | b'f')) => self.copy(out),
-            (Kind::Boolean, Some(b'"')) => {
-                let s = self.decoded_string()?;
-                let value = if s.eq_ignore_ascii_case("true") {
-                    "true"
-                } else if s.eq_ignore_ascii_case("false") {
-                    "false"
-                } else {
-                    return Err(Failure::schema("expected a boolean, found a string"));
+            // Providers send flags as 0/1 and as strings.
+            (Kind::Boolean, Some(b'-' | b'0'..=b'9')) => {
+                let (n, _) = self.number()?;
+                let value = match n.parse::<f64>() {
+                    Ok(0.0) => "false",
+                    Ok(1.0) => "true",
+                    _ => return Err(Failure::schema(format!("expected a boolean, found {n}"))),
                 };
                 out.extend_from_slice(value.as_bytes());
                 Ok(())
             }
+            (Kind::Boolean, Some(b'"')) => {
+                let s = self.decoded_string()?;
+                let s = s.trim();
+                let value = if s.eq_ignore_ascii_case("true") || s == "1" {
+                    "true"
+                } else if s.eq_ignore_ascii_case("false") || s == "0" {
+                    "false"
+                } else {
+                    return Err(Failure::schema(format!("expected a boolean, found {s:?}")));
+                };
+                out.extend_from_slice(value.as_bytes());
+                Ok(())
+            }
+            // A flag where a number was documented (VOD's `Encrypt`): 1 or 0.
+            (Kind::Integer | Kind::Number, Some(b't' | b'f')) => {
+                let truth = self.peek() == Some(b't');
+                self.copy(&mut Discard)?;
+                out.push(if truth { b'1' } else { b'0' });
+                Ok(())
+            }
+            // A flag where a string was documented: its JSON text.
+            (Kind::String, Some(b't' | b'f')) => {
+                out.push(b'"');
+                self.copy(out)?;
+                out.push(b'"');
+                Ok(())
+            }
+            // An object or list where a string was documented: kept as sent.
+            (Kind::String, Some(b'{' | b'[')) => self.copy(out),
+            // A record sent as a string holding its object.
+            (Kind::Record(r), Some(b'"')) => self.record_in_string(r, out),
             (Kind::Record(r), Some(b'{')) => self.record(&[r.fields], &mut [], out),
             (Kind::List(item), Some(b'[')) => self.list(item, out),
             (Kind::Embedded(r), Some(_)) => self.embedded(*r, out),
@@ -693,6 +727,27 @@ impl<'s> Walker<'s> {
         out.push(b'}');
         self.pos = end;
         Ok(true)
+    }
+
+    /// A record sent as a string holding its object: the object, normalised.
+    fn record_in_string(&mut self, record: &'static RecordSchema, out: &mut Vec<u8>) -> Walked<()> {
+        let decoded = self.decoded_string()?;
+        let mut nested = Walker::new(&decoded);
+        nested.depth = self.depth;
+        nested.ws();
+        let mark = out.len();
+        let result = if nested.peek() == Some(b'{') {
+            nested.whole(&Kind::Record(record), out)
+        } else {
+            Err(Failure::Syntax(String::new()))
+        };
+        match result {
+            Err(Failure::Syntax(_)) => {
+                out.truncate(mark);
+                Err(Failure::schema("expected an object, found a string"))
+            }
+            other => other,
+        }
     }
 
     /// An event body sent as a string holding the object (MNS deliveries, some SDKs).
