@@ -4,13 +4,21 @@
 //       gives (numbers from numeric strings, 64-bit ids as strings, UserData decoded, unknown
 //       fields kept).
 import { z } from "zod";
-import { jsVerifySignature } from "./js-signature.mjs";
+import { jsVerifySignature, jsVerifyTencentAndParse, jsVerifyVodSignature } from "./js-signature.mjs";
 
 export { jsVerifySignature };
 
-/** (b): signature, then JSON.parse. */
+/** The bare signature check of each benchmarked provider. */
+export function jsVerifySignatureOf(req) {
+  if (req.provider === "alibaba-vod") return jsVerifyVodSignature(req);
+  if (req.provider === "tencent-vod") return jsVerifyTencentAndParse(req);
+  return jsVerifySignature(req);
+}
+
+/** (b): signature, then JSON.parse (Tencent signs inside the body: parsed once, first). */
 export function jsVerifyAndParse(req) {
-  jsVerifySignature(req);
+  if (req.provider === "tencent-vod") return jsVerifyTencentAndParse(req);
+  jsVerifySignatureOf(req);
   return JSON.parse(req.body);
 }
 
@@ -160,8 +168,70 @@ export const zodSchemas = z.discriminatedUnion("EventType", [
   ),
 ]);
 
+// Alibaba VOD StreamTranscodeComplete: a flat body (numbers as strings; `Encrypt` a boolean,
+// also read from 0/1 like mediahook does).
+const flag = z.union([z.boolean(), z.union([z.literal(0), z.literal(1)]).transform(Boolean)]);
+export const vodSchemas = z.discriminatedUnion("EventType", [
+  z.looseObject({
+    EventType: z.literal("StreamTranscodeComplete"),
+    EventTime: z.string(),
+    VideoId: z.string().optional(),
+    Status: z.string().optional(),
+    Bitrate: num.optional(),
+    Definition: z.string().optional(),
+    Duration: num.optional(),
+    Encrypt: flag.optional(),
+    FileUrl: z.string().optional(),
+    Format: z.string().optional(),
+    Fps: num.optional(),
+    Height: int.optional(),
+    Width: int.optional(),
+    Size: int.optional(),
+    JobId: z.string().optional(),
+    ErrorCode: z.string().optional(),
+    ErrorMessage: z.string().optional(),
+    Codec: z.string().optional(),
+    EncryptType: z.string().optional(),
+    WatermarkId: z.string().optional(),
+    IsAudio: z.boolean().optional(),
+    StartTime: z.string().optional(),
+    FinishTime: z.string().optional(),
+    Extend: embedded.optional(),
+  }),
+]);
+
+// Tencent VOD ProcedureStateChanged (format 3.0): the payload member typed as mediahook types
+// it; `Sign` and `T` are authentication, not event data, and are dropped.
+export const tencentSchemas = z
+  .looseObject({
+    EventType: z.literal("ProcedureStateChanged"),
+    ProcedureStateChangeEvent: z.looseObject({
+      TaskId: z.string(),
+      Status: z.string(),
+      ErrCode: int.optional(),
+      Message: z.string().optional(),
+      FileId: z.string().optional(),
+      FileName: z.string().optional(),
+      FileUrl: z.string().optional(),
+      MetaData: z.unknown().optional(),
+      MediaProcessResultSet: z.array(z.unknown()).optional(),
+      AiContentReviewResultSet: z.array(z.unknown()).optional(),
+      AiAnalysisResultSet: z.array(z.unknown()).optional(),
+      AiRecognitionResultSet: z.array(z.unknown()).optional(),
+      TasksPriority: int.optional(),
+      TasksNotifyMode: z.string().optional(),
+      SessionContext: z.string().optional(),
+      SessionId: z.string().optional(),
+      Operator: z.string().optional(),
+      OperationType: z.string().optional(),
+    }),
+  })
+  .transform(({ Sign, T, ...event }) => event);
+
 /** (c): signature, JSON.parse, zod. */
 export function jsVerifyParseAndValidate(req) {
-  jsVerifySignature(req);
-  return zodSchemas.parse(JSON.parse(req.body));
+  if (req.provider === "tencent-vod") return tencentSchemas.parse(jsVerifyTencentAndParse(req));
+  jsVerifySignatureOf(req);
+  const schemas = req.provider === "alibaba-vod" ? vodSchemas : zodSchemas;
+  return schemas.parse(JSON.parse(req.body));
 }

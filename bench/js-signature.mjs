@@ -27,3 +27,32 @@ export function jsVerifySignature({ url, headers, keys, now, toleranceSeconds = 
   if (Math.abs(now - Number(ts)) > toleranceSeconds) throw new Error("timestamp_too_old");
   return keyIndex;
 }
+
+/** The same check for ApsaraVideo VOD (X-VOD-* headers, same `URL|ts|key` digest). */
+export function jsVerifyVodSignature({ headers, ...rest }) {
+  return jsVerifySignature({
+    ...rest,
+    headers: { "x-ice-signature": headers["x-vod-signature"], "x-ice-timestamp": headers["x-vod-timestamp"] },
+  });
+}
+
+/**
+ * Tencent VOD: `Sign` and `T` are fields of the JSON body, so the body is parsed first;
+ * Sign = md5hex(key + T), T the expiry time. Returns the parsed body. Throws on failure.
+ */
+export function jsVerifyTencentAndParse({ body, keys, now, skewSeconds = 60, maxLifetimeSeconds = 600 }) {
+  const event = JSON.parse(body);
+  const { Sign: sign, T: t } = event;
+  if (typeof sign !== "string" || t === undefined) throw new Error("missing_signature");
+  if (!/^[0-9a-fA-F]{32}$/.test(sign)) throw new Error("malformed_signature");
+  const tText = String(t);
+  if (!/^\d{1,12}$/.test(tText)) throw new Error("malformed_timestamp");
+  const given = sign.toLowerCase();
+  let keyIndex = -1;
+  for (let i = 0; i < keys.length; i++) if (constantTimeEqual(md5(`${keys[i]}${tText}`), given)) keyIndex = i;
+  if (keyIndex < 0) throw new Error("signature_mismatch");
+  const expiry = Number(tText);
+  if (now > expiry + skewSeconds) throw new Error("expired");
+  if (expiry - now > maxLifetimeSeconds + skewSeconds) throw new Error("timestamp_in_future");
+  return event;
+}

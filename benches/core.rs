@@ -64,6 +64,34 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
+/// The largest IMS sample grown to about `target` bytes by repeating its typed stream records
+/// (a transcode report with many renditions): every byte is read against a schema.
+fn grown(target: usize) -> String {
+    let mut event: serde_json::Value = serde_json::from_str(&fixture("MediaConvertOutputComplete")).expect("JSON");
+    let stream = event["MessageBody"]["OutFileMeta"]["videoStreamInfoList"][0].clone();
+    let mut text = event.to_string();
+    while text.len() < target {
+        let list = event["MessageBody"]["OutFileMeta"]["videoStreamInfoList"].as_array_mut().expect("a list");
+        let step = (target - text.len()) / (stream.to_string().len() + 1) + 1;
+        list.extend(std::iter::repeat_n(stream.clone(), step));
+        text = event.to_string();
+    }
+    text
+}
+
+fn parse_by_size(c: &mut Criterion) {
+    // Throughput at 1 KB, 64 KB and the 1 MiB body limit: the walk is linear in the body.
+    let mut group = c.benchmark_group("parse_size");
+    let small = r#"{"EventType":"ProduceMediaComplete","UserId":1833202230000785,"EventTime":"2021-12-08T08:35:58Z","MessageBody":{"Status":"Success","MediaURL":"https://example-bucket.oss-cn-shanghai.aliyuncs.com/out/a.mp4","MediaId":"a70e6ab1d4d94b0f8b37d0d8e3d7****","ProjectId":"f1fdd23ad9cd45e4998e1a1a4d6c****","JobId":"cb1a4d2b0fda4bb8b8a7b0b4c6e6****","UserData":"{\"NotifyAddress\":\"https://example.com/notify\",\"Biz\":\"transcode\",\"Trace\":\"0123456789abcdef0123456789abcdef0123456789abcdef\"}","Note":"padding to one kilobyte so the smallest size step is a realistic callback of about one thousand bytes, typed and untyped fields alike: the rest of this note is filler text for the benchmark only, repeated once more to reach the size: padding to one kilobyte so the smallest size step is a realistic callback of about one thousand bytes"}}"#;
+    for (label, body) in [("1KB", small.to_owned()), ("64KB", grown(64 * 1024)), ("1MiB", grown(1024 * 1024 - 512))] {
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_function(label, |b| {
+            b.iter(|| parse_event(Provider::AlibabaIms, black_box(body.as_bytes()), URL).expect("parses"))
+        });
+    }
+    group.finish();
+}
+
 fn gateway(c: &mut Criterion) {
     let config = GatewayConfig::from_vars(|name| {
         Some(
@@ -94,5 +122,5 @@ fn gateway(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, verify, parse, gateway);
+criterion_group!(benches, verify, parse, parse_by_size, gateway);
 criterion_main!(benches);

@@ -47,10 +47,10 @@ fn main() {
             .collect();
         let now = input["now"].as_u64().expect("now");
         let (url, body) = (s("url"), s("body").as_bytes());
+        let provider: Provider = s("provider").parse().expect("a provider");
         let req = CallbackRequest { method: "POST", url, headers: headers.clone(), body };
         // Configured once, as the JS API keeps its verifier across calls.
-        let verifier =
-            Verifier::new(Provider::AlibabaIms, &keys).and_then(|v| v.with_signed_urls([url])).expect("config");
+        let verifier = Verifier::new(provider, &keys).and_then(|v| v.with_signed_urls([url])).expect("config");
         let signature = ops_per_second(
             || {
                 black_box(verifier.verify(black_box(&req), now).expect("valid"));
@@ -60,7 +60,7 @@ fn main() {
         let typed = ops_per_second(
             || {
                 let v = verifier.verify(black_box(&req), now).expect("valid");
-                black_box(parse_event(Provider::AlibabaIms, v.body, url).expect("parses"));
+                black_box(parse_event(provider, v.body, url).expect("parses"));
             },
             ms,
         );

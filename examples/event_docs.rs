@@ -1,13 +1,16 @@
-//! Writes docs/events.md, js/events.d.ts and js/samples.json from the event schemas:
-//! `cargo run --example event_docs`. The samples prefer the provider's documentation samples in
-//! tests/fixtures; tests/docs_up_to_date.rs checks all three are current.
+//! Writes the generated sources and docs: `cargo run --example event_docs`.
+//! - src/events/tencent_vod_spec.rs from data/tencent-vod-event-schema.json (Tencent's spec);
+//! - docs/events.md, js/events.d.ts and js/samples.json from the event schemas. The samples
+//!   prefer the provider's documentation samples in tests/fixtures.
+//!
+//! tests/docs_up_to_date.rs checks all four are current. After a change to the spec, run this
+//! twice: the docs are generated from the compiled tables.
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let samples = mediahook::events::docs::samples(|provider, event_type| {
-        let path = format!("{root}/tests/fixtures/{provider}/{event_type}.json");
-        std::fs::read_to_string(path).ok().map(|text| serde_json::from_str(&text).expect("fixtures are JSON"))
-    });
+    let spec = std::fs::read_to_string(format!("{root}/data/tencent-vod-event-schema.json")).expect("the spec");
+    let samples = mediahook::events::docs::samples(|provider, event_type| fixture(root, provider, event_type));
     for (path, text) in [
+        (format!("{root}/src/events/tencent_vod_spec.rs"), mediahook::events::docs::tencent_records(&spec)),
         (format!("{root}/docs/events.md"), mediahook::events::docs::markdown()),
         (format!("{root}/js/events.d.ts"), mediahook::events::docs::typescript()),
         (format!("{root}/js/samples.json"), serde_json::to_string_pretty(&samples).expect("JSON") + "\n"),
@@ -15,4 +18,15 @@ fn main() {
         std::fs::write(&path, text).expect("writable");
         println!("wrote {path}");
     }
+}
+
+/// A provider's documentation sample of an event type, if tests/fixtures has one.
+fn fixture(root: &str, provider: &str, event_type: &str) -> Option<serde_json::Value> {
+    [
+        format!("{root}/tests/fixtures/{provider}/{event_type}.json"),
+        format!("{root}/tests/fixtures/{provider}/v3_{event_type}.json"),
+    ]
+    .iter()
+    .find_map(|path| std::fs::read_to_string(path).ok())
+    .map(|text| serde_json::from_str(&text).expect("fixtures are JSON"))
 }

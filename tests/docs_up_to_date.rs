@@ -29,9 +29,24 @@ fn js_events_d_ts_is_generated_from_the_code() {
 
 fn samples() -> serde_json::Value {
     mediahook::events::docs::samples(|provider, event_type| {
-        let path = format!("{}/tests/fixtures/{provider}/{event_type}.json", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_to_string(path).ok().map(|text| serde_json::from_str(&text).unwrap())
+        let dir = format!("{}/tests/fixtures/{provider}", env!("CARGO_MANIFEST_DIR"));
+        [format!("{dir}/{event_type}.json"), format!("{dir}/v3_{event_type}.json")]
+            .iter()
+            .find_map(|path| std::fs::read_to_string(path).ok())
+            .map(|text| serde_json::from_str(&text).unwrap())
     })
+}
+
+#[test]
+fn tencent_payload_records_are_generated_from_the_spec() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let spec = std::fs::read_to_string(format!("{root}/data/tencent-vod-event-schema.json")).unwrap();
+    let committed = std::fs::read_to_string(format!("{root}/src/events/tencent_vod_spec.rs")).unwrap_or_default();
+    let generated = mediahook::events::docs::tencent_records(&spec);
+    assert!(committed == generated, "src/events/tencent_vod_spec.rs is stale: run `cargo run --example event_docs`");
+    // Every object type of the spec (less the envelope) is a record.
+    let objects = serde_json::from_str::<serde_json::Value>(&spec).unwrap()["objects"].as_object().unwrap().len();
+    assert_eq!(generated.matches("\nrecord! {").count(), objects - 1);
 }
 
 #[test]

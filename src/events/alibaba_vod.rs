@@ -87,7 +87,7 @@ record! {
             /// The duration in seconds.
             "Duration" duration: f64,
             /// Whether the stream is encrypted.
-            "Encrypt" encrypt: i64,
+            "Encrypt" encrypt: bool,
             /// The stream's URL.
             "FileUrl" ("FileURL") file_url: String,
             /// The container format (mp4, m3u8...).
@@ -106,6 +106,18 @@ record! {
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
+            /// The codec (current docs).
+            "Codec" codec: String,
+            /// The encryption type (current docs).
+            "EncryptType" encrypt_type: String,
+            /// The watermark IDs, comma-separated (current docs).
+            "WatermarkId" watermark_id: String,
+            /// Whether the stream is audio only (current docs).
+            "IsAudio" is_audio: bool,
+            /// When transcoding started, UTC (current docs).
+            "StartTime" start_time: String,
+            /// When transcoding finished, UTC (current docs).
+            "FinishTime" finish_time: String,
             /// The custom parameters (a JSON string).
             "Extend" extend: Embedded,
         }
@@ -126,7 +138,7 @@ record! {
             /// The duration in seconds.
             "Duration" duration: f64,
             /// Whether the stream is encrypted.
-            "Encrypt" encrypt: i64,
+            "Encrypt" encrypt: bool,
             /// The stream's URL.
             "FileUrl" ("FileURL") file_url: String,
             /// The container format (mp4, m3u8...).
@@ -145,6 +157,18 @@ record! {
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
+            /// The codec (current docs).
+            "Codec" codec: String,
+            /// The encryption type (current docs).
+            "EncryptType" encrypt_type: String,
+            /// The watermark IDs, comma-separated (current docs).
+            "WatermarkId" watermark_id: String,
+            /// Whether the stream is audio only (current docs).
+            "IsAudio" is_audio: bool,
+            /// When transcoding started, UTC (current docs).
+            "StartTime" start_time: String,
+            /// When transcoding finished, UTC (current docs).
+            "FinishTime" finish_time: String,
         }
     }
 }
@@ -188,11 +212,13 @@ record! {
             /// The number of snapshots.
             "Count" count: i64,
             /// The snapshots.
-            "SnapshotInfos" snapshot_infos: Vec<serde_json::Value>,
+            "SnapshotInfos" snapshot_infos: Vec<VodSnapshotInfo>,
             /// The error code, on failure.
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
+            /// `SpecifiedTime` for SubmitSnapshotJob snapshots.
+            "SubType" sub_type: String,
             /// The custom parameters (a JSON string).
             "Extend" extend: Embedded,
         }
@@ -226,6 +252,10 @@ record! {
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
+            /// The job ID.
+            "JobId" job_id: String,
+            /// The animated image (a JSON string in the docs' sample, or the object).
+            "DynamicImageJobInfo" dynamic_image_job_info: Embedded<VodDynamicImageJobInfo>,
             /// The custom parameters (a JSON string).
             "Extend" extend: Embedded,
         }
@@ -301,6 +331,10 @@ record! {
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
+            /// `Stream` for a pulled transcoded stream.
+            "FileType" file_type: String,
+            /// The OSS URL of a pulled transcoded stream.
+            "StreamFileURL" stream_file_url: String,
             /// The custom parameters (a JSON string).
             "Extend" extend: Embedded,
         }
@@ -328,6 +362,12 @@ record! {
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
+            /// The media ID (the docs' table has no VideoId).
+            "MediaId" media_id: String,
+            /// `video`.
+            "SubType" sub_type: String,
+            /// When the review was created, UTC.
+            "CreationTime" creation_time: String,
         }
     }
 }
@@ -351,6 +391,8 @@ record! {
             "Message" message: String,
             /// The job's result (a JSON string).
             "Data" data: Embedded,
+            /// When the job completed, UTC (AIMediaDNAComplete, current docs).
+            "CompleteTime" complete_time: String,
             /// The custom parameters (a JSON string).
             "Extend" extend: Embedded,
         }
@@ -430,6 +472,10 @@ record! {
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
+            /// The media ID.
+            "MediaId" media_id: String,
+            /// The deleted streams' job IDs (DeleteType `stream`).
+            "JobIds" job_ids: String,
             /// The custom parameters (a JSON string).
             "Extend" extend: Embedded,
         }
@@ -450,13 +496,157 @@ record! {
             /// The operation (update...).
             "OperateMode" operate_mode: String,
             /// What changed (a JSON string).
-            "MediaContent" media_content: Embedded,
+            "MediaContent" media_content: Embedded<super::alibaba_ims::MediaContentChange>,
             /// The error code, on failure.
             "ErrorCode" error_code: String,
             /// The error message, on failure.
             "ErrorMessage" error_message: String,
             /// The custom parameters (a JSON string).
             "Extend" extend: Embedded,
+        }
+    }
+}
+
+record! {
+    /// One snapshot set of a SnapshotComplete.
+    VodSnapshotInfo {
+        required {}
+        optional {
+            /// success or fail.
+            "Status" status: String,
+            /// CoverSnapshot, NormalSnapshot or SpriteSnapshot.
+            "SnapshotType" snapshot_type: String,
+            /// How many snapshots.
+            "SnapshotCount" snapshot_count: i64,
+            /// The path template, with a `{SnapshotCount}` placeholder.
+            "SnapshotFormat" snapshot_format: String,
+            /// The URL template.
+            "SnapshotRegular" snapshot_regular: String,
+            /// The job ID.
+            "JobId" job_id: String,
+        }
+    }
+}
+
+record! {
+    /// The animated image of a DynamicImageComplete.
+    VodDynamicImageJobInfo {
+        required {}
+        optional {
+            /// The job ID.
+            "JobId" job_id: String,
+            /// success or fail.
+            "Status" status: String,
+            /// The image URL.
+            "FileURL" file_url: String,
+            /// The size in bytes.
+            "FileSize" file_size: i64,
+            /// The frame rate.
+            "Fps" fps: f64,
+            /// The height.
+            "Height" height: i64,
+            /// The width.
+            "Width" width: i64,
+        }
+    }
+}
+
+record! {
+    /// UpdateMediaStorageClassComplete: a media asset's storage class changed.
+    VodUpdateMediaStorageClassComplete {
+        required {}
+        optional {
+            /// Success or Failed.
+            "Status" status: String,
+            /// The media ID.
+            "MediaId" media_id: String,
+            /// All or SourceFile.
+            "Scope" scope: String,
+            /// Standard, IA, Archive or ColdArchive.
+            "StorageClass" storage_class: String,
+            /// LifeCycle or API.
+            "TriggerBy" trigger_by: String,
+            /// The error code.
+            "ErrorCode" error_code: String,
+            /// The error message.
+            "ErrorMessage" error_message: String,
+        }
+    }
+}
+
+record! {
+    /// RestoreMediaComplete: an archived media asset is restored.
+    VodRestoreMediaComplete {
+        required {}
+        optional {
+            /// Success or Failed.
+            "Status" status: String,
+            /// The media ID.
+            "MediaId" media_id: String,
+            /// Until when the restored copy is readable, UTC.
+            "RestoreExpiration" restore_expiration: String,
+            /// The error code.
+            "ErrorCode" error_code: String,
+            /// The error message.
+            "ErrorMessage" error_message: String,
+        }
+    }
+}
+
+record! {
+    /// SubmitMediaRefreshComplete: a CDN refresh or preload of a media asset's URLs is done.
+    VodSubmitMediaRefreshComplete {
+        required {}
+        optional {
+            /// success or fail.
+            "Status" status: String,
+            /// The refresh job ID.
+            "MediaRefreshJobId" media_refresh_job_id: String,
+            /// The media ID.
+            "MediaId" media_id: String,
+            /// Refresh or Preload.
+            "TaskType" task_type: String,
+            /// The refreshed playback URLs, comma-separated.
+            "SuccessPlayUrls" success_play_urls: String,
+            /// The CDN task IDs, comma-separated, one per URL.
+            "TaskIds" task_ids: String,
+            /// The request's filter parameters (a JSON string).
+            "FilterPolicy" filter_policy: Embedded,
+            /// The custom parameters.
+            "Extend" extend: Embedded,
+            /// The error code.
+            "ErrorCode" error_code: String,
+            /// The error message.
+            "ErrorMessage" error_message: String,
+        }
+    }
+}
+
+record! {
+    /// WorkflowTaskComplete: a new-version workflow task is done.
+    VodWorkflowTaskComplete {
+        required {}
+        optional {
+            /// The workflow ID.
+            "WorkflowId" workflow_id: String,
+            /// Succeed or Failed.
+            "Status" status: String,
+            /// The video ID.
+            "VideoId" video_id: String,
+            /// The task ID.
+            "TaskId" task_id: String,
+            /// The result of each activity, by activity ID (a JSON string).
+            "ActivityResults" activity_results: Embedded,
+            /// The task's input (a JSON string).
+            "TaskInput" task_input: Embedded,
+            /// When the task was created, UTC.
+            "CreateTime" create_time: String,
+            /// When it last changed, UTC.
+            "ModifiedTime" modified_time: String,
+            /// When it finished, UTC.
+            "FinishTime" finish_time: String,
+            /// The account ID (a string here).
+            "UserId" user_id: String,
         }
     }
 }
@@ -482,6 +672,10 @@ event_family! {
         ProduceMediaComplete(VodProduceMediaComplete) = "ProduceMediaComplete";
         DeleteMediaComplete(VodDeleteMediaComplete) = "DeleteMediaComplete";
         MediaBaseChangeComplete(VodMediaBaseChangeComplete) = "MediaBaseChangeComplete";
+        UpdateMediaStorageClassComplete(VodUpdateMediaStorageClassComplete) = "UpdateMediaStorageClassComplete";
+        RestoreMediaComplete(VodRestoreMediaComplete) = "RestoreMediaComplete";
+        SubmitMediaRefreshComplete(VodSubmitMediaRefreshComplete) = "SubmitMediaRefreshComplete";
+        WorkflowTaskComplete(VodWorkflowTaskComplete) = "WorkflowTaskComplete";
     }
 }
 

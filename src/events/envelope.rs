@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::schema::{FieldSchema, Kind, RecordSchema};
-use super::walk::{scan_top_level, unquote, write_str, Capture, Failure, Found, Walker};
+use super::walk::{first_member, scan_top_level, unquote, write_str, Capture, Failure, Found, Walker};
 use super::{alibaba_ims, alibaba_live, alibaba_vod, normalise_time, tencent_vod, unix_to_rfc3339};
 use crate::error::Error;
 use crate::provider::Provider;
@@ -56,15 +56,15 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
     let body_field;
     let legacy_fields;
     let none: &[FieldSchema] = &[];
-    let (dispatch, tables, mut captures): (Dispatch, [&[FieldSchema]; 2], [Capture; 1]) = match provider {
+    let (dispatch, tables, mut captures): (Dispatch, [&[FieldSchema]; 3], [Capture; 1]) = match provider {
         Provider::AlibabaIms | Provider::AlibabaVod => {
             let [found, ..] = scan_top_level(text, &["EventType"]);
             let event_type = text_of(found);
             let (body, tables) = if provider == Provider::AlibabaIms {
-                (alibaba_ims::ImsBody::schema_of(&event_type), [IMS, none])
+                (alibaba_ims::ImsBody::schema_of(&event_type), [IMS, none, none])
             } else {
                 let body = alibaba_vod::VodBody::schema_of(&event_type);
-                (body, [VOD, body.map_or(none, |s| s.schema.fields)])
+                (body, [VOD, body.map_or(none, |s| s.schema.fields), none])
             };
             let body = body.map(|s| s.schema);
             (Dispatch { event_type, body }, tables, [Capture { name: "EventTime", text: None }])
@@ -99,7 +99,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
             };
             (
                 Dispatch { event_type, body },
-                [body.map_or(none, |s| s.fields), none],
+                [body.map_or(none, |s| s.fields), none, none],
                 [Capture { name: time_field, text: None }],
             )
         }
@@ -116,13 +116,18 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                     field("T", Kind::Omit, false),
                     field("data", Kind::Body, body.is_some()),
                 ];
-                (Dispatch { event_type, body }, [&legacy_fields[..], none], [Capture { name: "", text: None }])
+                (Dispatch { event_type, body }, [&legacy_fields[..], none, none], [Capture { name: "", text: None }])
             } else {
                 let event_type = text_of(v3);
-                let schema = tencent_vod::TencentBody::schema_of(&event_type);
-                let mut tables = [TENCENT, none];
+                // An unknown (or unconfirmed) type name is typed by the payload member it carries.
+                let schema = tencent_vod::TencentBody::schema_of(&event_type).or_else(|| {
+                    first_member(text, |key| tencent_vod::type_of_member(key).is_some())
+                        .and_then(|k| tencent_vod::type_of_member(&k))
+                });
+                let mut tables = [TENCENT, none, tencent_vod::PAYLOAD_FIELDS];
                 if let Some(s) = schema {
-                    body_field = [field(tencent_vod::body_key_of(s), Kind::Body, true)];
+                    let (key, also) = tencent_vod::payload_member(s);
+                    body_field = [FieldSchema { name: key, aliases: also, kind: Kind::Body, required: true, doc: "" }];
                     tables[1] = &body_field[..];
                 }
                 (Dispatch { event_type, body: schema.map(|s| s.schema) }, tables, [Capture { name: "", text: None }])

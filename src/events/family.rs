@@ -29,6 +29,8 @@ macro_rules! event_family {
         $(#[doc = $doc])*
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
+        // Built on demand and matched once: boxing would only add an allocation.
+        #[allow(clippy::large_enum_variant)]
         pub enum $family {
             $( #[doc = concat!("`", $name, "`")] $variant($ty), )*
             /// An event type mediahook does not know: the body as sent.

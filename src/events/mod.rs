@@ -17,6 +17,7 @@ pub mod family;
 mod record;
 pub mod schema;
 pub mod tencent_vod;
+pub mod tencent_vod_spec;
 mod walk;
 
 use serde::{Deserialize, Serialize, Serializer};

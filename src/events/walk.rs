@@ -918,10 +918,14 @@ impl<'s> Walker<'s> {
 /// name, then its alternative names; odd ranks for keys that match only once trimmed.
 fn lookup<'t>(tables: &[&'t [FieldSchema]], key: &str, hint: usize) -> Option<(usize, u32, &'t FieldSchema)> {
     // First the field after the last one matched: providers send fields in a stable order.
+    // A name in an earlier table takes precedence (Tencent's dispatched member over the same
+    // member as an ordinary field), so a hit in a later table is checked against them.
     let mut base = 0;
-    for table in tables {
+    for (t, table) in tables.iter().enumerate() {
         if let Some(field) = table.get(hint - base) {
-            if field.name == key {
+            let shadowed =
+                || tables[..t].iter().flat_map(|x| x.iter()).any(|f| f.name == key || f.aliases.contains(&key));
+            if field.name == key && (t == 0 || !shadowed()) {
                 return Some((hint, 0, field));
             }
             break;
@@ -1092,6 +1096,39 @@ pub(crate) fn scan_top_level(text: &str, keys: &[&str]) -> [Option<Found>; 4] {
                 }
                 _ => w.copy(&mut Discard)?,
             }
+            w.ws();
+            if w.peek() != Some(b',') {
+                return Ok(());
+            }
+            w.pos += 1;
+        }
+    })();
+    found
+}
+
+/// The first top-level key that `wanted` accepts and whose value is not null (stops quietly at
+/// a syntax error: the walk reports it).
+pub(crate) fn first_member(text: &str, wanted: impl Fn(&str) -> bool) -> Option<String> {
+    let mut w = Walker::new(text);
+    let mut found = None;
+    let _ = (|| -> Walked<()> {
+        w.ws();
+        w.eat(b'{', "")?;
+        loop {
+            w.ws();
+            if w.peek() == Some(b'}') {
+                return Ok(());
+            }
+            let key = w.string()?;
+            w.ws();
+            w.eat(b':', "")?;
+            w.ws();
+            let name = w.decode(key);
+            if w.peek() != Some(b'n') && wanted(&name) {
+                found = Some(name.into_owned());
+                return Ok(());
+            }
+            w.copy(&mut Discard)?;
             w.ws();
             if w.peek() != Some(b',') {
                 return Ok(());
