@@ -4404,7 +4404,7 @@ export interface FileUploadTask {
   MetaData?: MediaMetaData;
 }
 
-/** A live snapshot was written to OSS. */
+/** A live snapshot was taken. Alibaba's docs do not publish this body's fields: beyond the  stream's names, everything is kept as sent, untyped. */
 export interface SnapshotCreated {
   /** Always `snapshot`. */
   event: string;
@@ -4414,14 +4414,6 @@ export interface SnapshotCreated {
   app?: string;
   /** The stream name. */
   stream?: string;
-  /** The OSS bucket. */
-  OssBucket?: string;
-  /** The OSS endpoint. */
-  OssEndpoint?: string;
-  /** The OSS object. */
-  OssObject?: string;
-  /** When the snapshot was taken. */
-  CreateTime?: string;
 }
 
 /** A recording status event (record_started, record_paused, record_resumed...). */
@@ -4434,6 +4426,20 @@ export interface RecordStatus {
   app?: string;
   /** The stream name. */
   stream?: string;
+}
+
+/** On-demand recording: Alibaba asks, with a GET whose query is this record, whether to  record a stream that just arrived, and reads the answer (`{"NeedRecord": true, ...}`)  from the response body. The worker relays the origin's answer (see the README). */
+export interface OnDemandRecordQuery {
+  /** The streaming domain. */
+  domain?: string;
+  /** The application name. */
+  app?: string;
+  /** The stream name. */
+  stream?: string;
+  /** h264 or h265. */
+  codec?: string;
+  /** The video bitrate in Kbps. */
+  vbitrate?: number;
 }
 
 /** A recording file was created (POST JSON). */
@@ -4453,7 +4459,7 @@ export interface RecordFileCreated {
   /** UNIX time the recording stopped. */
   stop_time?: number;
   /** The push arguments. */
-  push_args?: string;
+  push_args?: unknown;
 }
 
 /** `publish` / `publish_done`: a stream started or stopped being pushed. */
@@ -5777,6 +5783,7 @@ export type MediaEvent =
   | { id: string; provider: "alibaba-live"; type: "publish"; time: string | null; data: StreamCallback }
   | { id: string; provider: "alibaba-live"; type: "publish_done"; time: string | null; data: StreamCallback }
   | { id: string; provider: "alibaba-live"; type: "RecordFileCreated"; time: string | null; data: RecordFileCreated }
+  | { id: string; provider: "alibaba-live"; type: "on_demand_record"; time: string | null; data: OnDemandRecordQuery }
   | { id: string; provider: "alibaba-live"; type: "record_started"; time: string | null; data: RecordStatus }
   | { id: string; provider: "alibaba-live"; type: "record_paused"; time: string | null; data: RecordStatus }
   | { id: string; provider: "alibaba-live"; type: "record_resumed"; time: string | null; data: RecordStatus }

@@ -1,6 +1,7 @@
 // The demo origin of `npm run dev`: prints every delivery it receives (the first and each
 // retry) and whether its Standard Webhooks signature verified. DEMO_FAIL_FIRST=N answers the
-// first N deliveries of each event with 503, to watch the worker's retries.
+// first N deliveries of each event with 503, to watch the worker's retries. It answers Live's
+// on-demand recording queries with "record it".
 import { startOrigin } from "./origin.mjs";
 
 const secret = process.env.ORIGIN_SECRET;
@@ -14,9 +15,14 @@ const seen = new Map();
 const origin = await startOrigin({
   secret,
   port,
-  respond: ({ headers, verifyError }) => {
+  respond: ({ headers, event, verifyError }) => {
     const n = seen.get(headers["webhook-id"]);
     if (verifyError) return { status: 401 };
+    // Live's on-demand recording query: the worker relays this answer to Alibaba.
+    if (event?.type === "on_demand_record") {
+      console.log("[origin]   answering the on-demand recording query: record it, as MP4");
+      return { status: 200, body: JSON.stringify({ ApiVersion: "1.0", NeedRecord: true, Format: ["mp4"] }) };
+    }
     if (n <= failFirst) {
       console.log(`[origin]   answering 503 to delivery #${n} (DEMO_FAIL_FIRST=${failFirst}): the worker will retry`);
       return { status: 503 };

@@ -22,7 +22,7 @@ export function verifyStandardWebhook(secret, headers, body, nowSeconds = Math.f
 }
 
 /**
- * Start an origin on 127.0.0.1. `respond(entry)` may return {status, delayMs, headers}.
+ * Start an origin on 127.0.0.1. `respond(entry)` may return {status, delayMs, headers, body}.
  * Returns { url, port, received: [{headers, body, event, verifyError}], close() }.
  */
 export async function startOrigin({ secret, port = 0, path = "/events", respond, onEvent } = {}) {
@@ -44,9 +44,10 @@ export async function startOrigin({ secret, port = 0, path = "/events", respond,
       const entry = { headers: req.headers, body: body.toString("utf8"), event, verifyError };
       received.push(entry);
       onEvent?.(entry);
-      const { status = verifyError ? 401 : 204, delayMs = 0, headers = {} } = (await respond?.(entry)) ?? {};
+      const answer = (await respond?.(entry)) ?? {};
+      const { status = verifyError ? 401 : 204, delayMs = 0, headers = {}, body: reply } = answer;
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-      if (!res.destroyed) res.writeHead(status, headers).end();
+      if (!res.destroyed) res.writeHead(status, headers).end(reply);
     });
   });
   await new Promise((resolve, reject) => {

@@ -136,6 +136,11 @@ async fn handle(mut req: Request, env: &Env, ctx: &Context, log: &mut LogLine) -
         Decision::Forward(fwd) => {
             fill_event(log, &fwd.event.event_type, &fwd.event.id);
             log.key_index = Some(fwd.key_index);
+            if fwd.event.provider == crate::Provider::AlibabaLive
+                && fwd.event.event_type == crate::events::alibaba_live::ON_DEMAND_RECORD
+            {
+                return answer_on_demand(&config, &fwd, log).await;
+            }
             accept(env, ctx, &config, Accepted::Deliver(&fwd), log).await
         }
         Decision::Keep(kept) => {
@@ -305,6 +310,46 @@ async fn deliver_now(config: &GatewayConfig, fwd: &Forward, log: &mut LogLine) -
             None => "it could not be reached".into(),
         },
     })
+}
+
+/// The largest answer Alibaba reads from an on-demand recording query (it truncates the rest).
+const ON_DEMAND_ANSWER_BYTES: usize = 2048;
+
+/// Live's on-demand recording query is a question, not a notification: it goes to the origin
+/// at once in either mode (no queue, no duplicate guard: the same stream may be asked about
+/// again) and the origin's answer is relayed as Alibaba's answer, when it is a JSON object of
+/// at most 2 KB. Otherwise the answer is 502 (Alibaba then applies the domain's stored
+/// recording configuration); nothing is kept, since a later answer would be too late.
+async fn answer_on_demand(config: &GatewayConfig, fwd: &Forward, log: &mut LogLine) -> Result<Response> {
+    let attempt = origin::ask(config, &fwd.event.id, &fwd.body, now_seconds(), config.origin_timeout_ms).await;
+    log.origin_status = attempt.status;
+    log.error = attempt.error.clone();
+    if attempt.timed_out {
+        log.outcome = "origin_timeout";
+        return reject(log, Error::OriginTimeout { ms: config.origin_timeout_ms });
+    }
+    let answer = attempt.answer.as_deref().filter(|_| attempt.delivered());
+    match answer {
+        Some(a)
+            if a.len() <= ON_DEMAND_ANSWER_BYTES
+                && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(a).is_ok() =>
+        {
+            log.outcome = "answered";
+            json_response(&String::from_utf8_lossy(a), 200)
+        }
+        _ => {
+            log.outcome = "origin_failed";
+            let detail = match (attempt.status, answer) {
+                (Some(s), None) => format!("it answered {s}"),
+                (Some(_), Some(a)) if a.len() > ON_DEMAND_ANSWER_BYTES => {
+                    format!("its answer to an on-demand recording query is over {ON_DEMAND_ANSWER_BYTES} bytes")
+                }
+                (Some(_), Some(_)) => "its answer to an on-demand recording query is not a JSON object".into(),
+                (None, _) => "it could not be reached".into(),
+            };
+            reject(log, Error::OriginError { detail })
+        }
+    }
 }
 
 /// Keep a verified event that cannot be delivered as typed, as a dead letter.

@@ -22,6 +22,8 @@ pub struct Attempt {
     pub error: Option<String>,
     /// The origin's `Retry-After`, in seconds.
     pub retry_after: Option<u64>,
+    /// The origin's answer body, when it was asked for (see [`ask`]).
+    pub answer: Option<Vec<u8>>,
 }
 
 impl Attempt {
@@ -33,13 +35,29 @@ impl Attempt {
 
 /// POST `body` (event JSON) for event `id` to the origin, signed at `now` (UNIX seconds).
 pub async fn attempt(config: &GatewayConfig, id: &str, body: &[u8], now: u64, timeout_ms: u64) -> Attempt {
-    match send(config, id, body, now, timeout_ms).await {
+    match send(config, id, body, now, timeout_ms, false).await {
         Ok(a) => a,
         Err(e) => Attempt { error: Some(clip(&e.to_string(), 120)), ..Attempt::default() },
     }
 }
 
-async fn send(config: &GatewayConfig, id: &str, body: &[u8], now: u64, timeout_ms: u64) -> worker::Result<Attempt> {
+/// As [`attempt`], and read the origin's answer body too (within the same timeout): for the
+/// callbacks whose sender reads the answer (Live's on-demand recording query).
+pub async fn ask(config: &GatewayConfig, id: &str, body: &[u8], now: u64, timeout_ms: u64) -> Attempt {
+    match send(config, id, body, now, timeout_ms, true).await {
+        Ok(a) => a,
+        Err(e) => Attempt { error: Some(clip(&e.to_string(), 120)), ..Attempt::default() },
+    }
+}
+
+async fn send(
+    config: &GatewayConfig,
+    id: &str,
+    body: &[u8],
+    now: u64,
+    timeout_ms: u64,
+    read_answer: bool,
+) -> worker::Result<Attempt> {
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
     headers.set("user-agent", concat!("mediahook/", env!("CARGO_PKG_VERSION")))?;
@@ -57,15 +75,19 @@ async fn send(config: &GatewayConfig, id: &str, body: &[u8], now: u64, timeout_m
 
     let controller = AbortController::default();
     let (fetch, signal) = (Fetch::Request(request), controller.signal());
-    let send = Box::pin(fetch.send_with_signal(&signal));
+    let send = Box::pin(async {
+        let mut resp = fetch.send_with_signal(&signal).await?;
+        let answer = if read_answer { Some(resp.bytes().await?) } else { None };
+        Ok::<_, worker::Error>((resp, answer))
+    });
     let timeout = Box::pin(Delay::from(Duration::from_millis(timeout_ms)));
     // Bound before returning: the unfinished future borrows `fetch` and `signal`.
     #[allow(clippy::let_and_return)]
     let outcome = match select(send, timeout).await {
         Either::Left((answer, _)) => {
-            let resp = answer?;
+            let (resp, answer) = answer?;
             let retry_after = resp.headers().get("retry-after").ok().flatten().and_then(|v| parse_retry_after(&v, now));
-            Ok(Attempt { status: Some(resp.status_code()), retry_after, ..Attempt::default() })
+            Ok(Attempt { status: Some(resp.status_code()), retry_after, answer, ..Attempt::default() })
         }
         Either::Right(((), _)) => {
             controller.abort();

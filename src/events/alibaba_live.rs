@@ -1,13 +1,15 @@
 //! Alibaba Cloud ApsaraVideo Live callbacks. Stream publish/unpublish callbacks arrive as GETs
 //! whose query is the event (`action=publish&app=...&appname=...&id=...&time=...`); recording
 //! and snapshot callbacks arrive as POSTed JSON. The event type is `action` for stream
-//! callbacks, `event` when the body names one, and `RecordFileCreated` for a recording-file
-//! body (`uri` + `duration`), which names none.
+//! callbacks, `event` when the body names one, `RecordFileCreated` for a recording-file body
+//! (`uri` + `duration`), which names none, and `on_demand_record` for the on-demand recording
+//! query (a GET with `domain`, `app`, `stream`), which expects an answer.
 
 use serde_json::Value;
 
 use super::family::event_family;
 use super::record::record;
+use super::schema::Record;
 use crate::request::query_pairs;
 
 record! {
@@ -61,7 +63,7 @@ record! {
             /// UNIX time the recording stopped.
             "stop_time" stop_time: i64,
             /// The push arguments.
-            "push_args" push_args: String,
+            "push_args" push_args: serde_json::Value,
         }
     }
 }
@@ -85,7 +87,8 @@ record! {
 }
 
 record! {
-    /// A live snapshot was written to OSS.
+    /// A live snapshot was taken. Alibaba's docs do not publish this body's fields: beyond the
+    /// stream's names, everything is kept as sent, untyped.
     SnapshotCreated {
         required {
             /// Always `snapshot`.
@@ -98,17 +101,33 @@ record! {
             "app" app: String,
             /// The stream name.
             "stream" stream: String,
-            /// The OSS bucket.
-            "OssBucket" oss_bucket: String,
-            /// The OSS endpoint.
-            "OssEndpoint" oss_endpoint: String,
-            /// The OSS object.
-            "OssObject" oss_object: String,
-            /// When the snapshot was taken.
-            "CreateTime" create_time: String,
         }
     }
 }
+
+record! {
+    /// On-demand recording: Alibaba asks, with a GET whose query is this record, whether to
+    /// record a stream that just arrived, and reads the answer (`{"NeedRecord": true, ...}`)
+    /// from the response body. The worker relays the origin's answer (see the README).
+    OnDemandRecordQuery {
+        required {}
+        optional {
+            /// The streaming domain.
+            "domain" domain: String,
+            /// The application name.
+            "app" app: String,
+            /// The stream name.
+            "stream" stream: String,
+            /// h264 or h265.
+            "codec" codec: String,
+            /// The video bitrate in Kbps.
+            "vbitrate" vbitrate: i64,
+        }
+    }
+}
+
+/// The event type of an on-demand recording query (it names none itself).
+pub const ON_DEMAND_RECORD: &str = "on_demand_record";
 
 event_family! {
     /// The typed body of a Live callback, by event type.
@@ -116,6 +135,7 @@ event_family! {
         Publish(StreamCallback) = "publish";
         PublishDone(StreamCallback) = "publish_done";
         RecordFileCreated(RecordFileCreated) = "RecordFileCreated";
+        OnDemandRecord(OnDemandRecordQuery) = "on_demand_record";
         RecordStarted(RecordStatus) = "record_started";
         RecordPaused(RecordStatus) = "record_paused";
         RecordResumed(RecordStatus) = "record_resumed";
@@ -133,8 +153,29 @@ pub struct LiveEvent {
 }
 
 /// A GET callback's query as a JSON object of strings (percent-decoded).
+///
+/// Alibaba does not percent-encode `usrargs` (the client's own ingest query), so its `&k=v`
+/// pairs arrive as top-level parameters: pairs after `usrargs` that are not stream-callback
+/// parameters are put back into it.
 pub(crate) fn query_object(url: &str) -> Value {
-    Value::Object(query_pairs(url).map(|(k, v)| (decode(k), Value::String(decode(v)))).collect())
+    let known = |k: &str| StreamCallback::SCHEMA.fields.iter().any(|f| f.name == k.trim());
+    let mut out = serde_json::Map::new();
+    let mut in_usrargs = false;
+    for (k, v) in query_pairs(url) {
+        let (key, value) = (decode(k), decode(v));
+        if in_usrargs && !known(&key) {
+            if let Some(Value::String(args)) = out.get_mut("usrargs") {
+                args.push('&');
+                args.push_str(&key);
+                args.push('=');
+                args.push_str(&value);
+                continue;
+            }
+        }
+        in_usrargs = key == "usrargs";
+        out.insert(key, Value::String(value));
+    }
+    Value::Object(out)
 }
 
 /// Percent-decoding (and `+` as space) of a query component; invalid escapes stay as written.

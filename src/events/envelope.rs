@@ -70,7 +70,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
             (Dispatch { event_type, body }, tables, [Capture { name: "EventTime", text: None }])
         }
         Provider::AlibabaLive => {
-            let found = scan_top_level(text, &["action", "event", "uri", "duration"]);
+            let found = scan_top_level(text, &["action", "event", "uri", "duration", "domain", "stream"]);
             let named = |i: usize, key: &str| match &found[i] {
                 Some(Found::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
                 Some(_) => {
@@ -82,6 +82,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                 (Some(a), _) => a,
                 (None, Some(e)) => e,
                 (None, None) if found[2].is_some() && found[3].is_some() => "RecordFileCreated".to_owned(),
+                (None, None) if found[4].is_some() && found[5].is_some() => alibaba_live::ON_DEMAND_RECORD.to_owned(),
                 (None, None) => {
                     // Malformed JSON is reported as such, before a missing type.
                     Walker::check_syntax(text).map_err(to_error)?;

@@ -1055,11 +1055,11 @@ pub(crate) enum Found {
 /// The values of `keys` in the top-level object (keys compared trimmed; an exact key wins over
 /// a trimmed one), found before the walk so that the body's record is known when it starts.
 /// Stops at the first exact `keys[0]`; stops quietly at a syntax error (the walk reports it).
-/// At most four keys.
-pub(crate) fn scan_top_level(text: &str, keys: &[&str]) -> [Option<Found>; 4] {
-    let mut found: [Option<Found>; 4] = [None, None, None, None];
-    let mut exact = [false; 4];
-    let keys = &keys[..keys.len().min(4)];
+/// At most six keys.
+pub(crate) fn scan_top_level(text: &str, keys: &[&str]) -> [Option<Found>; 6] {
+    let mut found: [Option<Found>; 6] = Default::default();
+    let mut exact = [false; 6];
+    let keys = &keys[..keys.len().min(6)];
     let mut w = Walker::new(text);
     let _ = (|| -> Walked<()> {
         w.ws();

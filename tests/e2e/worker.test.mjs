@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { startOrigin } from "../../scripts/origin.mjs";
-import { parseEvent, sign } from "../../pkg/node.mjs";
+import { KNOWN_EVENT_TYPES, parseEvent, sign } from "../../pkg/node.mjs";
 import { freePort, startWorker } from "./harness.mjs";
 
 const SECRET = "whsec_dGVzdC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4OTA=";
@@ -34,7 +34,7 @@ const baseVars = (originUrl) => ({
 });
 
 before(async () => {
-  origin = await startOrigin({ secret: SECRET, respond: () => behaviour?.() });
+  origin = await startOrigin({ secret: SECRET, respond: (entry) => behaviour?.(entry) });
   worker = await startWorker(baseVars(origin.url));
 });
 after(async () => {
@@ -117,6 +117,73 @@ describe("forwarding", () => {
       assert.equal(got.event.provider, provider);
       assert.equal(got.event.type, type);
       if (provider === "tencent-vod") assert.equal(got.event.data.Sign, undefined, "auth fields are not event data");
+    }
+  });
+
+  test("a signed sample of every known type of every provider is typed and forwarded", async () => {
+    const samples = JSON.parse(readFileSync(new URL("../../js/samples.json", import.meta.url), "utf8"));
+    const paths = {
+      "alibaba-ims": "/alibaba/ims",
+      "alibaba-vod": "/alibaba/vod",
+      "alibaba-live": "/alibaba/live",
+      "tencent-vod": "/tencent/vod",
+    };
+    // Live's stream callbacks and on-demand recording query are GETs whose query is the event.
+    const GET_TYPES = new Set(["publish", "publish_done", "on_demand_record"]);
+    // The on-demand recording query expects an answer from the origin.
+    behaviour = (entry) =>
+      entry.event?.type === "on_demand_record" ? { status: 200, body: '{"NeedRecord":false}' } : undefined;
+    let count = 0;
+    for (const [provider, bodies] of Object.entries(samples)) {
+      assert.deepEqual(Object.keys(bodies).sort(), KNOWN_EVENT_TYPES[provider].toSorted(), provider);
+      for (const [type, sample] of Object.entries(bodies)) {
+        const get = provider === "alibaba-live" && GET_TYPES.has(type);
+        const query = new URLSearchParams(
+          Object.entries(sample).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+        );
+        const path = get ? `${paths[provider]}?${query}` : paths[provider];
+        const before = origin.received.length;
+        const r = await send(provider, path, get ? "" : JSON.stringify(sample), get ? { method: "GET" } : {});
+        assert.equal(r.status, 200, `${provider} ${type}: ${JSON.stringify(r.json)}`);
+        assert.equal(origin.received.length, before + 1, `${provider} ${type} reached the origin`);
+        const got = origin.received.at(-1);
+        assert.equal(got.verifyError, null);
+        assert.equal(got.event.provider, provider);
+        assert.equal(got.event.type, type, provider);
+        count++;
+      }
+    }
+    behaviour = undefined;
+    assert.equal(count, Object.values(KNOWN_EVENT_TYPES).flat().length);
+  });
+
+  test("Live's on-demand recording query gets the origin's answer; a bad answer is 502", async () => {
+    const path = "/alibaba/live?app=seq_all&domain=qt01.alivecdn.com&stream=ondemand8&vbitrate=2000&codec=h264";
+    const answer = { ApiVersion: "1.0", NeedRecord: true, Interval: { Mp4: 300 }, Format: ["mp4"] };
+    for (const [reply, status] of [
+      [{ status: 200, body: JSON.stringify(answer), headers: { "content-type": "application/json" } }, 200],
+      [{ status: 200, body: "not json" }, 502],
+      [{ status: 200, body: JSON.stringify({ big: "x".repeat(3000) }) }, 502],
+      [{ status: 500 }, 502],
+    ]) {
+      behaviour = () => reply;
+      try {
+        const r = await send("alibaba-live", path, "", { method: "GET" });
+        assert.equal(r.status, status, JSON.stringify(r.json));
+        if (status === 200) assert.deepEqual(r.json, answer);
+        else assert.equal(r.json.error, "origin_error");
+        const got = origin.received.at(-1);
+        assert.equal(got.event.type, "on_demand_record");
+        assert.deepEqual(got.event.data, {
+          app: "seq_all",
+          domain: "qt01.alivecdn.com",
+          stream: "ondemand8",
+          vbitrate: 2000,
+          codec: "h264",
+        });
+      } finally {
+        behaviour = undefined;
+      }
     }
   });
 
