@@ -43,7 +43,7 @@ const embedded = z.string().transform((raw) => {
   try {
     return { raw, json: JSON.parse(raw) };
   } catch {
-    return { raw };
+    return { raw, json: null };
   }
 });
 const envelope = (type, body) =>

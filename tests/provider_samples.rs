@@ -68,6 +68,7 @@ fn alibaba_vod_samples_are_known_and_fully_typed() {
     for (file, body) in fixtures("alibaba-vod") {
         let event = parse_event(Provider::AlibabaVod, body.as_bytes(), "").unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(event.is_known(), "{file}");
+        assert!(event.data().is_known(), "{file}: the typed structs read it");
         assert_eq!(format!("{}.json", event.event_type), file);
         let mut data = data(&event);
         let object = data.as_object_mut().unwrap();
@@ -87,6 +88,7 @@ fn tencent_vod_samples_are_known_and_fully_typed() {
     for (file, body) in fixtures("tencent-vod") {
         let event = parse_event(Provider::TencentVod, body.as_bytes(), "").unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(event.is_known(), "{file}");
+        assert!(event.data().is_known(), "{file}: the typed structs read it");
         let data = data(&event);
         let mut out = Vec::new();
         if let Some(legacy) = file.strip_prefix("v2_") {

@@ -72,6 +72,18 @@ pub enum EventData {
     TencentVod(TencentEvent),
 }
 
+impl EventData {
+    /// Whether the typed body is of a known type (as [`Event::is_known`] says).
+    pub fn is_known(&self) -> bool {
+        match self {
+            EventData::AlibabaIms(e) => e.message_body.is_known(),
+            EventData::AlibabaVod(e) => e.body.is_known(),
+            EventData::AlibabaLive(e) => e.body.is_known(),
+            EventData::TencentVod(e) => e.is_known(),
+        }
+    }
+}
+
 impl Event {
     /// Whether mediahook knows this event's type (unknown types keep their body as sent).
     pub fn is_known(&self) -> bool {
@@ -249,6 +261,14 @@ pub fn untyped_event(
         "invalid": why.to_string(),
     });
     Ok((id, event_type, serde_json::to_vec(&json).expect("JSON serialises")))
+}
+
+/// The values of `keys` among a JSON object's top-level members (`None` when absent or null),
+/// the whole text checked as JSON on the way. A key given twice (however it is escaped) is
+/// ambiguous: `malformed_json`.
+pub(crate) fn top_level_fields<const N: usize>(body: &[u8], keys: [&str; N]) -> Result<[Option<Value>; N], Error> {
+    let text = body_text(body)?;
+    walk::top_level_values(text, keys).map_err(|detail| Error::MalformedJson { detail })
 }
 
 /// A JSON object's members (empty for anything else).

@@ -10,7 +10,10 @@ use super::schema::{FieldSchema, Kind};
 use super::tencent_vod_spec as spec;
 use super::{take, take_string};
 
-pub(crate) use crate::schemes::tencent_vod::{SIGN_FIELD, T_FIELD};
+/// The body fields that carry Tencent's signature (not event data).
+pub(crate) const SIGN_FIELD: &str = "Sign";
+/// The body field that carries the signature's expiry time.
+pub(crate) const T_FIELD: &str = "T";
 
 // The 36 event types of Tencent's `EventContent`, by the member that holds each payload (the
 // mapping is irregular: ../docs/events.md, and the notes of section 1 of Tencent's event docs).
@@ -430,8 +433,14 @@ impl TencentEvent {
             };
         }
         let event_type = take_string(&mut m, "EventType");
-        let body_key = body_key(&event_type);
-        let body = TencentBody::from_normalised(&event_type, take(&mut m, &body_key));
+        // As the walk does: a type by its name, else by the payload member it carries.
+        let by_member = || m.keys().find_map(|k| type_of_member(k)).map(|e| (e.name, payload_member(e).0));
+        let (typed_as, body_key) = match TencentBody::schema_of(&event_type) {
+            Some(_) => (event_type.clone(), body_key(&event_type)),
+            None => by_member()
+                .map_or_else(|| (event_type.clone(), body_key(&event_type)), |(t, k)| (t.to_owned(), k.to_owned())),
+        };
+        let body = TencentBody::from_normalised(&typed_as, take(&mut m, &body_key));
         TencentEvent::V3 { event_type, body_key, body, extra: m }
     }
 

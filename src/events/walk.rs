@@ -932,14 +932,18 @@ fn lookup<'t>(tables: &[&'t [FieldSchema]], key: &str, hint: usize) -> Option<(u
         }
         base += table.len();
     }
+    // Length and first byte first: most names differ there, and a full comparison is a call.
+    let same = |name: &str, key: &str| {
+        name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && name == key
+    };
     let find = |key: &str| {
         let mut index = 0;
         for table in tables {
             for field in *table {
-                if field.name == key {
+                if same(field.name, key) {
                     return Some((index, 0, field));
                 }
-                if let Some(a) = field.aliases.iter().position(|a| *a == key) {
+                if let Some(a) = field.aliases.iter().position(|a| same(a, key)) {
                     return Some((index, 2 + 2 * a as u32, field));
                 }
                 index += 1;
@@ -1137,6 +1141,52 @@ pub(crate) fn first_member(text: &str, wanted: impl Fn(&str) -> bool) -> Option<
         }
     })();
     found
+}
+
+/// The values of `keys` (compared unescaped, untrimmed) among the top-level members of the
+/// object `text`, the whole text checked on the way; `Err` for a syntax error or a key sent twice.
+pub(crate) fn top_level_values<const N: usize>(
+    text: &str,
+    keys: [&str; N],
+) -> Result<[Option<serde_json::Value>; N], String> {
+    let mut found: [Option<serde_json::Value>; N] = std::array::from_fn(|_| None);
+    let mut seen = [false; N];
+    let mut w = Walker::new(text);
+    let fail = |f: Failure| match f {
+        Failure::Syntax(detail) | Failure::Schema { detail, .. } => detail,
+    };
+    w.ws();
+    w.eat(b'{', "expected an object").map_err(fail)?;
+    w.ws();
+    if w.peek() == Some(b'}') {
+        w.pos += 1;
+    } else {
+        loop {
+            w.ws();
+            let key = w.string().map_err(fail)?;
+            w.ws();
+            w.eat(b':', "expected `:`").map_err(fail)?;
+            w.ws();
+            let start = w.pos;
+            w.copy(&mut Discard).map_err(fail)?;
+            if let Some(i) = keys.iter().position(|k| *k == w.decode(key)) {
+                if seen[i] {
+                    return Err(format!("duplicate field `{}`", keys[i]));
+                }
+                seen[i] = true;
+                found[i] = serde_json::from_str(&text[start..w.pos]).map_err(|e| e.to_string())?;
+            }
+            w.ws();
+            if w.peek() == Some(b',') {
+                w.pos += 1;
+            } else {
+                w.eat(b'}', "expected `,` or `}`").map_err(fail)?;
+                break;
+            }
+        }
+    }
+    w.end().map_err(fail)?;
+    Ok(found)
 }
 
 /// The text of a JSON string literal as written by the walk (`"..."` → its content).

@@ -4,27 +4,14 @@
 //! Where `Sign` and `T` travel is not shown by any official sample: top-level fields of the
 //! JSON body are read first, URL query parameters `sign` and `t` second.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::Match;
 use crate::error::Error;
+pub(crate) use crate::events::tencent_vod::{SIGN_FIELD, T_FIELD};
 use crate::request::{CallbackRequest, Lookup};
 use crate::verifier::Verifier;
 use crate::wire::{digest_eq, md5_of, parse_md5_hex, parse_timestamp, to_hex, without_bom, Md5Digest};
-
-/// Body field names.
-pub(crate) const SIGN_FIELD: &str = "Sign";
-pub(crate) const T_FIELD: &str = "T";
-
-/// The top-level auth fields of a body; everything else is skipped by the parser.
-#[derive(Deserialize)]
-struct BodyAuth {
-    #[serde(rename = "Sign")]
-    sign: Option<Value>,
-    #[serde(rename = "T")]
-    t: Option<Value>,
-}
 
 /// `Sign` and `T` as found, with `T` as signed (decimal text) and as a number.
 struct Credentials {
@@ -60,16 +47,16 @@ fn tencent_digest(key: &[u8], t_text: &str) -> Md5Digest {
 
 /// Body fields first; the query only when the body carries neither.
 fn credentials(req: &CallbackRequest<'_>) -> Result<Credentials, Error> {
-    // A derived struct also deserialises from an array (by position): only objects count.
+    // The whole body is checked as JSON while the two top-level fields are read (one pass).
     let body = without_bom(req.body);
     let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let body_auth = is_object.then(|| serde_json::from_slice::<BodyAuth>(body));
+    let body_auth = is_object.then(|| crate::events::top_level_fields(body, [SIGN_FIELD, T_FIELD]));
     let body_is_json_object = match body_auth {
-        Some(Ok(BodyAuth { sign: None, t: None })) => true,
-        Some(Ok(BodyAuth { sign, t })) => return from_body(sign, t),
+        Some(Ok([None, None])) => true,
+        Some(Ok([sign, t])) => return from_body(sign, t),
         // An object the auth fields cannot be read from (e.g. `Sign` twice) is refused: the
         // query is only for bodies that carry neither field, never a fallback from ambiguity.
-        Some(Err(e)) => return Err(Error::MalformedJson { detail: e.to_string() }),
+        Some(Err(e)) => return Err(e),
         None => false,
     };
     let sign = req.query_value("sign");
