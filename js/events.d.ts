@@ -944,6 +944,32 @@ export interface WechatPublishTask {
   WechatUrl?: string;
 }
 
+/** Legacy (2.0) CreateSnapshotByTimeOffsetComplete `data`. */
+export interface LegacySnapshotByTimeOffset {
+  /** The task ID. */
+  vodTaskId?: string;
+  /** The file ID. */
+  fileId?: string;
+  /** The screenshot template. */
+  definition?: number;
+  /** The screenshots. */
+  picInfo?: LegacyPicInfo[];
+  /** 0 on success. */
+  status?: number;
+  /** The error message. */
+  message?: string;
+}
+
+/** One screenshot of a legacy (2.0) CreateSnapshotByTimeOffsetComplete. */
+export interface LegacyPicInfo {
+  /** 0 on success. */
+  status?: number;
+  /** The time offset in milliseconds. */
+  timeOffset?: number;
+  /** The image URL. */
+  url?: string;
+}
+
 /** `SnapshotByTimeOffsetTask2017` (Tencent VOD API spec). */
 export interface SnapshotByTimeOffsetTask2017 {
   /**  */
@@ -966,6 +992,26 @@ export interface SnapshotByTimeOffset2017 {
   Url?: string;
 }
 
+/** Legacy (2.0) CreateImageSpriteComplete `data`. */
+export interface LegacyImageSprite {
+  /** 0 on success. */
+  status?: number;
+  /** The error message. */
+  message?: string;
+  /** The task ID. */
+  vodTaskId?: string;
+  /** The file ID. */
+  fileId?: string;
+  /** The sprite template. */
+  definition?: number;
+  /** The number of small images. */
+  totalCount?: number;
+  /** The sprite image URLs. */
+  imageSpriteUrl?: string[];
+  /** The WebVTT file's URL. */
+  webVttUrl?: string;
+}
+
 /** `CreateImageSpriteTask2017` (Tencent VOD API spec). */
 export interface CreateImageSpriteTask2017 {
   /**  */
@@ -984,6 +1030,16 @@ export interface CreateImageSpriteTask2017 {
   ImageSpriteUrlSet?: string[];
   /**  */
   WebVttUrl?: string;
+}
+
+/** Legacy (2.0) ClipComplete `data`. */
+export interface LegacyClipComplete {
+  /** The task ID. */
+  vodTaskId?: string;
+  /** The source file's ID. */
+  srcFileId?: string;
+  /** The clip: `{fileType, status, message, fileId, fileUrl}` (an object in the provider's table; kept as sent, whatever its shape). */
+  fileInfo?: unknown;
 }
 
 /** `ClipTask2017` (Tencent VOD API spec). */
@@ -1010,6 +1066,28 @@ export interface ClipFileInfo2017 {
   FileType?: string;
 }
 
+/** Legacy (2.0) ConcatComplete `data`. */
+export interface LegacyConcatComplete {
+  /** The task ID. */
+  vodTaskId?: string;
+  /** The output files. */
+  fileInfo?: LegacyFileInfo[];
+}
+
+/** A file of a legacy (2.0) result: `fileInfo` of FileDeleted, ClipComplete, ConcatComplete. */
+export interface LegacyFileInfo {
+  /** The file ID. */
+  fileId?: string;
+  /** The file type (m3u8, mp4...). */
+  fileType?: string;
+  /** 0 on success. */
+  status?: number;
+  /** The error message. */
+  message?: string;
+  /** The file URL. */
+  fileUrl?: string;
+}
+
 /** `ConcatTask2017` (Tencent VOD API spec). */
 export interface ConcatTask2017 {
   /**  */
@@ -1030,6 +1108,40 @@ export interface ConcatFileInfo2017 {
   FileUrl?: string;
   /**  */
   FileType?: string;
+}
+
+/** Legacy (2.0) TranscodeComplete `data`. */
+export interface LegacyTranscodeComplete {
+  /** 0 on success. */
+  status?: number;
+  /** The error message. */
+  message?: string;
+  /** The task ID. */
+  vodTaskId?: string;
+  /** The file ID. */
+  fileId?: string;
+  /** The file name. */
+  fileName?: string;
+  /** The duration in seconds. */
+  duration?: number;
+  /** The thumbnail URL. */
+  coverUrl?: string;
+  /** The renditions. */
+  playSet?: LegacyPlayInfo[];
+}
+
+/** One rendition of a legacy (2.0) TranscodeComplete. */
+export interface LegacyPlayInfo {
+  /** The rendition's URL. */
+  url?: string;
+  /** Its transcoding template. */
+  definition?: number;
+  /** Its video bitrate. */
+  vbitrate?: number;
+  /** Its video height. */
+  vheight?: number;
+  /** Its video width. */
+  vwidth?: number;
 }
 
 /** `TranscodeTask2017` (Tencent VOD API spec). */
@@ -1534,6 +1646,14 @@ export interface ComplexAdaptiveDynamicStreamingTaskInput {
 export interface ComplexAdaptiveDynamicStreamingTaskStreamPara {
   /**  */
   Definition?: number;
+}
+
+/** Legacy (2.0) PersistenceComplete `data` (not in the 2.0 docs; kept from earlier  mediahook versions). */
+export interface LegacyPersistenceComplete {
+  /** The new file's ID. */
+  fileId?: string;
+  /** Where it came from. */
+  persistenceSource?: string;
 }
 
 /** `PersistenceCompleteTask` (Tencent VOD API spec). */
@@ -2666,6 +2786,22 @@ export interface EditMediaFileInfo {
   EndTimeOffset?: number;
 }
 
+/** Legacy (2.0) PullComplete `data`. */
+export interface LegacyPullComplete {
+  /** The pull task ID. */
+  vodTaskId?: string;
+  /** 0 on success. */
+  status?: number;
+  /** The error message. */
+  message?: string;
+  /** The new file's ID. */
+  fileId?: string;
+  /** The new file's URL. */
+  fileUrl?: string;
+  /** The transcoding task ID. */
+  transcodeTaskId?: string;
+}
+
 /** `PullUploadTask` (Tencent VOD API spec). */
 export interface PullUploadTask {
   /**  */
@@ -2714,6 +2850,18 @@ export interface RestoreMediaTask {
   Message?: string;
 }
 
+/** Legacy (2.0) FileDeleted `data`. */
+export interface LegacyFileDeleted {
+  /** 0 on success. */
+  status?: number;
+  /** The error message. */
+  message?: string;
+  /** The deleted files. */
+  fileInfo?: LegacyFileInfo[];
+  /** The deleted file IDs (older bodies). */
+  fileId?: string[];
+}
+
 /** `FileDeleteTask` (Tencent VOD API spec). */
 export interface FileDeleteTask {
   /**  */
@@ -2736,6 +2884,34 @@ export interface MediaDeleteItem {
   Type?: string;
   /**  */
   Definition?: number;
+}
+
+/** Legacy (2.0) ProcedureStateChanged `data`. */
+export interface LegacyProcedureStateChanged {
+  /** The task flow's task ID. */
+  vodTaskId?: string;
+  /** PROCESSING or FINISH. */
+  status?: string;
+  /** The error code. */
+  errCode?: number;
+  /** The error message. */
+  message?: string;
+  /** The file ID. */
+  fileId?: string;
+  /** The file name. */
+  fileName?: string;
+  /** The file URL. */
+  fileUrl?: string;
+  /** The file's metadata (size, container, streams...). */
+  metaData?: unknown;
+  /** The encryption (DRM) settings. */
+  drm?: unknown;
+  /** The content review results. */
+  contentReviewList?: unknown[];
+  /** The AI analysis results. */
+  aIAnalysisList?: unknown[];
+  /** The processing results (Transcode, SampleSnapshot...). */
+  processTaskList?: unknown[];
 }
 
 /** `ProcedureTask` (Tencent VOD API spec). */
@@ -4390,6 +4566,38 @@ export interface MediaProcessTaskTranscodeResult {
   FinishTime?: string;
 }
 
+/** Legacy (2.0) NewFileUpload `data`. */
+export interface LegacyFileUpload {
+  /** The file ID. */
+  fileId?: string;
+  /** The file name. */
+  fileName?: string;
+  /** The thumbnail URL. */
+  coverUrl?: string;
+  /** The file URL. */
+  fileUrl?: string;
+  /** The uploader. */
+  author?: string;
+  /** Record, ClientUpload or ServerUpload. */
+  sourceType?: string;
+  /** The source's context (for recordings, the push URL). */
+  sourceContext?: string;
+  /** The live stream ID (recordings). */
+  streamId?: string;
+  /** The task flow's task ID. */
+  procedureTaskId?: string;
+  /** The transcoding task ID. */
+  transcodeTaskId?: string;
+  /** The task ID (older bodies). */
+  vodTaskId?: string;
+  /** 0 on success (older bodies). */
+  status?: number;
+  /** The error message (older bodies). */
+  message?: string;
+  /** The file's metadata (older bodies). */
+  metaData?: unknown;
+}
+
 /** `FileUploadTask` (Tencent VOD API spec). */
 export interface FileUploadTask {
   /**  */
@@ -5788,42 +5996,46 @@ export type MediaEvent =
   | { id: string; provider: "alibaba-live"; type: "record_paused"; time: string | null; data: RecordStatus }
   | { id: string; provider: "alibaba-live"; type: "record_resumed"; time: string | null; data: RecordStatus }
   | { id: string; provider: "alibaba-live"; type: "snapshot"; time: string | null; data: SnapshotCreated }
-  | { id: string; provider: "tencent-vod"; type: "NewFileUpload"; time: string | null; data: { EventType: "NewFileUpload"; EventHandle?: string; FileUploadEvent: FileUploadTask } | { version: string; eventType: "NewFileUpload"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ProcedureStateChanged"; time: string | null; data: { EventType: "ProcedureStateChanged"; EventHandle?: string; ProcedureStateChangeEvent: ProcedureTask } | { version: string; eventType: "ProcedureStateChanged"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "FileDeleted"; time: string | null; data: { EventType: "FileDeleted"; EventHandle?: string; FileDeleteEvent: FileDeleteTask } | { version: string; eventType: "FileDeleted"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "RestoreMediaComplete"; time: string | null; data: { EventType: "RestoreMediaComplete"; EventHandle?: string; RestoreMediaCompleteEvent: RestoreMediaTask } | { version: string; eventType: "RestoreMediaComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "PullComplete"; time: string | null; data: { EventType: "PullComplete"; EventHandle?: string; PullCompleteEvent: PullUploadTask } | { version: string; eventType: "PullComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "EditMediaComplete"; time: string | null; data: { EventType: "EditMediaComplete"; EventHandle?: string; EditMediaCompleteEvent: EditMediaTask } | { version: string; eventType: "EditMediaComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "SplitMediaComplete"; time: string | null; data: { EventType: "SplitMediaComplete"; EventHandle?: string; SplitMediaCompleteEvent: SplitMediaTask } | { version: string; eventType: "SplitMediaComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ComposeMediaComplete"; time: string | null; data: { EventType: "ComposeMediaComplete"; EventHandle?: string; ComposeMediaCompleteEvent: ComposeMediaTask } | { version: string; eventType: "ComposeMediaComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "WechatMiniProgramPublishComplete"; time: string | null; data: { EventType: "WechatMiniProgramPublishComplete"; EventHandle?: string; WechatMiniProgramPublishCompleteEvent: WechatMiniProgramPublishTask } | { version: string; eventType: "WechatMiniProgramPublishComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "RemoveWatermark"; time: string | null; data: { EventType: "RemoveWatermark"; EventHandle?: string; RemoveWatermarkCompleteEvent: RemoveWatermarkTask } | { version: string; eventType: "RemoveWatermark"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "RebuildMediaComplete"; time: string | null; data: { EventType: "RebuildMediaComplete"; EventHandle?: string; RebuildMediaCompleteEvent: RebuildMediaTask } | { version: string; eventType: "RebuildMediaComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ReviewAudioVideoComplete"; time: string | null; data: { EventType: "ReviewAudioVideoComplete"; EventHandle?: string; ReviewAudioVideoCompleteEvent: ReviewAudioVideoTask } | { version: string; eventType: "ReviewAudioVideoComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ExtractTraceWatermarkComplete"; time: string | null; data: { EventType: "ExtractTraceWatermarkComplete"; EventHandle?: string; ExtractTraceWatermarkCompleteEvent: ExtractTraceWatermarkTask } | { version: string; eventType: "ExtractTraceWatermarkComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ExtractCopyRightWatermarkComplete"; time: string | null; data: { EventType: "ExtractCopyRightWatermarkComplete"; EventHandle?: string; ExtractCopyRightWatermarkCompleteEvent: ExtractCopyRightWatermarkTask } | { version: string; eventType: "ExtractCopyRightWatermarkComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "DescribeFileAttributesComplete"; time: string | null; data: { EventType: "DescribeFileAttributesComplete"; EventHandle?: string; DescribeFileAttributesCompleteEvent: DescribeFileAttributesTask } | { version: string; eventType: "DescribeFileAttributesComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "QualityInspectComplete"; time: string | null; data: { EventType: "QualityInspectComplete"; EventHandle?: string; QualityInspectCompleteEvent: QualityInspectTask } | { version: string; eventType: "QualityInspectComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "QualityEnhanceComplete"; time: string | null; data: { EventType: "QualityEnhanceComplete"; EventHandle?: string; QualityEnhanceCompleteEvent: QualityEnhanceTask } | { version: string; eventType: "QualityEnhanceComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "PersistenceComplete"; time: string | null; data: { EventType: "PersistenceComplete"; EventHandle?: string; PersistenceCompleteEvent: PersistenceCompleteTask } | { version: string; eventType: "PersistenceComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ComplexAdaptiveDynamicStreamingComplete"; time: string | null; data: { EventType: "ComplexAdaptiveDynamicStreamingComplete"; EventHandle?: string; ComplexAdaptiveDynamicStreamingCompleteEvent: ComplexAdaptiveDynamicStreamingTask } | { version: string; eventType: "ComplexAdaptiveDynamicStreamingComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ProcessMediaByMPSComplete"; time: string | null; data: { EventType: "ProcessMediaByMPSComplete"; EventHandle?: string; ProcessMediaByMPSCompleteEvent: ProcessMediaByMPS } | { version: string; eventType: "ProcessMediaByMPSComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "AigcImageTaskComplete"; time: string | null; data: { EventType: "AigcImageTaskComplete"; EventHandle?: string; AigcImageCompleteEvent: AigcImageTask } | { version: string; eventType: "AigcImageTaskComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "AigcVideoTaskComplete"; time: string | null; data: { EventType: "AigcVideoTaskComplete"; EventHandle?: string; AigcVideoCompleteEvent: AigcVideoTask } | { version: string; eventType: "AigcVideoTaskComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "DescribeAigcFaceInfoAsyncComplete"; time: string | null; data: { EventType: "DescribeAigcFaceInfoAsyncComplete"; EventHandle?: string; DescribeAigcFaceInfoAsyncCompleteEvent: DescribeAigcFaceInfoAsyncTask } | { version: string; eventType: "DescribeAigcFaceInfoAsyncComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "TranscodeComplete"; time: string | null; data: { EventType: "TranscodeComplete"; EventHandle?: string; TranscodeCompleteEvent: TranscodeTask2017 } | { version: string; eventType: "TranscodeComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ConcatComplete"; time: string | null; data: { EventType: "ConcatComplete"; EventHandle?: string; ConcatCompleteEvent: ConcatTask2017 } | { version: string; eventType: "ConcatComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ClipComplete"; time: string | null; data: { EventType: "ClipComplete"; EventHandle?: string; ClipCompleteEvent: ClipTask2017 } | { version: string; eventType: "ClipComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "CreateImageSpriteComplete"; time: string | null; data: { EventType: "CreateImageSpriteComplete"; EventHandle?: string; CreateImageSpriteCompleteEvent: CreateImageSpriteTask2017 } | { version: string; eventType: "CreateImageSpriteComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "CreateSnapshotByTimeOffsetComplete"; time: string | null; data: { EventType: "CreateSnapshotByTimeOffsetComplete"; EventHandle?: string; SnapshotByTimeOffsetCompleteEvent: SnapshotByTimeOffsetTask2017 } | { version: string; eventType: "CreateSnapshotByTimeOffsetComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "WechatPublishComplete"; time: string | null; data: { EventType: "WechatPublishComplete"; EventHandle?: string; WechatPublishCompleteEvent: WechatPublishTask } | { version: string; eventType: "WechatPublishComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ReduceMediaBitrateComplete"; time: string | null; data: { EventType: "ReduceMediaBitrateComplete"; EventHandle?: string; ReduceMediaBitrateCompleteEvent: ReduceMediaBitrateTask } | { version: string; eventType: "ReduceMediaBitrateComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "MediaCastStatusChanged"; time: string | null; data: { EventType: "MediaCastStatusChanged"; EventHandle?: string; MediaCastStatusChangedEvent: MediaCastEvent } | { version: string; eventType: "MediaCastStatusChanged"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ExtractBlindWatermarkComplete"; time: string | null; data: { EventType: "ExtractBlindWatermarkComplete"; EventHandle?: string; ExtractBlindWatermarkComplete: ExtractBlindWatermarkTask } | { version: string; eventType: "ExtractBlindWatermarkComplete"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "SceneAigcImageCompleteEvent"; time: string | null; data: { EventType: "SceneAigcImageCompleteEvent"; EventHandle?: string; SceneAigcImageCompleteEvent: SceneAigcImageTask } | { version: string; eventType: "SceneAigcImageCompleteEvent"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "ProcessImageAsyncCompleteEvent"; time: string | null; data: { EventType: "ProcessImageAsyncCompleteEvent"; EventHandle?: string; ProcessImageAsyncCompleteEvent: ProcessImageAsyncTask } | { version: string; eventType: "ProcessImageAsyncCompleteEvent"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "CreateAigcAdvancedCustomElementCompleteEvent"; time: string | null; data: { EventType: "CreateAigcAdvancedCustomElementCompleteEvent"; EventHandle?: string; CreateAigcAdvancedCustomElementCompleteEvent: CreateAigcAdvancedCustomElementTask } | { version: string; eventType: "CreateAigcAdvancedCustomElementCompleteEvent"; data: Record<string, unknown> } }
-  | { id: string; provider: "tencent-vod"; type: "CreateAigcCustomVoiceCompleteEvent"; time: string | null; data: { EventType: "CreateAigcCustomVoiceCompleteEvent"; EventHandle?: string; CreateAigcCustomVoiceCompleteEvent: CreateAigcCustomVoiceTask } | { version: string; eventType: "CreateAigcCustomVoiceCompleteEvent"; data: Record<string, unknown> } }
+  | { id: string; provider: "tencent-vod"; type: "NewFileUpload"; time: string | null; data: { EventType: "NewFileUpload"; EventHandle?: string; FileUploadEvent: FileUploadTask } | { version: string; eventType: "NewFileUpload"; data: LegacyFileUpload } }
+  | { id: string; provider: "tencent-vod"; type: "ProcedureStateChanged"; time: string | null; data: { EventType: "ProcedureStateChanged"; EventHandle?: string; ProcedureStateChangeEvent: ProcedureTask } | { version: string; eventType: "ProcedureStateChanged"; data: LegacyProcedureStateChanged } }
+  | { id: string; provider: "tencent-vod"; type: "FileDeleted"; time: string | null; data: { EventType: "FileDeleted"; EventHandle?: string; FileDeleteEvent: FileDeleteTask } | { version: string; eventType: "FileDeleted"; data: LegacyFileDeleted } }
+  | { id: string; provider: "tencent-vod"; type: "RestoreMediaComplete"; time: string | null; data: { EventType: "RestoreMediaComplete"; EventHandle?: string; RestoreMediaCompleteEvent: RestoreMediaTask } }
+  | { id: string; provider: "tencent-vod"; type: "PullComplete"; time: string | null; data: { EventType: "PullComplete"; EventHandle?: string; PullCompleteEvent: PullUploadTask } | { version: string; eventType: "PullComplete"; data: LegacyPullComplete } }
+  | { id: string; provider: "tencent-vod"; type: "EditMediaComplete"; time: string | null; data: { EventType: "EditMediaComplete"; EventHandle?: string; EditMediaCompleteEvent: EditMediaTask } }
+  | { id: string; provider: "tencent-vod"; type: "SplitMediaComplete"; time: string | null; data: { EventType: "SplitMediaComplete"; EventHandle?: string; SplitMediaCompleteEvent: SplitMediaTask } }
+  | { id: string; provider: "tencent-vod"; type: "ComposeMediaComplete"; time: string | null; data: { EventType: "ComposeMediaComplete"; EventHandle?: string; ComposeMediaCompleteEvent: ComposeMediaTask } }
+  | { id: string; provider: "tencent-vod"; type: "WechatMiniProgramPublishComplete"; time: string | null; data: { EventType: "WechatMiniProgramPublishComplete"; EventHandle?: string; WechatMiniProgramPublishCompleteEvent: WechatMiniProgramPublishTask } }
+  | { id: string; provider: "tencent-vod"; type: "RemoveWatermark"; time: string | null; data: { EventType: "RemoveWatermark"; EventHandle?: string; RemoveWatermarkCompleteEvent: RemoveWatermarkTask } }
+  | { id: string; provider: "tencent-vod"; type: "RebuildMediaComplete"; time: string | null; data: { EventType: "RebuildMediaComplete"; EventHandle?: string; RebuildMediaCompleteEvent: RebuildMediaTask } }
+  | { id: string; provider: "tencent-vod"; type: "ReviewAudioVideoComplete"; time: string | null; data: { EventType: "ReviewAudioVideoComplete"; EventHandle?: string; ReviewAudioVideoCompleteEvent: ReviewAudioVideoTask } }
+  | { id: string; provider: "tencent-vod"; type: "ExtractTraceWatermarkComplete"; time: string | null; data: { EventType: "ExtractTraceWatermarkComplete"; EventHandle?: string; ExtractTraceWatermarkCompleteEvent: ExtractTraceWatermarkTask } }
+  | { id: string; provider: "tencent-vod"; type: "ExtractCopyRightWatermarkComplete"; time: string | null; data: { EventType: "ExtractCopyRightWatermarkComplete"; EventHandle?: string; ExtractCopyRightWatermarkCompleteEvent: ExtractCopyRightWatermarkTask } }
+  | { id: string; provider: "tencent-vod"; type: "DescribeFileAttributesComplete"; time: string | null; data: { EventType: "DescribeFileAttributesComplete"; EventHandle?: string; DescribeFileAttributesCompleteEvent: DescribeFileAttributesTask } }
+  | { id: string; provider: "tencent-vod"; type: "QualityInspectComplete"; time: string | null; data: { EventType: "QualityInspectComplete"; EventHandle?: string; QualityInspectCompleteEvent: QualityInspectTask } }
+  | { id: string; provider: "tencent-vod"; type: "QualityEnhanceComplete"; time: string | null; data: { EventType: "QualityEnhanceComplete"; EventHandle?: string; QualityEnhanceCompleteEvent: QualityEnhanceTask } }
+  | { id: string; provider: "tencent-vod"; type: "PersistenceComplete"; time: string | null; data: { EventType: "PersistenceComplete"; EventHandle?: string; PersistenceCompleteEvent: PersistenceCompleteTask } | { version: string; eventType: "PersistenceComplete"; data: LegacyPersistenceComplete } }
+  | { id: string; provider: "tencent-vod"; type: "ComplexAdaptiveDynamicStreamingComplete"; time: string | null; data: { EventType: "ComplexAdaptiveDynamicStreamingComplete"; EventHandle?: string; ComplexAdaptiveDynamicStreamingCompleteEvent: ComplexAdaptiveDynamicStreamingTask } }
+  | { id: string; provider: "tencent-vod"; type: "ProcessMediaByMPSComplete"; time: string | null; data: { EventType: "ProcessMediaByMPSComplete"; EventHandle?: string; ProcessMediaByMPSCompleteEvent: ProcessMediaByMPS } }
+  | { id: string; provider: "tencent-vod"; type: "AigcImageTaskComplete"; time: string | null; data: { EventType: "AigcImageTaskComplete"; EventHandle?: string; AigcImageCompleteEvent: AigcImageTask } }
+  | { id: string; provider: "tencent-vod"; type: "AigcVideoTaskComplete"; time: string | null; data: { EventType: "AigcVideoTaskComplete"; EventHandle?: string; AigcVideoCompleteEvent: AigcVideoTask } }
+  | { id: string; provider: "tencent-vod"; type: "DescribeAigcFaceInfoAsyncComplete"; time: string | null; data: { EventType: "DescribeAigcFaceInfoAsyncComplete"; EventHandle?: string; DescribeAigcFaceInfoAsyncCompleteEvent: DescribeAigcFaceInfoAsyncTask } }
+  | { id: string; provider: "tencent-vod"; type: "TranscodeComplete"; time: string | null; data: { EventType: "TranscodeComplete"; EventHandle?: string; TranscodeCompleteEvent: TranscodeTask2017 } | { version: string; eventType: "TranscodeComplete"; data: LegacyTranscodeComplete } }
+  | { id: string; provider: "tencent-vod"; type: "ConcatComplete"; time: string | null; data: { EventType: "ConcatComplete"; EventHandle?: string; ConcatCompleteEvent: ConcatTask2017 } | { version: string; eventType: "ConcatComplete"; data: LegacyConcatComplete } }
+  | { id: string; provider: "tencent-vod"; type: "ClipComplete"; time: string | null; data: { EventType: "ClipComplete"; EventHandle?: string; ClipCompleteEvent: ClipTask2017 } | { version: string; eventType: "ClipComplete"; data: LegacyClipComplete } }
+  | { id: string; provider: "tencent-vod"; type: "CreateImageSpriteComplete"; time: string | null; data: { EventType: "CreateImageSpriteComplete"; EventHandle?: string; CreateImageSpriteCompleteEvent: CreateImageSpriteTask2017 } | { version: string; eventType: "CreateImageSpriteComplete"; data: LegacyImageSprite } }
+  | { id: string; provider: "tencent-vod"; type: "CreateSnapshotByTimeOffsetComplete"; time: string | null; data: { EventType: "CreateSnapshotByTimeOffsetComplete"; EventHandle?: string; SnapshotByTimeOffsetCompleteEvent: SnapshotByTimeOffsetTask2017 } | { version: string; eventType: "CreateSnapshotByTimeOffsetComplete"; data: LegacySnapshotByTimeOffset } }
+  | { id: string; provider: "tencent-vod"; type: "WechatPublishComplete"; time: string | null; data: { EventType: "WechatPublishComplete"; EventHandle?: string; WechatPublishCompleteEvent: WechatPublishTask } }
+  | { id: string; provider: "tencent-vod"; type: "ReduceMediaBitrateComplete"; time: string | null; data: { EventType: "ReduceMediaBitrateComplete"; EventHandle?: string; ReduceMediaBitrateCompleteEvent: ReduceMediaBitrateTask } }
+  | { id: string; provider: "tencent-vod"; type: "MediaCastStatusChanged"; time: string | null; data: { EventType: "MediaCastStatusChanged"; EventHandle?: string; MediaCastStatusChangedEvent: MediaCastEvent } }
+  | { id: string; provider: "tencent-vod"; type: "ExtractBlindWatermarkComplete"; time: string | null; data: { EventType: "ExtractBlindWatermarkComplete"; EventHandle?: string; ExtractBlindWatermarkComplete: ExtractBlindWatermarkTask } }
+  | { id: string; provider: "tencent-vod"; type: "SceneAigcImageCompleteEvent"; time: string | null; data: { EventType: "SceneAigcImageCompleteEvent"; EventHandle?: string; SceneAigcImageCompleteEvent: SceneAigcImageTask } }
+  | { id: string; provider: "tencent-vod"; type: "SceneAigcImageComplete"; time: string | null; data: { EventType: "SceneAigcImageComplete"; EventHandle?: string; SceneAigcImageCompleteEvent: SceneAigcImageTask } }
+  | { id: string; provider: "tencent-vod"; type: "ProcessImageAsyncCompleteEvent"; time: string | null; data: { EventType: "ProcessImageAsyncCompleteEvent"; EventHandle?: string; ProcessImageAsyncCompleteEvent: ProcessImageAsyncTask } }
+  | { id: string; provider: "tencent-vod"; type: "ProcessImageAsyncComplete"; time: string | null; data: { EventType: "ProcessImageAsyncComplete"; EventHandle?: string; ProcessImageAsyncCompleteEvent: ProcessImageAsyncTask } }
+  | { id: string; provider: "tencent-vod"; type: "CreateAigcAdvancedCustomElementCompleteEvent"; time: string | null; data: { EventType: "CreateAigcAdvancedCustomElementCompleteEvent"; EventHandle?: string; CreateAigcAdvancedCustomElementCompleteEvent: CreateAigcAdvancedCustomElementTask } }
+  | { id: string; provider: "tencent-vod"; type: "CreateAigcAdvancedCustomElementComplete"; time: string | null; data: { EventType: "CreateAigcAdvancedCustomElementComplete"; EventHandle?: string; CreateAigcAdvancedCustomElementCompleteEvent: CreateAigcAdvancedCustomElementTask } }
+  | { id: string; provider: "tencent-vod"; type: "CreateAigcCustomVoiceCompleteEvent"; time: string | null; data: { EventType: "CreateAigcCustomVoiceCompleteEvent"; EventHandle?: string; CreateAigcCustomVoiceCompleteEvent: CreateAigcCustomVoiceTask } }
+  | { id: string; provider: "tencent-vod"; type: "CreateAigcCustomVoiceComplete"; time: string | null; data: { EventType: "CreateAigcCustomVoiceComplete"; EventHandle?: string; CreateAigcCustomVoiceCompleteEvent: CreateAigcCustomVoiceTask } }
 ;
 
 /** An event of a type mediahook does not know: the provider's JSON as sent. */

@@ -21,10 +21,13 @@ const IMS: &[FieldSchema] = &[
     field("MessageBody", Kind::Body, true),
 ];
 const VOD: &[FieldSchema] = &[field("EventType", Kind::String, true), field("EventTime", Kind::String, true)];
-const TENCENT: &[FieldSchema] =
-    &[field("EventType", Kind::String, true), field("Sign", Kind::Omit, false), field("T", Kind::Omit, false)];
+const TENCENT: &[FieldSchema] = &[
+    field("EventType", Kind::String, true),
+    field(tencent_vod::SIGN_FIELD, Kind::Omit, false),
+    field(tencent_vod::T_FIELD, Kind::Omit, false),
+];
 
-/// The length of `{"id":"` + `mh_` and 32 hex digits: the id is written last, in place.
+/// Where the id's `mh_` and 32 hex digits sit in `{"id":"…"`: written last, in place.
 pub(crate) const ID_AT: Range<usize> = 7..42;
 
 /// A walked event: its envelope facts and where `data` sits in the output.
@@ -113,8 +116,8 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                 legacy_fields = [
                     field("version", Kind::String, false),
                     field("eventType", Kind::String, true),
-                    field("Sign", Kind::Omit, false),
-                    field("T", Kind::Omit, false),
+                    field(tencent_vod::SIGN_FIELD, Kind::Omit, false),
+                    field(tencent_vod::T_FIELD, Kind::Omit, false),
                     field("data", Kind::Body, body.is_some()),
                 ];
                 (Dispatch { event_type, body }, [&legacy_fields[..], none, none], [Capture { name: "", text: None }])

@@ -1,12 +1,14 @@
-//! Typed events. A verified body becomes an [`Event`]: `{id, provider, type, time, data}`, where
+//! Typed events. A verified body becomes an [`Event`]: `{id, provider, type, data, time}`, where
 //! `data` is the provider's object with every known field typed and normalised, and every
-//! unknown field kept as sent. [`Event`] serialises to the one normalised JSON form the worker
-//! forwards and JS receives, and parses back from it unchanged.
+//! unknown field kept as sent. The event holds that one normalised JSON (what the worker
+//! forwards and JS receives), which reads back unchanged; [`Event::data`] gives typed structs.
 //!
-//! Normalisation, everywhere: numbers sent as strings become numbers; 64-bit IDs become decimal
-//! strings ([`Id64`]); JSON documents sent inside strings become `{"raw", "json"}`
-//! ([`Embedded`]); keys with stray spaces are trimmed; alternative names (`FileURL`) take the
-//! documented one (`FileUrl`); unknown status values are kept.
+//! Each provider's events are schema tables ([`schema`]: one [`RecordSchema`] per record, one
+//! [`EventSchema`] per type); one generic walker reads a body against them and writes the
+//! normalised JSON in the same pass. Normalisation, everywhere: numbers sent as strings become
+//! numbers; 64-bit IDs become decimal strings ([`Id64`]); JSON documents sent inside strings
+//! become `{"raw", "json"}` ([`Embedded`]); keys of known fields with stray spaces, and
+//! alternative names (`FileURL`), take the documented name (`FileUrl`); unknown values are kept.
 
 pub mod alibaba_ims;
 pub mod alibaba_live;

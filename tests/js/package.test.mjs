@@ -239,7 +239,13 @@ if (isKnownEvent(e) && e.provider === "alibaba-ims" && e.type === "FileUploadCom
   const notify: unknown = e.data.MessageBody.UserData?.json;
 }
 if (isKnownEvent(e) && e.provider === "tencent-vod" && e.type === "NewFileUpload" && "FileUploadEvent" in e.data) {
-  const fileId: string = e.data.FileUploadEvent.FileId;
+  const fileId: string | undefined = e.data.FileUploadEvent.FileId;
+}
+if (isKnownEvent(e) && e.provider === "tencent-vod" && e.type === "TranscodeComplete" && "TranscodeCompleteEvent" in e.data) {
+  const url: string | undefined = e.data.TranscodeCompleteEvent.PlayInfoSet?.[0]?.Url;
+}
+if (isKnownEvent(e) && e.provider === "alibaba-vod" && e.type === "RestoreMediaComplete") {
+  const until: string | undefined = e.data.RestoreExpiration;
 }
 try { verify({ provider: "tencent-vod", body: new Uint8Array(), keys: "k" }); } catch (x) { if (x instanceof VerifyError) { const c: string = x.code; } }
 `,
