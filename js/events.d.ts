@@ -8,939 +8,600 @@ export interface Embedded<T = unknown> {
 
 /** `CreateAigcCustomVoiceTask` (Tencent VOD API spec). */
 export interface CreateAigcCustomVoiceTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: CreateAigcCustomVoiceInput;
-  /**  */
   Output?: CreateAigcCustomVoiceOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `CreateAigcCustomVoiceOutput` (Tencent VOD API spec). */
 export interface CreateAigcCustomVoiceOutput {
-  /**  */
   InfoList?: CustomVoiceInfo[];
 }
 
 /** `CustomVoiceInfo` (Tencent VOD API spec). */
 export interface CustomVoiceInfo {
-  /**  */
   VoiceId?: string;
-  /**  */
   VoiceInfo?: string;
 }
 
 /** `CreateAigcCustomVoiceInput` (Tencent VOD API spec). */
 export interface CreateAigcCustomVoiceInput {
-  /**  */
   VoiceName?: string;
-  /**  */
   VoiceUrl?: string;
-  /**  */
   VideoId?: string;
 }
 
 /** `CreateAigcAdvancedCustomElementTask` (Tencent VOD API spec). */
 export interface CreateAigcAdvancedCustomElementTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: CreateAigcAdvancedCustomElementInput;
-  /**  */
   Output?: CreateAigcAdvancedCustomElementOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `CreateAigcAdvancedCustomElementOutput` (Tencent VOD API spec). */
 export interface CreateAigcAdvancedCustomElementOutput {
-  /**  */
   InfoList?: AdvancedElementInfo[];
 }
 
 /** `AdvancedElementInfo` (Tencent VOD API spec). */
 export interface AdvancedElementInfo {
-  /**  */
   ElementId?: string;
-  /**  */
   ElementInfo?: string;
 }
 
 /** `CreateAigcAdvancedCustomElementInput` (Tencent VOD API spec). */
 export interface CreateAigcAdvancedCustomElementInput {
-  /**  */
   ElementName?: string;
-  /**  */
   ElementDescription?: string;
-  /**  */
   ReferenceType?: string;
-  /**  */
   ElementVoiceId?: string;
-  /**  */
   ElementVideoList?: string;
-  /**  */
   ElementImageList?: string;
-  /**  */
   TagList?: string;
 }
 
 /** `ProcessImageAsyncTask` (Tencent VOD API spec). */
 export interface ProcessImageAsyncTask {
-  /**  */
   EncodeConfig?: ImageEncodeConfig;
-  /**  */
   EnhanceConfig?: ImageEnhanceConfig;
-  /**  */
   BeautyConfig?: ImageBeautyConfig;
 }
 
 /** `ImageBeautyConfig` (Tencent VOD API spec). */
 export interface ImageBeautyConfig {
-  /**  */
   BeautyEffectItems?: BeautyEffectItem[];
-  /**  */
   BeautyFilterItems?: BeautyFilterItem[];
 }
 
 /** `BeautyFilterItem` (Tencent VOD API spec). */
 export interface BeautyFilterItem {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
-  /**  */
   Value?: number;
 }
 
 /** `BeautyEffectItem` (Tencent VOD API spec). */
 export interface BeautyEffectItem {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
-  /**  */
   Value?: number;
-  /**  */
   ResourcePath?: string;
-  /**  */
   ExtInfo?: string;
 }
 
 /** `ImageEnhanceConfig` (Tencent VOD API spec). */
 export interface ImageEnhanceConfig {
-  /**  */
   SuperResolution?: SuperResolutionInfo;
-  /**  */
   AdvancedSuperResolution?: AdvancedSuperResolutionConfig;
-  /**  */
   Denoise?: ImageDenoiseConfig;
-  /**  */
   ImageQualityEnhance?: ImageQualityEnhanceInfo;
-  /**  */
   ColorEnhance?: ColorEnhanceInfo;
-  /**  */
   SharpEnhance?: SharpEnhanceInfo;
-  /**  */
   FaceEnhance?: FaceEnhanceInfo;
-  /**  */
   LowLightEnhance?: LowLightEnhanceInfo;
 }
 
 /** `LowLightEnhanceInfo` (Tencent VOD API spec). */
 export interface LowLightEnhanceInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `FaceEnhanceInfo` (Tencent VOD API spec). */
 export interface FaceEnhanceInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Intensity?: number;
 }
 
 /** `SharpEnhanceInfo` (Tencent VOD API spec). */
 export interface SharpEnhanceInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Intensity?: number;
 }
 
 /** `ColorEnhanceInfo` (Tencent VOD API spec). */
 export interface ColorEnhanceInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `ImageQualityEnhanceInfo` (Tencent VOD API spec). */
 export interface ImageQualityEnhanceInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `ImageDenoiseConfig` (Tencent VOD API spec). */
 export interface ImageDenoiseConfig {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `AdvancedSuperResolutionConfig` (Tencent VOD API spec). */
 export interface AdvancedSuperResolutionConfig {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
-  /**  */
   Mode?: string;
-  /**  */
   Percent?: number;
-  /**  */
   Width?: number;
-  /**  */
   Height?: number;
-  /**  */
   LongSide?: number;
-  /**  */
   ShortSide?: number;
 }
 
 /** `SuperResolutionInfo` (Tencent VOD API spec). */
 export interface SuperResolutionInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
-  /**  */
   Size?: number;
 }
 
 /** `ImageEncodeConfig` (Tencent VOD API spec). */
 export interface ImageEncodeConfig {
-  /**  */
   Format?: string;
-  /**  */
   Quality?: number;
 }
 
 /** `SceneAigcImageTask` (Tencent VOD API spec). */
 export interface SceneAigcImageTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: SceneAigcImageTaskInput;
-  /**  */
   Output?: SceneAigcImageTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `SceneAigcImageTaskOutput` (Tencent VOD API spec). */
 export interface SceneAigcImageTaskOutput {
-  /**  */
   FileInfos?: SceneAigcImageTaskOutputFileInfo[];
 }
 
 /** `SceneAigcImageTaskOutputFileInfo` (Tencent VOD API spec). */
 export interface SceneAigcImageTaskOutputFileInfo {
-  /**  */
   StorageMode?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   FileType?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileId?: string;
-  /**  */
   MetaData?: MediaMetaData;
 }
 
 /** `MediaMetaData` (Tencent VOD API spec). */
 export interface MediaMetaData {
-  /**  */
   Size?: number;
-  /**  */
   Container?: string;
-  /**  */
   Bitrate?: number;
-  /**  */
   Height?: number;
-  /**  */
   Width?: number;
-  /**  */
   Duration?: number;
-  /**  */
   Rotate?: number;
-  /**  */
   VideoStreamSet?: MediaVideoStreamItem[];
-  /**  */
   AudioStreamSet?: MediaAudioStreamItem[];
-  /**  */
   VideoDuration?: number;
-  /**  */
   AudioDuration?: number;
-  /**  */
   Md5?: string;
 }
 
 /** `MediaAudioStreamItem` (Tencent VOD API spec). */
 export interface MediaAudioStreamItem {
-  /**  */
   Bitrate?: number;
-  /**  */
   SamplingRate?: number;
-  /**  */
   Codec?: string;
 }
 
 /** `MediaVideoStreamItem` (Tencent VOD API spec). */
 export interface MediaVideoStreamItem {
-  /**  */
   Bitrate?: number;
-  /**  */
   Height?: number;
-  /**  */
   Width?: number;
-  /**  */
   Codec?: string;
-  /**  */
   Fps?: number;
-  /**  */
   CodecTag?: string;
-  /**  */
   DynamicRangeInfo?: DynamicRangeInfo;
 }
 
 /** `DynamicRangeInfo` (Tencent VOD API spec). */
 export interface DynamicRangeInfo {
-  /**  */
   Type?: string;
-  /**  */
   HDRType?: string;
 }
 
 /** `SceneAigcImageTaskInput` (Tencent VOD API spec). */
 export interface SceneAigcImageTaskInput {
-  /**  */
   SceneInfo?: AigcImageSceneInfo;
-  /**  */
   FileInfos?: SceneAigcImageTaskInputFileInfo[];
-  /**  */
   OutputConfig?: SceneAigcImageOutputConfig;
 }
 
 /** `SceneAigcImageOutputConfig` (Tencent VOD API spec). */
 export interface SceneAigcImageOutputConfig {
-  /**  */
   StorageMode?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   AspectRatio?: string;
-  /**  */
   EncodeConfig?: ImageSceneAigcEncodeConfig;
-  /**  */
   ImageWidth?: number;
-  /**  */
   ImageHeight?: number;
-  /**  */
   Resolution?: string;
 }
 
 /** `ImageSceneAigcEncodeConfig` (Tencent VOD API spec). */
 export interface ImageSceneAigcEncodeConfig {
-  /**  */
   Format?: string;
-  /**  */
   Quality?: number;
 }
 
 /** `SceneAigcImageTaskInputFileInfo` (Tencent VOD API spec). */
 export interface SceneAigcImageTaskInputFileInfo {
-  /**  */
   Type?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Url?: string;
 }
 
 /** `AigcImageSceneInfo` (Tencent VOD API spec). */
 export interface AigcImageSceneInfo {
-  /**  */
   Type?: string;
-  /**  */
   AiTryOnConfig?: AiTryOnConfig;
-  /**  */
   ChangeClothesConfig?: ChangeClothesConfig;
-  /**  */
   ProductImageConfig?: ProductImageConfig;
 }
 
 /** `ProductImageConfig` (Tencent VOD API spec). */
 export interface ProductImageConfig {
-  /**  */
   Prompt?: string;
-  /**  */
   NegativePrompt?: string;
-  /**  */
   ProductDesc?: string;
-  /**  */
   MoreRequirement?: string;
-  /**  */
   OutputImageCount?: number;
 }
 
 /** `ChangeClothesConfig` (Tencent VOD API spec). */
 export interface ChangeClothesConfig {
-  /**  */
   ClothesFileInfos?: SceneAigcImageTaskInputFileInfo[];
-  /**  */
   Prompt?: string;
 }
 
 /** `AiTryOnConfig` (Tencent VOD API spec). */
 export interface AiTryOnConfig {
-  /**  */
   Model?: string;
-  /**  */
   ClothesFileInfos?: SceneAigcImageTaskInputFileInfo[];
-  /**  */
   Prompt?: string;
 }
 
 /** `ExtractBlindWatermarkTask` (Tencent VOD API spec). */
 export interface ExtractBlindWatermarkTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   InputInfo?: ExtractBlindWatermarkInputInfo;
-  /**  */
   Type?: string;
-  /**  */
   IsDetected?: boolean;
-  /**  */
   Result?: string;
-  /**  */
   ResultUV?: string;
-  /**  */
   ExtractBlindWatermarkConfig?: ExtractBlindWatermarkTaskConfig;
-  /**  */
   SessionContext?: string;
-  /**  */
   SessionId?: string;
 }
 
 /** `ExtractBlindWatermarkTaskConfig` (Tencent VOD API spec). */
 export interface ExtractBlindWatermarkTaskConfig {
-  /**  */
   SegmentDuration?: number;
 }
 
 /** `ExtractBlindWatermarkInputInfo` (Tencent VOD API spec). */
 export interface ExtractBlindWatermarkInputInfo {
-  /**  */
   Type?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Url?: string;
 }
 
 /** `MediaCastEvent` (Tencent VOD API spec). */
 export interface MediaCastEvent {
-  /**  */
   CastId?: string;
-  /**  */
   Status?: string;
 }
 
 /** `ReduceMediaBitrateTask` (Tencent VOD API spec). */
 export interface ReduceMediaBitrateTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   FileId?: string;
-  /**  */
   FileName?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   MediaProcessResultSet?: ReduceMediaBitrateMediaProcessTaskResult[];
-  /**  */
   TasksPriority?: number;
-  /**  */
   TasksNotifyMode?: string;
-  /**  */
   SessionContext?: string;
-  /**  */
   SessionId?: string;
 }
 
 /** `ReduceMediaBitrateMediaProcessTaskResult` (Tencent VOD API spec). */
 export interface ReduceMediaBitrateMediaProcessTaskResult {
-  /**  */
   Type?: string;
-  /**  */
   TranscodeTask?: ReduceMediaBitrateTranscodeResult;
-  /**  */
   AdaptiveDynamicStreamingTask?: ReduceMediaBitrateAdaptiveDynamicStreamingResult;
 }
 
 /** `ReduceMediaBitrateAdaptiveDynamicStreamingResult` (Tencent VOD API spec). */
 export interface ReduceMediaBitrateAdaptiveDynamicStreamingResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AdaptiveDynamicStreamingTaskInput;
-  /**  */
   Output?: AdaptiveDynamicStreamingInfoItem;
 }
 
 /** `AdaptiveDynamicStreamingInfoItem` (Tencent VOD API spec). */
 export interface AdaptiveDynamicStreamingInfoItem {
-  /**  */
   Definition?: number;
-  /**  */
   Package?: string;
-  /**  */
   DrmType?: string;
-  /**  */
   Url?: string;
-  /**  */
   Size?: number;
-  /**  */
   DigitalWatermarkType?: string;
-  /**  */
   SubStreamSet?: MediaSubStreamInfoItem[];
-  /**  */
   CopyRightWatermarkText?: string;
-  /**  */
   BlindWatermarkDefinition?: number;
-  /**  */
   SubtitleSet?: MediaSubtitleItem[];
-  /**  */
   DefaultSubtitleId?: string;
-  /**  */
   DrmEncryptType?: string;
 }
 
 /** `MediaSubtitleItem` (Tencent VOD API spec). */
 export interface MediaSubtitleItem {
-  /**  */
   Id?: string;
-  /**  */
   Name?: string;
-  /**  */
   Language?: string;
-  /**  */
   Format?: string;
-  /**  */
   Url?: string;
-  /**  */
   Source?: string;
 }
 
 /** `MediaSubStreamInfoItem` (Tencent VOD API spec). */
 export interface MediaSubStreamInfoItem {
-  /**  */
   Type?: string;
-  /**  */
   Width?: number;
-  /**  */
   Height?: number;
-  /**  */
   Size?: number;
 }
 
 /** `AdaptiveDynamicStreamingTaskInput` (Tencent VOD API spec). */
 export interface AdaptiveDynamicStreamingTaskInput {
-  /**  */
   Definition?: number;
-  /**  */
   WatermarkSet?: WatermarkInput[];
-  /**  */
   TraceWatermark?: TraceWatermarkInput;
-  /**  */
   CopyRightWatermark?: CopyRightWatermarkInput;
-  /**  */
   BlindWatermark?: BlindWatermarkInput;
-  /**  */
   SubtitleSet?: string[];
-  /**  */
   SubtitleInfoSet?: SubtitleInfoInput[];
-  /**  */
   DrmInfo?: ThirdPartyDrmInfo;
 }
 
 /** `ThirdPartyDrmInfo` (Tencent VOD API spec). */
 export interface ThirdPartyDrmInfo {
-  /**  */
   DrmTypes?: string[];
-  /**  */
   SPEKEDrm?: SPEKEDrm;
 }
 
 /** `SPEKEDrm` (Tencent VOD API spec). */
 export interface SPEKEDrm {
-  /**  */
   ResourceId?: string;
-  /**  */
   KeyServerUrl?: string;
-  /**  */
   Vector?: string;
-  /**  */
   EncryptionMethod?: string;
-  /**  */
   EncryptionPreset?: string;
-  /**  */
   KeyAcquireMode?: string;
 }
 
 /** `SubtitleInfoInput` (Tencent VOD API spec). */
 export interface SubtitleInfoInput {
-  /**  */
   Id?: string;
-  /**  */
   FontType?: string;
-  /**  */
   FontSize?: string;
-  /**  */
   FontColor?: string;
-  /**  */
   FontAlpha?: number;
-  /**  */
   YPos?: string;
-  /**  */
   BoardY?: string;
-  /**  */
   BoardWidth?: string;
-  /**  */
   BoardHeight?: string;
-  /**  */
   BoardColor?: string;
-  /**  */
   BoardAlpha?: number;
-  /**  */
   Alignment?: string;
-  /**  */
   OutlineWidth?: string;
-  /**  */
   OutlineColor?: string;
-  /**  */
   OutlineAlpha?: number;
-  /**  */
   ShadowWidth?: string;
-  /**  */
   ShadowColor?: string;
-  /**  */
   ShadowAlpha?: number;
-  /**  */
   LineSpacing?: string;
 }
 
 /** `BlindWatermarkInput` (Tencent VOD API spec). */
 export interface BlindWatermarkInput {
-  /**  */
   Definition?: number;
 }
 
 /** `CopyRightWatermarkInput` (Tencent VOD API spec). */
 export interface CopyRightWatermarkInput {
-  /**  */
   Text?: string;
 }
 
 /** `TraceWatermarkInput` (Tencent VOD API spec). */
 export interface TraceWatermarkInput {
-  /**  */
   Switch?: string;
-  /**  */
   Definition?: number;
 }
 
 /** `WatermarkInput` (Tencent VOD API spec). */
 export interface WatermarkInput {
-  /**  */
   Definition?: number;
-  /**  */
   TextContent?: string;
-  /**  */
   SvgContent?: string;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
 }
 
 /** `ReduceMediaBitrateTranscodeResult` (Tencent VOD API spec). */
 export interface ReduceMediaBitrateTranscodeResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Input?: TranscodeTaskInput;
-  /**  */
   Output?: MediaTranscodeItem;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `MediaTranscodeItem` (Tencent VOD API spec). */
 export interface MediaTranscodeItem {
-  /**  */
   Url?: string;
-  /**  */
   Definition?: number;
-  /**  */
   Bitrate?: number;
-  /**  */
   Height?: number;
-  /**  */
   Width?: number;
-  /**  */
   Size?: number;
-  /**  */
   Duration?: number;
-  /**  */
   Md5?: string;
-  /**  */
   Container?: string;
-  /**  */
   VideoStreamSet?: MediaVideoStreamItem[];
-  /**  */
   AudioStreamSet?: MediaAudioStreamItem[];
-  /**  */
   DigitalWatermarkType?: string;
-  /**  */
   CopyRightWatermarkText?: string;
-  /**  */
   BlindWatermarkDefinition?: number;
-  /**  */
   FileId?: string;
 }
 
 /** `TranscodeTaskInput` (Tencent VOD API spec). */
 export interface TranscodeTaskInput {
-  /**  */
   Definition?: number;
-  /**  */
   WatermarkSet?: WatermarkInput[];
-  /**  */
   TraceWatermark?: TraceWatermarkInput;
-  /**  */
   CopyRightWatermark?: CopyRightWatermarkInput;
-  /**  */
   BlindWatermark?: BlindWatermarkInput;
-  /**  */
   MosaicSet?: MosaicInput[];
-  /**  */
   HeadTailSet?: HeadTailTaskInput[];
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   OverrideParameter?: OverrideTranscodeParameter;
-  /**  */
   SubtitleInfoSet?: SubtitleInfoInput[];
 }
 
 /** `OverrideTranscodeParameter` (Tencent VOD API spec). */
 export interface OverrideTranscodeParameter {
-  /**  */
   Container?: string;
-  /**  */
   RemoveVideo?: number;
-  /**  */
   RemoveAudio?: number;
-  /**  */
   VideoTemplate?: VideoTemplateInfoForUpdate;
-  /**  */
   AudioTemplate?: AudioTemplateInfoForUpdate;
-  /**  */
   TEHDConfig?: TEHDConfigForUpdate;
 }
 
 /** `TEHDConfigForUpdate` (Tencent VOD API spec). */
 export interface TEHDConfigForUpdate {
-  /**  */
   Type?: string;
-  /**  */
   MaxVideoBitrate?: number;
 }
 
 /** `AudioTemplateInfoForUpdate` (Tencent VOD API spec). */
 export interface AudioTemplateInfoForUpdate {
-  /**  */
   Codec?: string;
-  /**  */
   Bitrate?: number;
-  /**  */
   SampleRate?: number;
-  /**  */
   AudioChannel?: number;
-  /**  */
   StreamSelects?: number[];
 }
 
 /** `VideoTemplateInfoForUpdate` (Tencent VOD API spec). */
 export interface VideoTemplateInfoForUpdate {
-  /**  */
   Codec?: string;
-  /**  */
   Fps?: number;
-  /**  */
   Bitrate?: number;
-  /**  */
   ResolutionAdaptive?: string;
-  /**  */
   Width?: number;
-  /**  */
   Height?: number;
-  /**  */
   FillType?: string;
-  /**  */
   Vcrf?: number;
-  /**  */
   Gop?: number;
-  /**  */
   PreserveHDRSwitch?: string;
-  /**  */
   CodecTag?: string;
-  /**  */
   GopUnit?: string;
-  /**  */
   Mode?: string;
-  /**  */
   Bframes?: number;
-  /**  */
   HlsTime?: number;
-  /**  */
   VideoProfile?: string;
 }
 
 /** `HeadTailTaskInput` (Tencent VOD API spec). */
 export interface HeadTailTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `MosaicInput` (Tencent VOD API spec). */
 export interface MosaicInput {
-  /**  */
   CoordinateOrigin?: string;
-  /**  */
   XPos?: string;
-  /**  */
   YPos?: string;
-  /**  */
   Width?: string;
-  /**  */
   Height?: string;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
 }
 
 /** `WechatPublishTask` (Tencent VOD API spec). */
 export interface WechatPublishTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Definition?: number;
-  /**  */
   SourceDefinition?: number;
-  /**  */
   WechatStatus?: string;
-  /**  */
   WechatVid?: string;
-  /**  */
   WechatUrl?: string;
 }
 
@@ -972,23 +633,16 @@ export interface LegacyPicInfo {
 
 /** `SnapshotByTimeOffsetTask2017` (Tencent VOD API spec). */
 export interface SnapshotByTimeOffsetTask2017 {
-  /**  */
   TaskId?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Definition?: number;
-  /**  */
   SnapshotInfoSet?: SnapshotByTimeOffset2017[];
 }
 
 /** `SnapshotByTimeOffset2017` (Tencent VOD API spec). */
 export interface SnapshotByTimeOffset2017 {
-  /**  */
   ErrCode?: number;
-  /**  */
   TimeOffset?: number;
-  /**  */
   Url?: string;
 }
 
@@ -1014,21 +668,13 @@ export interface LegacyImageSprite {
 
 /** `CreateImageSpriteTask2017` (Tencent VOD API spec). */
 export interface CreateImageSpriteTask2017 {
-  /**  */
   TaskId?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Definition?: number;
-  /**  */
   TotalCount?: number;
-  /**  */
   ImageSpriteUrlSet?: string[];
-  /**  */
   WebVttUrl?: string;
 }
 
@@ -1044,25 +690,17 @@ export interface LegacyClipComplete {
 
 /** `ClipTask2017` (Tencent VOD API spec). */
 export interface ClipTask2017 {
-  /**  */
   TaskId?: string;
-  /**  */
   SrcFileId?: string;
-  /**  */
   FileInfo?: ClipFileInfo2017;
 }
 
 /** `ClipFileInfo2017` (Tencent VOD API spec). */
 export interface ClipFileInfo2017 {
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileType?: string;
 }
 
@@ -1090,23 +728,16 @@ export interface LegacyFileInfo {
 
 /** `ConcatTask2017` (Tencent VOD API spec). */
 export interface ConcatTask2017 {
-  /**  */
   TaskId?: string;
-  /**  */
   FileInfoSet?: ConcatFileInfo2017[];
 }
 
 /** `ConcatFileInfo2017` (Tencent VOD API spec). */
 export interface ConcatFileInfo2017 {
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileType?: string;
 }
 
@@ -1146,505 +777,315 @@ export interface LegacyPlayInfo {
 
 /** `TranscodeTask2017` (Tencent VOD API spec). */
 export interface TranscodeTask2017 {
-  /**  */
   TaskId?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   FileName?: string;
-  /**  */
   Duration?: number;
-  /**  */
   CoverUrl?: string;
-  /**  */
   PlayInfoSet?: TranscodePlayInfo2017[];
 }
 
 /** `TranscodePlayInfo2017` (Tencent VOD API spec). */
 export interface TranscodePlayInfo2017 {
-  /**  */
   Url?: string;
-  /**  */
   Definition?: number;
-  /**  */
   Bitrate?: number;
-  /**  */
   Height?: number;
-  /**  */
   Width?: number;
 }
 
 /** `DescribeAigcFaceInfoAsyncTask` (Tencent VOD API spec). */
 export interface DescribeAigcFaceInfoAsyncTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: DescribeAigcFaceInfoAsyncInput;
-  /**  */
   Output?: DescribeAigcFaceInfoAsyncOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `DescribeAigcFaceInfoAsyncOutput` (Tencent VOD API spec). */
 export interface DescribeAigcFaceInfoAsyncOutput {
-  /**  */
   FaceInfoSet?: AigcFaceInfo[];
 }
 
 /** `AigcFaceInfo` (Tencent VOD API spec). */
 export interface AigcFaceInfo {
-  /**  */
   SessionId?: string;
-  /**  */
   FaceInfoList?: AigcFaceIdentityInfo[];
 }
 
 /** `AigcFaceIdentityInfo` (Tencent VOD API spec). */
 export interface AigcFaceIdentityInfo {
-  /**  */
   FaceId?: string;
-  /**  */
   FaceImage?: string;
-  /**  */
   StartTime?: number;
-  /**  */
   EndTime?: number;
 }
 
 /** `DescribeAigcFaceInfoAsyncInput` (Tencent VOD API spec). */
 export interface DescribeAigcFaceInfoAsyncInput {
-  /**  */
   FileInfos?: AigcFaceInputFileInfo[];
 }
 
 /** `AigcFaceInputFileInfo` (Tencent VOD API spec). */
 export interface AigcFaceInputFileInfo {
-  /**  */
   Type?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Url?: string;
 }
 
 /** `AigcVideoTask` (Tencent VOD API spec). */
 export interface AigcVideoTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: AigcVideoTaskInput;
-  /**  */
   Output?: AigcVideoTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `AigcVideoTaskOutput` (Tencent VOD API spec). */
 export interface AigcVideoTaskOutput {
-  /**  */
   FileInfos?: AigcVideoTaskOutputFileInfo[];
-  /**  */
   ProcedureTaskIds?: string[];
-  /**  */
   Usage?: AigcVideoTaskUsage;
 }
 
 /** `AigcVideoTaskUsage` (Tencent VOD API spec). */
 export interface AigcVideoTaskUsage {
-  /**  */
   InputTokens?: number;
-  /**  */
   ThoughtTokens?: number;
-  /**  */
   InputImageCount?: number;
-  /**  */
   InputSeconds?: number;
-  /**  */
   OutputSeconds?: number;
-  /**  */
   TotalSeconds?: number;
 }
 
 /** `AigcVideoTaskOutputFileInfo` (Tencent VOD API spec). */
 export interface AigcVideoTaskOutputFileInfo {
-  /**  */
   StorageMode?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   FileType?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileContent?: string;
-  /**  */
   FileId?: string;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   UsageType?: string;
 }
 
 /** `AigcVideoTaskInput` (Tencent VOD API spec). */
 export interface AigcVideoTaskInput {
-  /**  */
   ModelName?: string;
-  /**  */
   ModelVersion?: string;
-  /**  */
   FileInfos?: AigcVideoTaskInputFileInfo[];
-  /**  */
   SubjectInfos?: AigcVideoTaskInputSubjectInfo[];
-  /**  */
   LastFrameFileId?: string;
-  /**  */
   LastFrameUrl?: string;
-  /**  */
   Prompt?: string;
-  /**  */
   NegativePrompt?: string;
-  /**  */
   EnhancePrompt?: string;
-  /**  */
   GenerationMode?: string;
-  /**  */
   OutputConfig?: AigcVideoOutputConfig;
-  /**  */
   InputRegion?: string;
-  /**  */
   SceneType?: string;
-  /**  */
   Seed?: number;
 }
 
 /** `AigcVideoOutputConfig` (Tencent VOD API spec). */
 export interface AigcVideoOutputConfig {
-  /**  */
   StorageMode?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   Duration?: number;
-  /**  */
   Resolution?: string;
-  /**  */
   AspectRatio?: string;
-  /**  */
   AudioGeneration?: string;
-  /**  */
   PersonGeneration?: string;
-  /**  */
   InputComplianceCheck?: string;
-  /**  */
   OutputComplianceCheck?: string;
-  /**  */
   EnhanceSwitch?: string;
-  /**  */
   OffPeak?: string;
-  /**  */
   FrameInterpolate?: string;
-  /**  */
   LogoAdd?: string;
-  /**  */
   EnableBGM?: string;
 }
 
 /** `AigcVideoTaskInputSubjectInfo` (Tencent VOD API spec). */
 export interface AigcVideoTaskInputSubjectInfo {
-  /**  */
   Id?: string;
-  /**  */
   Name?: string;
-  /**  */
   VoiceId?: string;
-  /**  */
   ImageUrls?: string[];
-  /**  */
   VideoUrls?: string[];
 }
 
 /** `AigcVideoTaskInputFileInfo` (Tencent VOD API spec). */
 export interface AigcVideoTaskInputFileInfo {
-  /**  */
   Type?: string;
-  /**  */
   Category?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Url?: string;
-  /**  */
   Base64?: string;
-  /**  */
   ReferenceType?: string;
-  /**  */
   ObjectId?: string;
-  /**  */
   VoiceId?: string;
-  /**  */
   KeepOriginalSound?: string;
-  /**  */
   Usage?: string;
-  /**  */
   Text?: string;
 }
 
 /** `AigcImageTask` (Tencent VOD API spec). */
 export interface AigcImageTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: AigcImageTaskInput;
-  /**  */
   Output?: AigcImageTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `AigcImageTaskOutput` (Tencent VOD API spec). */
 export interface AigcImageTaskOutput {
-  /**  */
   FileInfos?: AigcImageTaskOutputFileInfo[];
 }
 
 /** `AigcImageTaskOutputFileInfo` (Tencent VOD API spec). */
 export interface AigcImageTaskOutputFileInfo {
-  /**  */
   StorageMode?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   FileType?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileId?: string;
-  /**  */
   MetaData?: MediaMetaData;
 }
 
 /** `AigcImageTaskInput` (Tencent VOD API spec). */
 export interface AigcImageTaskInput {
-  /**  */
   ModelName?: string;
-  /**  */
   ModelVersion?: string;
-  /**  */
   FileInfos?: AigcImageTaskInputFileInfo[];
-  /**  */
   Prompt?: string;
-  /**  */
   NegativePrompt?: string;
-  /**  */
   EnhancePrompt?: string;
-  /**  */
   GenerationMode?: string;
-  /**  */
   OutputConfig?: AigcImageOutputConfig;
-  /**  */
   Seed?: number;
-  /**  */
   SceneType?: string;
 }
 
 /** `AigcImageOutputConfig` (Tencent VOD API spec). */
 export interface AigcImageOutputConfig {
-  /**  */
   StorageMode?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   Resolution?: string;
-  /**  */
   AspectRatio?: string;
-  /**  */
   PersonGeneration?: string;
-  /**  */
   InputComplianceCheck?: string;
-  /**  */
   OutputComplianceCheck?: string;
-  /**  */
   OutputImageCount?: number;
-  /**  */
   OutputFormat?: string;
-  /**  */
   LogoAdd?: string;
 }
 
 /** `AigcImageTaskInputFileInfo` (Tencent VOD API spec). */
 export interface AigcImageTaskInputFileInfo {
-  /**  */
   Type?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Url?: string;
-  /**  */
   Base64?: string;
-  /**  */
   Text?: string;
-  /**  */
   ReferenceType?: string;
 }
 
 /** `ProcessMediaByMPS` (Tencent VOD API spec). */
 export interface ProcessMediaByMPS {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   SubTaskSet?: MPSSubTaskResult[];
 }
 
 /** `MPSSubTaskResult` (Tencent VOD API spec). */
 export interface MPSSubTaskResult {
-  /**  */
   TaskType?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: string;
-  /**  */
   Message?: string;
-  /**  */
   Input?: string;
-  /**  */
   Output?: MPSTaskOutput;
 }
 
 /** `MPSTaskOutput` (Tencent VOD API spec). */
 export interface MPSTaskOutput {
-  /**  */
   OutputFiles?: MPSOutputFile[];
-  /**  */
   OutputText?: string;
 }
 
 /** `MPSOutputFile` (Tencent VOD API spec). */
 export interface MPSOutputFile {
-  /**  */
   FileType?: string;
-  /**  */
   StorageMode?: string;
-  /**  */
   FileId?: string;
-  /**  */
   Url?: string;
-  /**  */
   Definition?: string;
-  /**  */
   ExpiredTime?: number;
 }
 
 /** `ComplexAdaptiveDynamicStreamingTask` (Tencent VOD API spec). */
 export interface ComplexAdaptiveDynamicStreamingTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ComplexAdaptiveDynamicStreamingTaskResultSet?: ComplexAdaptiveDynamicStreamingTaskResult[];
 }
 
 /** `ComplexAdaptiveDynamicStreamingTaskResult` (Tencent VOD API spec). */
 export interface ComplexAdaptiveDynamicStreamingTaskResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: ComplexAdaptiveDynamicStreamingTaskInput;
-  /**  */
   Output?: ComplexAdaptiveDynamicStreamingTaskOutput;
 }
 
 /** `ComplexAdaptiveDynamicStreamingTaskOutput` (Tencent VOD API spec). */
 export interface ComplexAdaptiveDynamicStreamingTaskOutput {
-  /**  */
   Definition?: number;
-  /**  */
   Format?: string;
-  /**  */
   DrmType?: string;
-  /**  */
   Url?: string;
 }
 
 /** `ComplexAdaptiveDynamicStreamingTaskInput` (Tencent VOD API spec). */
 export interface ComplexAdaptiveDynamicStreamingTaskInput {
-  /**  */
   StreamPara?: ComplexAdaptiveDynamicStreamingTaskStreamPara;
 }
 
 /** `ComplexAdaptiveDynamicStreamingTaskStreamPara` (Tencent VOD API spec). */
 export interface ComplexAdaptiveDynamicStreamingTaskStreamPara {
-  /**  */
   Definition?: number;
 }
 
@@ -1658,1131 +1099,722 @@ export interface LegacyPersistenceComplete {
 
 /** `PersistenceCompleteTask` (Tencent VOD API spec). */
 export interface PersistenceCompleteTask {
-  /**  */
   FileId?: string;
-  /**  */
   PersistenceSource?: string;
 }
 
 /** `QualityEnhanceTask` (Tencent VOD API spec). */
 export interface QualityEnhanceTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: QualityEnhanceTaskInput;
-  /**  */
   Output?: QualityEnhanceTaskOutput;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `QualityEnhanceTaskOutput` (Tencent VOD API spec). */
 export interface QualityEnhanceTaskOutput {
-  /**  */
   FileType?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileId?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
 }
 
 /** `QualityEnhanceTaskInput` (Tencent VOD API spec). */
 export interface QualityEnhanceTaskInput {
-  /**  */
   FileId?: string;
-  /**  */
   Definition?: number;
 }
 
 /** `QualityInspectTask` (Tencent VOD API spec). */
 export interface QualityInspectTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   Input?: QualityInspectTaskInput;
-  /**  */
   Output?: QualityInspectTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `QualityInspectTaskOutput` (Tencent VOD API spec). */
 export interface QualityInspectTaskOutput {
-  /**  */
   NoAudio?: number;
-  /**  */
   NoVideo?: number;
-  /**  */
   QualityEvaluationScore?: number;
-  /**  */
   QualityInspectResultSet?: QualityInspectResultItem[];
-  /**  */
   QualityEvaluationMeanOpinionScore?: number;
-  /**  */
   AestheticEvaluationScore?: number;
-  /**  */
   ContainerDiagnoseResultSet?: QualityInspectContainerDiagnoseResultItem[];
-  /**  */
   LLMDetectionReport?: QualityInspectLLMDetectionReport;
 }
 
 /** `QualityInspectLLMDetectionReport` (Tencent VOD API spec). */
 export interface QualityInspectLLMDetectionReport {
-  /**  */
   ResultCount?: number;
-  /**  */
   ResultSet?: QualityInspectLLMDetectionResultItem[];
 }
 
 /** `QualityInspectLLMDetectionResultItem` (Tencent VOD API spec). */
 export interface QualityInspectLLMDetectionResultItem {
-  /**  */
   Category?: string;
-  /**  */
   Group?: string;
-  /**  */
   Type?: string;
-  /**  */
   Score?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   IssueSet?: QualityInspectLLMDetectionIssue[];
 }
 
 /** `QualityInspectLLMDetectionIssue` (Tencent VOD API spec). */
 export interface QualityInspectLLMDetectionIssue {
-  /**  */
   Tag?: string;
-  /**  */
   Description?: string;
-  /**  */
   Score?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   StartTimeMs?: number;
-  /**  */
   EndTimeMs?: number;
-  /**  */
   ExtraData?: string;
 }
 
 /** `QualityInspectContainerDiagnoseResultItem` (Tencent VOD API spec). */
 export interface QualityInspectContainerDiagnoseResultItem {
-  /**  */
   Category?: string;
-  /**  */
   Type?: string;
-  /**  */
   SeverityLevel?: string;
-  /**  */
   TimestampSet?: number[];
 }
 
 /** `QualityInspectResultItem` (Tencent VOD API spec). */
 export interface QualityInspectResultItem {
-  /**  */
   Type?: string;
-  /**  */
   SegmentSet?: QualityInspectItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `QualityInspectItem` (Tencent VOD API spec). */
 export interface QualityInspectItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   AreaCoordSet?: number[];
-  /**  */
   Confidence?: number;
 }
 
 /** `QualityInspectTaskInput` (Tencent VOD API spec). */
 export interface QualityInspectTaskInput {
-  /**  */
   FileId?: string;
-  /**  */
   Definition?: number;
 }
 
 /** `DescribeFileAttributesTask` (Tencent VOD API spec). */
 export interface DescribeFileAttributesTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   FileId?: string;
-  /**  */
   Output?: DescribeFileAttributesTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `DescribeFileAttributesTaskOutput` (Tencent VOD API spec). */
 export interface DescribeFileAttributesTaskOutput {
-  /**  */
   Md5?: string;
-  /**  */
   Sha1?: string;
 }
 
 /** `ExtractCopyRightWatermarkTask` (Tencent VOD API spec). */
 export interface ExtractCopyRightWatermarkTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Input?: ExtractCopyRightWatermarkTaskInput;
-  /**  */
   Output?: ExtractCopyRightWatermarkTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `ExtractCopyRightWatermarkTaskOutput` (Tencent VOD API spec). */
 export interface ExtractCopyRightWatermarkTaskOutput {
-  /**  */
   Text?: string;
 }
 
 /** `ExtractCopyRightWatermarkTaskInput` (Tencent VOD API spec). */
 export interface ExtractCopyRightWatermarkTaskInput {
-  /**  */
   Url?: string;
 }
 
 /** `ExtractTraceWatermarkTask` (Tencent VOD API spec). */
 export interface ExtractTraceWatermarkTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Input?: ExtractTraceWatermarkTaskInput;
-  /**  */
   Output?: ExtractTraceWatermarkTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `ExtractTraceWatermarkTaskOutput` (Tencent VOD API spec). */
 export interface ExtractTraceWatermarkTaskOutput {
-  /**  */
   Uv?: string;
-  /**  */
   Uid?: string;
 }
 
 /** `ExtractTraceWatermarkTaskInput` (Tencent VOD API spec). */
 export interface ExtractTraceWatermarkTaskInput {
-  /**  */
   Url?: string;
-  /**  */
   FileId?: string;
 }
 
 /** `ReviewAudioVideoTask` (Tencent VOD API spec). */
 export interface ReviewAudioVideoTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Input?: ReviewAudioVideoTaskInput;
-  /**  */
   Output?: ReviewAudioVideoTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `ReviewAudioVideoTaskOutput` (Tencent VOD API spec). */
 export interface ReviewAudioVideoTaskOutput {
-  /**  */
   Suggestion?: string;
-  /**  */
   Label?: string;
-  /**  */
   Form?: string;
-  /**  */
   SegmentSet?: ReviewAudioVideoSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
-  /**  */
   CoverReviewResult?: ReviewImageResult;
 }
 
 /** `ReviewImageResult` (Tencent VOD API spec). */
 export interface ReviewImageResult {
-  /**  */
   Suggestion?: string;
-  /**  */
   Label?: string;
-  /**  */
   Form?: string;
-  /**  */
   SegmentSet?: ReviewImageSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `ReviewImageSegmentItem` (Tencent VOD API spec). */
 export interface ReviewImageSegmentItem {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   Label?: string;
-  /**  */
   SubLabel?: string;
-  /**  */
   Form?: string;
-  /**  */
   AreaCoordSet?: number[];
-  /**  */
   Text?: string;
-  /**  */
   KeywordSet?: string[];
 }
 
 /** `ReviewAudioVideoSegmentItem` (Tencent VOD API spec). */
 export interface ReviewAudioVideoSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   Label?: string;
-  /**  */
   SubLabel?: string;
-  /**  */
   Form?: string;
-  /**  */
   AreaCoordSet?: number[];
-  /**  */
   Text?: string;
-  /**  */
   KeywordSet?: string[];
-  /**  */
   Url?: string;
-  /**  */
   PicUrlExpireTime?: string;
 }
 
 /** `ReviewAudioVideoTaskInput` (Tencent VOD API spec). */
 export interface ReviewAudioVideoTaskInput {
-  /**  */
   FileId?: string;
-  /**  */
   Definition?: number;
-  /**  */
   ReviewContents?: string[];
 }
 
 /** `RebuildMediaTask` (Tencent VOD API spec). */
 export interface RebuildMediaTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: RebuildMediaTaskInput;
-  /**  */
   Output?: RebuildMediaTaskOutput;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `RebuildMediaTaskOutput` (Tencent VOD API spec). */
 export interface RebuildMediaTaskOutput {
-  /**  */
   FileType?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileId?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
 }
 
 /** `RebuildMediaTaskInput` (Tencent VOD API spec). */
 export interface RebuildMediaTaskInput {
-  /**  */
   FileId?: string;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Definition?: number;
-  /**  */
   RepairInfo?: RepairInfo;
-  /**  */
   VideoFrameInterpolationInfo?: VideoFrameInterpolationInfo;
-  /**  */
   SuperResolutionInfo?: SuperResolutionInfo;
-  /**  */
   HDRInfo?: HDRInfo;
-  /**  */
   VideoDenoiseInfo?: VideoDenoiseInfo;
-  /**  */
   AudioDenoiseInfo?: AudioDenoiseInfo;
-  /**  */
   ColorInfo?: ColorEnhanceInfo;
-  /**  */
   SharpInfo?: SharpEnhanceInfo;
-  /**  */
   FaceInfo?: FaceEnhanceInfo;
-  /**  */
   LowLightInfo?: LowLightEnhanceInfo;
-  /**  */
   ScratchRepairInfo?: ScratchRepairInfo;
-  /**  */
   ArtifactRepairInfo?: ArtifactRepairInfo;
-  /**  */
   TargetInfo?: RebuildMediaTargetInfo;
 }
 
 /** `RebuildMediaTargetInfo` (Tencent VOD API spec). */
 export interface RebuildMediaTargetInfo {
-  /**  */
   MediaName?: string;
-  /**  */
   Description?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   Container?: string;
-  /**  */
   VideoStream?: RebuildMediaTargetVideoStream;
-  /**  */
   AudioStream?: RebuildMediaTargetAudioStream;
-  /**  */
   RemoveVideo?: number;
-  /**  */
   RemoveAudio?: number;
 }
 
 /** `RebuildMediaTargetAudioStream` (Tencent VOD API spec). */
 export interface RebuildMediaTargetAudioStream {
-  /**  */
   Codec?: string;
-  /**  */
   Bitrate?: number;
-  /**  */
   SampleRate?: number;
-  /**  */
   AudioChannel?: number;
 }
 
 /** `RebuildMediaTargetVideoStream` (Tencent VOD API spec). */
 export interface RebuildMediaTargetVideoStream {
-  /**  */
   Codec?: string;
-  /**  */
   Bitrate?: number;
-  /**  */
   Fps?: number;
-  /**  */
   ResolutionAdaptive?: string;
-  /**  */
   Width?: number;
-  /**  */
   Height?: number;
-  /**  */
   FillType?: string;
-  /**  */
   Gop?: number;
 }
 
 /** `ArtifactRepairInfo` (Tencent VOD API spec). */
 export interface ArtifactRepairInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `ScratchRepairInfo` (Tencent VOD API spec). */
 export interface ScratchRepairInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Intensity?: number;
-  /**  */
   Type?: string;
 }
 
 /** `AudioDenoiseInfo` (Tencent VOD API spec). */
 export interface AudioDenoiseInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `VideoDenoiseInfo` (Tencent VOD API spec). */
 export interface VideoDenoiseInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `HDRInfo` (Tencent VOD API spec). */
 export interface HDRInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `VideoFrameInterpolationInfo` (Tencent VOD API spec). */
 export interface VideoFrameInterpolationInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Fps?: number;
 }
 
 /** `RepairInfo` (Tencent VOD API spec). */
 export interface RepairInfo {
-  /**  */
   Switch?: string;
-  /**  */
   Type?: string;
 }
 
 /** `RemoveWatermarkTask` (Tencent VOD API spec). */
 export interface RemoveWatermarkTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: RemoveWaterMarkTaskInput;
-  /**  */
   Output?: RemoveWaterMarkTaskOutput;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `RemoveWaterMarkTaskOutput` (Tencent VOD API spec). */
 export interface RemoveWaterMarkTaskOutput {
-  /**  */
   FileId?: string;
-  /**  */
   FileType?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   MetaData?: MediaMetaData;
 }
 
 /** `RemoveWaterMarkTaskInput` (Tencent VOD API spec). */
 export interface RemoveWaterMarkTaskInput {
-  /**  */
   FileId?: string;
 }
 
 /** `WechatMiniProgramPublishTask` (Tencent VOD API spec). */
 export interface WechatMiniProgramPublishTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   SourceDefinition?: number;
-  /**  */
   PublishResult?: string;
 }
 
 /** `ComposeMediaTask` (Tencent VOD API spec). */
 export interface ComposeMediaTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: ComposeMediaTaskInput;
-  /**  */
   Output?: ComposeMediaTaskOutput;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `ComposeMediaTaskOutput` (Tencent VOD API spec). */
 export interface ComposeMediaTaskOutput {
-  /**  */
   FileType?: string;
-  /**  */
   FileId?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
 }
 
 /** `ComposeMediaTaskInput` (Tencent VOD API spec). */
 export interface ComposeMediaTaskInput {
-  /**  */
   Tracks?: MediaTrack[];
-  /**  */
   Canvas?: Canvas;
-  /**  */
   Output?: ComposeMediaOutput;
 }
 
 /** `ComposeMediaOutput` (Tencent VOD API spec). */
 export interface ComposeMediaOutput {
-  /**  */
   FileName?: string;
-  /**  */
   Description?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
-  /**  */
   Container?: string;
-  /**  */
   VideoStream?: OutputVideoStream;
-  /**  */
   AudioStream?: OutputAudioStream;
-  /**  */
   RemoveVideo?: number;
-  /**  */
   RemoveAudio?: number;
 }
 
 /** `OutputAudioStream` (Tencent VOD API spec). */
 export interface OutputAudioStream {
-  /**  */
   Codec?: string;
-  /**  */
   SampleRate?: number;
-  /**  */
   AudioChannel?: number;
-  /**  */
   Bitrate?: number;
 }
 
 /** `OutputVideoStream` (Tencent VOD API spec). */
 export interface OutputVideoStream {
-  /**  */
   Codec?: string;
-  /**  */
   Fps?: number;
 }
 
 /** `Canvas` (Tencent VOD API spec). */
 export interface Canvas {
-  /**  */
   Color?: string;
-  /**  */
   Width?: number;
-  /**  */
   Height?: number;
 }
 
 /** `MediaTrack` (Tencent VOD API spec). */
 export interface MediaTrack {
-  /**  */
   Type?: string;
-  /**  */
   TrackItems?: MediaTrackItem[];
 }
 
 /** `MediaTrackItem` (Tencent VOD API spec). */
 export interface MediaTrackItem {
-  /**  */
   Type?: string;
-  /**  */
   VideoItem?: VideoTrackItem;
-  /**  */
   AudioItem?: AudioTrackItem;
-  /**  */
   StickerItem?: StickerTrackItem;
-  /**  */
   TransitionItem?: MediaTransitionItem;
-  /**  */
   EmptyItem?: EmptyTrackItem;
 }
 
 /** `EmptyTrackItem` (Tencent VOD API spec). */
 export interface EmptyTrackItem {
-  /**  */
   Duration?: number;
 }
 
 /** `MediaTransitionItem` (Tencent VOD API spec). */
 export interface MediaTransitionItem {
-  /**  */
   Duration?: number;
-  /**  */
   Transitions?: TransitionOpertion[];
-  /**  */
   MediaTransitions?: TransitionOperation[];
 }
 
 /** `TransitionOperation` (Tencent VOD API spec). */
 export interface TransitionOperation {
-  /**  */
   Type?: string;
 }
 
 /** `TransitionOpertion` (Tencent VOD API spec). */
 export interface TransitionOpertion {
-  /**  */
   Type?: string;
 }
 
 /** `StickerTrackItem` (Tencent VOD API spec). */
 export interface StickerTrackItem {
-  /**  */
   SourceMedia?: string;
-  /**  */
   Duration?: number;
-  /**  */
   StartTime?: number;
-  /**  */
   CoordinateOrigin?: string;
-  /**  */
   XPos?: string;
-  /**  */
   YPos?: string;
-  /**  */
   Width?: string;
-  /**  */
   Height?: string;
-  /**  */
   ImageOperations?: ImageTransform[];
 }
 
 /** `ImageTransform` (Tencent VOD API spec). */
 export interface ImageTransform {
-  /**  */
   Type?: string;
-  /**  */
   RotateAngle?: number;
-  /**  */
   Flip?: string;
 }
 
 /** `AudioTrackItem` (Tencent VOD API spec). */
 export interface AudioTrackItem {
-  /**  */
   SourceMedia?: string;
-  /**  */
   SourceMediaStartTime?: number;
-  /**  */
   Duration?: number;
-  /**  */
   TargetDuration?: number;
-  /**  */
   AudioOperations?: AudioTransform[];
 }
 
 /** `AudioTransform` (Tencent VOD API spec). */
 export interface AudioTransform {
-  /**  */
   Type?: string;
-  /**  */
   VolumeParam?: AudioVolumeParam;
 }
 
 /** `AudioVolumeParam` (Tencent VOD API spec). */
 export interface AudioVolumeParam {
-  /**  */
   Mute?: number;
-  /**  */
   Gain?: number;
 }
 
 /** `VideoTrackItem` (Tencent VOD API spec). */
 export interface VideoTrackItem {
-  /**  */
   SourceMedia?: string;
-  /**  */
   SourceMediaStartTime?: number;
-  /**  */
   Duration?: number;
-  /**  */
   TargetDuration?: number;
-  /**  */
   CoordinateOrigin?: string;
-  /**  */
   XPos?: string;
-  /**  */
   YPos?: string;
-  /**  */
   Width?: string;
-  /**  */
   Height?: string;
-  /**  */
   AudioOperations?: AudioTransform[];
-  /**  */
   ImageOperations?: ImageTransform[];
 }
 
 /** `SplitMediaTask` (Tencent VOD API spec). */
 export interface SplitMediaTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileInfoSet?: SplitMediaTaskSegmentInfo[];
-  /**  */
   SessionContext?: string;
-  /**  */
   SessionId?: string;
-  /**  */
   Progress?: number;
 }
 
 /** `SplitMediaTaskSegmentInfo` (Tencent VOD API spec). */
 export interface SplitMediaTaskSegmentInfo {
-  /**  */
   Input?: SplitMediaTaskInput;
-  /**  */
   Output?: TaskOutputMediaInfo;
-  /**  */
   ProcedureTaskId?: string;
-  /**  */
   ReviewAudioVideoTaskId?: string;
 }
 
 /** `TaskOutputMediaInfo` (Tencent VOD API spec). */
 export interface TaskOutputMediaInfo {
-  /**  */
   FileId?: string;
-  /**  */
   MediaBasicInfo?: MediaBasicInfo;
 }
 
 /** `MediaBasicInfo` (Tencent VOD API spec). */
 export interface MediaBasicInfo {
-  /**  */
   Name?: string;
-  /**  */
   Description?: string;
-  /**  */
   CreateTime?: string;
-  /**  */
   UpdateTime?: string;
-  /**  */
   ExpireTime?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ClassName?: string;
-  /**  */
   ClassPath?: string;
-  /**  */
   CoverUrl?: string;
-  /**  */
   Type?: string;
-  /**  */
   MediaUrl?: string;
-  /**  */
   SourceInfo?: MediaSourceData;
-  /**  */
   StorageRegion?: string;
-  /**  */
   StoragePath?: string;
-  /**  */
   TagSet?: string[];
-  /**  */
   Vid?: string;
-  /**  */
   Category?: string;
-  /**  */
   Status?: string;
-  /**  */
   StorageClass?: string;
 }
 
 /** `MediaSourceData` (Tencent VOD API spec). */
 export interface MediaSourceData {
-  /**  */
   SourceType?: string;
-  /**  */
   SourceContext?: string;
-  /**  */
   LiveRecordInfo?: LiveRecordInfo;
-  /**  */
   TrtcRecordInfo?: TrtcRecordInfo;
-  /**  */
   WebPageRecordInfo?: WebPageRecordInfo;
 }
 
 /** `WebPageRecordInfo` (Tencent VOD API spec). */
 export interface WebPageRecordInfo {
-  /**  */
   RecordUrl?: string;
-  /**  */
   RecordTaskId?: string;
 }
 
 /** `TrtcRecordInfo` (Tencent VOD API spec). */
 export interface TrtcRecordInfo {
-  /**  */
   SdkAppId?: number;
-  /**  */
   RoomId?: string;
-  /**  */
   TaskId?: string;
-  /**  */
   UserIds?: string[];
 }
 
 /** `LiveRecordInfo` (Tencent VOD API spec). */
 export interface LiveRecordInfo {
-  /**  */
   Domain?: string;
-  /**  */
   Path?: string;
-  /**  */
   StreamId?: string;
-  /**  */
   RecordStartTime?: string;
-  /**  */
   RecordEndTime?: string;
 }
 
 /** `SplitMediaTaskInput` (Tencent VOD API spec). */
 export interface SplitMediaTaskInput {
-  /**  */
   FileId?: string;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   ProcedureName?: string;
-  /**  */
   OutputConfig?: SplitMediaOutputConfig;
 }
 
 /** `SplitMediaOutputConfig` (Tencent VOD API spec). */
 export interface SplitMediaOutputConfig {
-  /**  */
   MediaName?: string;
-  /**  */
   Type?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
 }
 
 /** `EditMediaTask` (Tencent VOD API spec). */
 export interface EditMediaTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: EditMediaTaskInput;
-  /**  */
   Output?: EditMediaTaskOutput;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   ProcedureTaskId?: string;
-  /**  */
   ReviewAudioVideoTaskId?: string;
-  /**  */
   SessionId?: string;
-  /**  */
   SessionContext?: string;
 }
 
 /** `EditMediaTaskOutput` (Tencent VOD API spec). */
 export interface EditMediaTaskOutput {
-  /**  */
   FileType?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   FileId?: string;
-  /**  */
   MediaName?: string;
-  /**  */
   ClassId?: number;
-  /**  */
   ExpireTime?: string;
 }
 
 /** `EditMediaTaskInput` (Tencent VOD API spec). */
 export interface EditMediaTaskInput {
-  /**  */
   InputType?: string;
-  /**  */
   FileInfoSet?: EditMediaFileInfo[];
-  /**  */
   StreamInfoSet?: EditMediaStreamInfo[];
 }
 
 /** `EditMediaStreamInfo` (Tencent VOD API spec). */
 export interface EditMediaStreamInfo {
-  /**  */
   StreamId?: string;
-  /**  */
   StartTime?: string;
-  /**  */
   EndTime?: string;
 }
 
 /** `EditMediaFileInfo` (Tencent VOD API spec). */
 export interface EditMediaFileInfo {
-  /**  */
   FileId?: string;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
 }
 
@@ -2804,49 +1836,29 @@ export interface LegacyPullComplete {
 
 /** `PullUploadTask` (Tencent VOD API spec). */
 export interface PullUploadTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   MediaBasicInfo?: MediaBasicInfo;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   FileUrl?: string;
-  /**  */
   ProcedureTaskId?: string;
-  /**  */
   ReviewAudioVideoTaskId?: string;
-  /**  */
   SessionContext?: string;
-  /**  */
   SessionId?: string;
-  /**  */
   Progress?: number;
 }
 
 /** `RestoreMediaTask` (Tencent VOD API spec). */
 export interface RestoreMediaTask {
-  /**  */
   FileId?: string;
-  /**  */
   OriginalStorageClass?: string;
-  /**  */
   TargetStorageClass?: string;
-  /**  */
   RestoreTier?: string;
-  /**  */
   RestoreDay?: number;
-  /**  */
   Status?: number;
-  /**  */
   Message?: string;
 }
 
@@ -2864,25 +1876,19 @@ export interface LegacyFileDeleted {
 
 /** `FileDeleteTask` (Tencent VOD API spec). */
 export interface FileDeleteTask {
-  /**  */
   FileIdSet?: string[];
-  /**  */
   FileDeleteResultInfo?: FileDeleteResultItem[];
 }
 
 /** `FileDeleteResultItem` (Tencent VOD API spec). */
 export interface FileDeleteResultItem {
-  /**  */
   FileId?: string;
-  /**  */
   DeleteParts?: MediaDeleteItem[];
 }
 
 /** `MediaDeleteItem` (Tencent VOD API spec). */
 export interface MediaDeleteItem {
-  /**  */
   Type?: string;
-  /**  */
   Definition?: number;
 }
 
@@ -2916,1653 +1922,1069 @@ export interface LegacyProcedureStateChanged {
 
 /** `ProcedureTask` (Tencent VOD API spec). */
 export interface ProcedureTask {
-  /**  */
   TaskId?: string;
-  /**  */
   Status?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   FileId?: string;
-  /**  */
   FileName?: string;
-  /**  */
   FileUrl?: string;
-  /**  */
   MetaData?: MediaMetaData;
-  /**  */
   MediaProcessResultSet?: MediaProcessTaskResult[];
-  /**  */
   AiContentReviewResultSet?: AiContentReviewResult[];
-  /**  */
   AiAnalysisResultSet?: AiAnalysisResult[];
-  /**  */
   AiRecognitionResultSet?: AiRecognitionResult[];
-  /**  */
   TasksPriority?: number;
-  /**  */
   TasksNotifyMode?: string;
-  /**  */
   SessionContext?: string;
-  /**  */
   SessionId?: string;
-  /**  */
   Operator?: string;
-  /**  */
   OperationType?: string;
 }
 
 /** `AiRecognitionResult` (Tencent VOD API spec). */
 export interface AiRecognitionResult {
-  /**  */
   Type?: string;
-  /**  */
   HeadTailTask?: AiRecognitionTaskHeadTailResult;
-  /**  */
   SegmentTask?: AiRecognitionTaskSegmentResult;
-  /**  */
   FaceTask?: AiRecognitionTaskFaceResult;
-  /**  */
   AsrWordsTask?: AiRecognitionTaskAsrWordsResult;
-  /**  */
   AsrFullTextTask?: AiRecognitionTaskAsrFullTextResult;
-  /**  */
   AsrTranslateTask?: AiRecognitionTaskAsrTranslateResult;
-  /**  */
   OcrWordsTask?: AiRecognitionTaskOcrWordsResult;
-  /**  */
   OcrFullTextTask?: AiRecognitionTaskOcrFullTextResult;
-  /**  */
   ObjectTask?: AiRecognitionTaskObjectResult;
 }
 
 /** `AiRecognitionTaskObjectResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskObjectResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskObjectResultInput;
-  /**  */
   Output?: AiRecognitionTaskObjectResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskObjectResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskObjectResultOutput {
-  /**  */
   ResultSet?: AiRecognitionTaskObjectResultItem[];
-  /**  */
   ResultSetFileUrl?: string;
-  /**  */
   ResultSetFileUrlExpireTime?: string;
 }
 
 /** `AiRecognitionTaskObjectResultItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskObjectResultItem {
-  /**  */
   Name?: string;
-  /**  */
   SegmentSet?: AiRecognitionTaskObjectSeqmentItem[];
-  /**  */
   RecognitionSegmentSet?: AiRecognitionTaskObjectSegmentItem[];
 }
 
 /** `AiRecognitionTaskObjectSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskObjectSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   AreaCoordSet?: number[];
 }
 
 /** `AiRecognitionTaskObjectSeqmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskObjectSeqmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   AreaCoordSet?: number[];
 }
 
 /** `AiRecognitionTaskObjectResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskObjectResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskOcrFullTextResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrFullTextResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskOcrFullTextResultInput;
-  /**  */
   Output?: AiRecognitionTaskOcrFullTextResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskOcrFullTextResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrFullTextResultOutput {
-  /**  */
   SegmentSet?: AiRecognitionTaskOcrFullTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiRecognitionTaskOcrFullTextSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrFullTextSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   TextSet?: AiRecognitionTaskOcrFullTextSegmentTextItem[];
 }
 
 /** `AiRecognitionTaskOcrFullTextSegmentTextItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrFullTextSegmentTextItem {
-  /**  */
   Confidence?: number;
-  /**  */
   AreaCoordSet?: number[];
-  /**  */
   Text?: string;
 }
 
 /** `AiRecognitionTaskOcrFullTextResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrFullTextResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskOcrWordsResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrWordsResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskOcrWordsResultInput;
-  /**  */
   Output?: AiRecognitionTaskOcrWordsResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskOcrWordsResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrWordsResultOutput {
-  /**  */
   ResultSet?: AiRecognitionTaskOcrWordsResultItem[];
-  /**  */
   ResultSetFileUrl?: string;
-  /**  */
   ResultSetFileUrlExpireTime?: string;
 }
 
 /** `AiRecognitionTaskOcrWordsResultItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrWordsResultItem {
-  /**  */
   Word?: string;
-  /**  */
   SegmentSet?: AiRecognitionTaskOcrWordsSegmentItem[];
 }
 
 /** `AiRecognitionTaskOcrWordsSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrWordsSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   AreaCoordSet?: number[];
 }
 
 /** `AiRecognitionTaskOcrWordsResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskOcrWordsResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskAsrTranslateResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrTranslateResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskAsrTranslateResultInput;
-  /**  */
   Output?: AiRecognitionTaskAsrTranslateResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskAsrTranslateResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrTranslateResultOutput {
-  /**  */
   SegmentSet?: AiRecognitionTaskAsrTranslateSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
-  /**  */
   SubtitleSet?: AiRecognitionTaskAsrFullTextResultOutputSubtitleItem[];
 }
 
 /** `AiRecognitionTaskAsrFullTextResultOutputSubtitleItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrFullTextResultOutputSubtitleItem {
-  /**  */
   Id?: string;
-  /**  */
   Name?: string;
-  /**  */
   Language?: string;
-  /**  */
   Format?: string;
-  /**  */
   Url?: string;
 }
 
 /** `AiRecognitionTaskAsrTranslateSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrTranslateSegmentItem {
-  /**  */
   Confidence?: number;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Text?: string;
-  /**  */
   Translation?: string;
 }
 
 /** `AiRecognitionTaskAsrTranslateResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrTranslateResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskAsrFullTextResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrFullTextResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskAsrFullTextResultInput;
-  /**  */
   Output?: AiRecognitionTaskAsrFullTextResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskAsrFullTextResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrFullTextResultOutput {
-  /**  */
   SegmentSet?: AiRecognitionTaskAsrFullTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
-  /**  */
   SubtitleSet?: AiRecognitionTaskAsrFullTextResultOutputSubtitleItem[];
-  /**  */
   SubtitleUrl?: string;
 }
 
 /** `AiRecognitionTaskAsrFullTextSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrFullTextSegmentItem {
-  /**  */
   Confidence?: number;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Text?: string;
 }
 
 /** `AiRecognitionTaskAsrFullTextResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrFullTextResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskAsrWordsResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrWordsResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskAsrWordsResultInput;
-  /**  */
   Output?: AiRecognitionTaskAsrWordsResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskAsrWordsResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrWordsResultOutput {
-  /**  */
   ResultSet?: AiRecognitionTaskAsrWordsResultItem[];
-  /**  */
   ResultSetFileUrl?: string;
-  /**  */
   ResultSetFileUrlExpireTime?: string;
 }
 
 /** `AiRecognitionTaskAsrWordsResultItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrWordsResultItem {
-  /**  */
   Word?: string;
-  /**  */
   SegmentSet?: AiRecognitionTaskAsrWordsSegmentItem[];
 }
 
 /** `AiRecognitionTaskAsrWordsSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrWordsSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
 }
 
 /** `AiRecognitionTaskAsrWordsResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskAsrWordsResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskFaceResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskFaceResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskFaceResultInput;
-  /**  */
   Output?: AiRecognitionTaskFaceResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskFaceResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskFaceResultOutput {
-  /**  */
   ResultSet?: AiRecognitionTaskFaceResultItem[];
-  /**  */
   ResultSetFileUrl?: string;
-  /**  */
   ResultSetFileUrlExpireTime?: string;
 }
 
 /** `AiRecognitionTaskFaceResultItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskFaceResultItem {
-  /**  */
   Id?: string;
-  /**  */
   Type?: string;
-  /**  */
   Name?: string;
-  /**  */
   SegmentSet?: AiRecognitionTaskFaceSegmentItem[];
 }
 
 /** `AiRecognitionTaskFaceSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskFaceSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   AreaCoordSet?: number[];
 }
 
 /** `AiRecognitionTaskFaceResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskFaceResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskSegmentResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskSegmentResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskSegmentResultInput;
-  /**  */
   Output?: AiRecognitionTaskSegmentResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskSegmentResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskSegmentResultOutput {
-  /**  */
   SegmentSet?: AiRecognitionTaskSegmentSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiRecognitionTaskSegmentSegmentItem` (Tencent VOD API spec). */
 export interface AiRecognitionTaskSegmentSegmentItem {
-  /**  */
   FileId?: string;
-  /**  */
   SegmentUrl?: string;
-  /**  */
   Confidence?: number;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   CovImgUrl?: string;
-  /**  */
   SpecialInfo?: string;
 }
 
 /** `AiRecognitionTaskSegmentResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskSegmentResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiRecognitionTaskHeadTailResult` (Tencent VOD API spec). */
 export interface AiRecognitionTaskHeadTailResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiRecognitionTaskHeadTailResultInput;
-  /**  */
   Output?: AiRecognitionTaskHeadTailResultOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiRecognitionTaskHeadTailResultOutput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskHeadTailResultOutput {
-  /**  */
   HeadConfidence?: number;
-  /**  */
   HeadTimeOffset?: number;
-  /**  */
   TailConfidence?: number;
-  /**  */
   TailTimeOffset?: number;
 }
 
 /** `AiRecognitionTaskHeadTailResultInput` (Tencent VOD API spec). */
 export interface AiRecognitionTaskHeadTailResultInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiAnalysisResult` (Tencent VOD API spec). */
 export interface AiAnalysisResult {
-  /**  */
   Type?: string;
-  /**  */
   ClassificationTask?: AiAnalysisTaskClassificationResult;
-  /**  */
   CoverTask?: AiAnalysisTaskCoverResult;
-  /**  */
   TagTask?: AiAnalysisTaskTagResult;
-  /**  */
   FrameTagTask?: AiAnalysisTaskFrameTagResult;
-  /**  */
   HighlightTask?: AiAnalysisTaskHighlightResult;
 }
 
 /** `AiAnalysisTaskHighlightResult` (Tencent VOD API spec). */
 export interface AiAnalysisTaskHighlightResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiAnalysisTaskHighlightInput;
-  /**  */
   Output?: AiAnalysisTaskHighlightOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiAnalysisTaskHighlightOutput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskHighlightOutput {
-  /**  */
   HighlightSet?: MediaAiAnalysisHighlightItem[];
-  /**  */
   HighlightSetFileUrl?: string;
-  /**  */
   HighlightSetFileUrlExpireTime?: string;
 }
 
 /** `MediaAiAnalysisHighlightItem` (Tencent VOD API spec). */
 export interface MediaAiAnalysisHighlightItem {
-  /**  */
   HighlightUrl?: string;
-  /**  */
   CovImgUrl?: string;
-  /**  */
   Confidence?: number;
-  /**  */
   Duration?: number;
-  /**  */
   SegmentSet?: HighlightSegmentItem[];
 }
 
 /** `HighlightSegmentItem` (Tencent VOD API spec). */
 export interface HighlightSegmentItem {
-  /**  */
   Confidence?: number;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
 }
 
 /** `AiAnalysisTaskHighlightInput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskHighlightInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiAnalysisTaskFrameTagResult` (Tencent VOD API spec). */
 export interface AiAnalysisTaskFrameTagResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiAnalysisTaskFrameTagInput;
-  /**  */
   Output?: AiAnalysisTaskFrameTagOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiAnalysisTaskFrameTagOutput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskFrameTagOutput {
-  /**  */
   SegmentSet?: MediaAiAnalysisFrameTagSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `MediaAiAnalysisFrameTagSegmentItem` (Tencent VOD API spec). */
 export interface MediaAiAnalysisFrameTagSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   TagSet?: MediaAiAnalysisFrameTagItem[];
 }
 
 /** `MediaAiAnalysisFrameTagItem` (Tencent VOD API spec). */
 export interface MediaAiAnalysisFrameTagItem {
-  /**  */
   Tag?: string;
-  /**  */
   CategorySet?: string[];
-  /**  */
   Confidence?: number;
 }
 
 /** `AiAnalysisTaskFrameTagInput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskFrameTagInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiAnalysisTaskTagResult` (Tencent VOD API spec). */
 export interface AiAnalysisTaskTagResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiAnalysisTaskTagInput;
-  /**  */
   Output?: AiAnalysisTaskTagOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiAnalysisTaskTagOutput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskTagOutput {
-  /**  */
   TagSet?: MediaAiAnalysisTagItem[];
-  /**  */
   TagSetFileUrl?: string;
-  /**  */
   TagSetFileUrlExpireTime?: string;
 }
 
 /** `MediaAiAnalysisTagItem` (Tencent VOD API spec). */
 export interface MediaAiAnalysisTagItem {
-  /**  */
   Tag?: string;
-  /**  */
   Confidence?: number;
 }
 
 /** `AiAnalysisTaskTagInput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskTagInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiAnalysisTaskCoverResult` (Tencent VOD API spec). */
 export interface AiAnalysisTaskCoverResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiAnalysisTaskCoverInput;
-  /**  */
   Output?: AiAnalysisTaskCoverOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiAnalysisTaskCoverOutput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskCoverOutput {
-  /**  */
   CoverSet?: MediaAiAnalysisCoverItem[];
-  /**  */
   CoverSetFileUrl?: string;
-  /**  */
   CoverSetFileUrlExpireTime?: string;
 }
 
 /** `MediaAiAnalysisCoverItem` (Tencent VOD API spec). */
 export interface MediaAiAnalysisCoverItem {
-  /**  */
   CoverUrl?: string;
-  /**  */
   Confidence?: number;
 }
 
 /** `AiAnalysisTaskCoverInput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskCoverInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiAnalysisTaskClassificationResult` (Tencent VOD API spec). */
 export interface AiAnalysisTaskClassificationResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiAnalysisTaskClassificationInput;
-  /**  */
   Output?: AiAnalysisTaskClassificationOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `AiAnalysisTaskClassificationOutput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskClassificationOutput {
-  /**  */
   ClassificationSet?: MediaAiAnalysisClassificationItem[];
-  /**  */
   ClassificationSetFileUrl?: string;
-  /**  */
   ClassificationSetFileUrlExpireTime?: string;
 }
 
 /** `MediaAiAnalysisClassificationItem` (Tencent VOD API spec). */
 export interface MediaAiAnalysisClassificationItem {
-  /**  */
   Classification?: string;
-  /**  */
   Confidence?: number;
 }
 
 /** `AiAnalysisTaskClassificationInput` (Tencent VOD API spec). */
 export interface AiAnalysisTaskClassificationInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiContentReviewResult` (Tencent VOD API spec). */
 export interface AiContentReviewResult {
-  /**  */
   Type?: string;
-  /**  */
   PornTask?: AiReviewTaskPornResult;
-  /**  */
   TerrorismTask?: AiReviewTaskTerrorismResult;
-  /**  */
   PoliticalTask?: AiReviewTaskPoliticalResult;
-  /**  */
   PornAsrTask?: AiReviewTaskPornAsrResult;
-  /**  */
   PornOcrTask?: AiReviewTaskPornOcrResult;
-  /**  */
   PoliticalAsrTask?: AiReviewTaskPoliticalAsrResult;
-  /**  */
   PoliticalOcrTask?: AiReviewTaskPoliticalOcrResult;
-  /**  */
   TerrorismOcrTask?: AiReviewTaskTerrorismOcrResult;
-  /**  */
   ProhibitedOcrTask?: AiReviewTaskProhibitedOcrResult;
-  /**  */
   ProhibitedAsrTask?: AiReviewTaskProhibitedAsrResult;
 }
 
 /** `AiReviewTaskProhibitedAsrResult` (Tencent VOD API spec). */
 export interface AiReviewTaskProhibitedAsrResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewProhibitedAsrTaskInput;
-  /**  */
   Output?: AiReviewProhibitedAsrTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewProhibitedAsrTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewProhibitedAsrTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   SegmentSet?: MediaContentReviewAsrTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `MediaContentReviewAsrTextSegmentItem` (Tencent VOD API spec). */
 export interface MediaContentReviewAsrTextSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   KeywordSet?: string[];
 }
 
 /** `AiReviewProhibitedAsrTaskInput` (Tencent VOD API spec). */
 export interface AiReviewProhibitedAsrTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskProhibitedOcrResult` (Tencent VOD API spec). */
 export interface AiReviewTaskProhibitedOcrResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewProhibitedOcrTaskInput;
-  /**  */
   Output?: AiReviewProhibitedOcrTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewProhibitedOcrTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewProhibitedOcrTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   SegmentSet?: MediaContentReviewOcrTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `MediaContentReviewOcrTextSegmentItem` (Tencent VOD API spec). */
 export interface MediaContentReviewOcrTextSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   KeywordSet?: string[];
-  /**  */
   AreaCoordSet?: number[];
-  /**  */
   Url?: string;
-  /**  */
   PicUrlExpireTime?: string;
 }
 
 /** `AiReviewProhibitedOcrTaskInput` (Tencent VOD API spec). */
 export interface AiReviewProhibitedOcrTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskTerrorismOcrResult` (Tencent VOD API spec). */
 export interface AiReviewTaskTerrorismOcrResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewTerrorismOcrTaskInput;
-  /**  */
   Output?: AiReviewTerrorismOcrTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewTerrorismOcrTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewTerrorismOcrTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   SegmentSet?: MediaContentReviewOcrTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiReviewTerrorismOcrTaskInput` (Tencent VOD API spec). */
 export interface AiReviewTerrorismOcrTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskPoliticalOcrResult` (Tencent VOD API spec). */
 export interface AiReviewTaskPoliticalOcrResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewPoliticalOcrTaskInput;
-  /**  */
   Output?: AiReviewPoliticalOcrTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewPoliticalOcrTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewPoliticalOcrTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   SegmentSet?: MediaContentReviewOcrTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiReviewPoliticalOcrTaskInput` (Tencent VOD API spec). */
 export interface AiReviewPoliticalOcrTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskPoliticalAsrResult` (Tencent VOD API spec). */
 export interface AiReviewTaskPoliticalAsrResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewPoliticalAsrTaskInput;
-  /**  */
   Output?: AiReviewPoliticalAsrTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewPoliticalAsrTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewPoliticalAsrTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   SegmentSet?: MediaContentReviewAsrTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiReviewPoliticalAsrTaskInput` (Tencent VOD API spec). */
 export interface AiReviewPoliticalAsrTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskPornOcrResult` (Tencent VOD API spec). */
 export interface AiReviewTaskPornOcrResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewPornOcrTaskInput;
-  /**  */
   Output?: AiReviewPornOcrTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewPornOcrTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewPornOcrTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   SegmentSet?: MediaContentReviewOcrTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiReviewPornOcrTaskInput` (Tencent VOD API spec). */
 export interface AiReviewPornOcrTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskPornAsrResult` (Tencent VOD API spec). */
 export interface AiReviewTaskPornAsrResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewPornAsrTaskInput;
-  /**  */
   Output?: AiReviewPornAsrTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewPornAsrTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewPornAsrTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   SegmentSet?: MediaContentReviewAsrTextSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiReviewPornAsrTaskInput` (Tencent VOD API spec). */
 export interface AiReviewPornAsrTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskPoliticalResult` (Tencent VOD API spec). */
 export interface AiReviewTaskPoliticalResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewPoliticalTaskInput;
-  /**  */
   Output?: AiReviewPoliticalTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewPoliticalTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewPoliticalTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   Label?: string;
-  /**  */
   SegmentSet?: MediaContentReviewPoliticalSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `MediaContentReviewPoliticalSegmentItem` (Tencent VOD API spec). */
 export interface MediaContentReviewPoliticalSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   Name?: string;
-  /**  */
   Label?: string;
-  /**  */
   Url?: string;
-  /**  */
   AreaCoordSet?: number[];
-  /**  */
   PicUrlExpireTimeStamp?: unknown;
-  /**  */
   PicUrlExpireTime?: string;
 }
 
 /** `AiReviewPoliticalTaskInput` (Tencent VOD API spec). */
 export interface AiReviewPoliticalTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskTerrorismResult` (Tencent VOD API spec). */
 export interface AiReviewTaskTerrorismResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewTerrorismTaskInput;
-  /**  */
   Output?: AiReviewTerrorismTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewTerrorismTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewTerrorismTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   Label?: string;
-  /**  */
   SegmentSet?: MediaContentReviewSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `MediaContentReviewSegmentItem` (Tencent VOD API spec). */
 export interface MediaContentReviewSegmentItem {
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
-  /**  */
   Confidence?: number;
-  /**  */
   Label?: string;
-  /**  */
   Suggestion?: string;
-  /**  */
   Url?: string;
-  /**  */
   PicUrlExpireTimeStamp?: unknown;
-  /**  */
   PicUrlExpireTime?: string;
 }
 
 /** `AiReviewTerrorismTaskInput` (Tencent VOD API spec). */
 export interface AiReviewTerrorismTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `AiReviewTaskPornResult` (Tencent VOD API spec). */
 export interface AiReviewTaskPornResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AiReviewPornTaskInput;
-  /**  */
   Output?: AiReviewPornTaskOutput;
-  /**  */
   Progress?: number;
 }
 
 /** `AiReviewPornTaskOutput` (Tencent VOD API spec). */
 export interface AiReviewPornTaskOutput {
-  /**  */
   Confidence?: number;
-  /**  */
   Suggestion?: string;
-  /**  */
   Label?: string;
-  /**  */
   SegmentSet?: MediaContentReviewSegmentItem[];
-  /**  */
   SegmentSetFileUrl?: string;
-  /**  */
   SegmentSetFileUrlExpireTime?: string;
 }
 
 /** `AiReviewPornTaskInput` (Tencent VOD API spec). */
 export interface AiReviewPornTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `MediaProcessTaskResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskResult {
-  /**  */
   Type?: string;
-  /**  */
   TranscodeTask?: MediaProcessTaskTranscodeResult;
-  /**  */
   AnimatedGraphicTask?: MediaProcessTaskAnimatedGraphicResult;
-  /**  */
   SnapshotByTimeOffsetTask?: MediaProcessTaskSnapshotByTimeOffsetResult;
-  /**  */
   SampleSnapshotTask?: MediaProcessTaskSampleSnapshotResult;
-  /**  */
   ImageSpriteTask?: MediaProcessTaskImageSpriteResult;
-  /**  */
   CoverBySnapshotTask?: MediaProcessTaskCoverBySnapshotResult;
-  /**  */
   AdaptiveDynamicStreamingTask?: MediaProcessTaskAdaptiveDynamicStreamingResult;
 }
 
 /** `MediaProcessTaskAdaptiveDynamicStreamingResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskAdaptiveDynamicStreamingResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Progress?: number;
-  /**  */
   Input?: AdaptiveDynamicStreamingTaskInput;
-  /**  */
   Output?: AdaptiveDynamicStreamingInfoItem;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `MediaProcessTaskCoverBySnapshotResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskCoverBySnapshotResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: CoverBySnapshotTaskInput;
-  /**  */
   Output?: CoverBySnapshotTaskOutput;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `CoverBySnapshotTaskOutput` (Tencent VOD API spec). */
 export interface CoverBySnapshotTaskOutput {
-  /**  */
   CoverUrl?: string;
 }
 
 /** `CoverBySnapshotTaskInput` (Tencent VOD API spec). */
 export interface CoverBySnapshotTaskInput {
-  /**  */
   Definition?: number;
-  /**  */
   PositionType?: string;
-  /**  */
   PositionValue?: number;
-  /**  */
   WatermarkSet?: WatermarkInput[];
 }
 
 /** `MediaProcessTaskImageSpriteResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskImageSpriteResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: ImageSpriteTaskInput;
-  /**  */
   Output?: MediaImageSpriteItem;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `MediaImageSpriteItem` (Tencent VOD API spec). */
 export interface MediaImageSpriteItem {
-  /**  */
   Definition?: number;
-  /**  */
   Height?: number;
-  /**  */
   Width?: number;
-  /**  */
   TotalCount?: number;
-  /**  */
   ImageUrlSet?: string[];
-  /**  */
   WebVttUrl?: string;
 }
 
 /** `ImageSpriteTaskInput` (Tencent VOD API spec). */
 export interface ImageSpriteTaskInput {
-  /**  */
   Definition?: number;
 }
 
 /** `MediaProcessTaskSampleSnapshotResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskSampleSnapshotResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: SampleSnapshotTaskInput;
-  /**  */
   Output?: MediaSampleSnapshotItem;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `MediaSampleSnapshotItem` (Tencent VOD API spec). */
 export interface MediaSampleSnapshotItem {
-  /**  */
   Definition?: number;
-  /**  */
   SampleType?: string;
-  /**  */
   Interval?: number;
-  /**  */
   ImageUrlSet?: string[];
-  /**  */
   WaterMarkDefinition?: number[];
 }
 
 /** `SampleSnapshotTaskInput` (Tencent VOD API spec). */
 export interface SampleSnapshotTaskInput {
-  /**  */
   Definition?: number;
-  /**  */
   WatermarkSet?: WatermarkInput[];
 }
 
 /** `MediaProcessTaskSnapshotByTimeOffsetResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskSnapshotByTimeOffsetResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: SnapshotByTimeOffsetTaskInput;
-  /**  */
   Output?: MediaSnapshotByTimeOffsetItem;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `MediaSnapshotByTimeOffsetItem` (Tencent VOD API spec). */
 export interface MediaSnapshotByTimeOffsetItem {
-  /**  */
   Definition?: number;
-  /**  */
   PicInfoSet?: MediaSnapshotByTimePicInfoItem[];
 }
 
 /** `MediaSnapshotByTimePicInfoItem` (Tencent VOD API spec). */
 export interface MediaSnapshotByTimePicInfoItem {
-  /**  */
   TimeOffset?: number;
-  /**  */
   Url?: string;
-  /**  */
   WaterMarkDefinition?: number[];
 }
 
 /** `SnapshotByTimeOffsetTaskInput` (Tencent VOD API spec). */
 export interface SnapshotByTimeOffsetTaskInput {
-  /**  */
   Definition?: number;
-  /**  */
   ExtTimeOffsetSet?: string[];
-  /**  */
   TimeOffsetSet?: number[];
-  /**  */
   WatermarkSet?: WatermarkInput[];
 }
 
 /** `MediaProcessTaskAnimatedGraphicResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskAnimatedGraphicResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: AnimatedGraphicTaskInput;
-  /**  */
   Output?: MediaAnimatedGraphicsItem;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
 /** `MediaAnimatedGraphicsItem` (Tencent VOD API spec). */
 export interface MediaAnimatedGraphicsItem {
-  /**  */
   Url?: string;
-  /**  */
   Definition?: number;
-  /**  */
   Container?: string;
-  /**  */
   Height?: number;
-  /**  */
   Width?: number;
-  /**  */
   Bitrate?: number;
-  /**  */
   Size?: number;
-  /**  */
   Md5?: string;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
 }
 
 /** `AnimatedGraphicTaskInput` (Tencent VOD API spec). */
 export interface AnimatedGraphicTaskInput {
-  /**  */
   Definition?: number;
-  /**  */
   StartTimeOffset?: number;
-  /**  */
   EndTimeOffset?: number;
 }
 
 /** `MediaProcessTaskTranscodeResult` (Tencent VOD API spec). */
 export interface MediaProcessTaskTranscodeResult {
-  /**  */
   Status?: string;
-  /**  */
   ErrCodeExt?: string;
-  /**  */
   ErrCode?: number;
-  /**  */
   Message?: string;
-  /**  */
   Input?: TranscodeTaskInput;
-  /**  */
   Output?: MediaTranscodeItem;
-  /**  */
   Progress?: number;
-  /**  */
   BeginProcessTime?: string;
-  /**  */
   FinishTime?: string;
 }
 
@@ -4600,15 +3022,10 @@ export interface LegacyFileUpload {
 
 /** `FileUploadTask` (Tencent VOD API spec). */
 export interface FileUploadTask {
-  /**  */
   FileId?: string;
-  /**  */
   MediaBasicInfo?: MediaBasicInfo;
-  /**  */
   ProcedureTaskId?: string;
-  /**  */
   ReviewAudioVideoTaskId?: string;
-  /**  */
   MetaData?: MediaMetaData;
 }
 

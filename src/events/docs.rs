@@ -169,14 +169,11 @@ pub fn typescript() -> String {
         }
         let _ = writeln!(out, "/** {} */\nexport interface {} {{", doc.doc.trim().replace('\n', " "), doc.name);
         for f in doc.fields {
-            let _ = writeln!(
-                out,
-                "  /** {} */\n  {}{}: {};",
-                f.doc.trim(),
-                quote_key(f.name),
-                if f.required { "" } else { "?" },
-                f.kind.ts_type()
-            );
+            if !f.doc.trim().is_empty() {
+                let _ = writeln!(out, "  /** {} */", f.doc.trim());
+            }
+            let _ =
+                writeln!(out, "  {}{}: {};", quote_key(f.name), if f.required { "" } else { "?" }, f.kind.ts_type());
             if let Some(inner) = f.kind.nested() {
                 records.push(inner);
             }

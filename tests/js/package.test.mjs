@@ -126,7 +126,10 @@ test("verifySignature checks signature and time without parsing", () => {
 
 test("isKnownEvent and KNOWN_EVENT_TYPES", () => {
   assert.equal(esm.KNOWN_EVENT_TYPES["alibaba-ims"].length, 30);
-  assert.equal(esm.KNOWN_EVENT_TYPES["alibaba-vod"].length, 18);
+  assert.equal(esm.KNOWN_EVENT_TYPES["alibaba-vod"].length, 22);
+  // The 36 Tencent types, four of them also under the name without the SDK's "Event" suffix.
+  assert.equal(esm.KNOWN_EVENT_TYPES["tencent-vod"].length, 40);
+  assert.ok(esm.KNOWN_EVENT_TYPES["tencent-vod"].includes("TranscodeComplete"));
   const known = esm.parseEvent(
     "alibaba-ims",
     readFileSync(join(root, "tests/fixtures/alibaba-ims/SnapshotComplete.json")),
