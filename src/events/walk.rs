@@ -172,6 +172,18 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// After a member or element: `true` past a `,` (another follows), `false` past `close`.
+    fn more(&mut self, close: u8) -> Walked<bool> {
+        self.ws();
+        if self.peek() == Some(b',') {
+            self.pos += 1;
+            return Ok(true);
+        }
+        let what = if close == b'}' { "expected `,` or `}`" } else { "expected `,` or `]`" };
+        self.eat(close, what)?;
+        Ok(false)
+    }
+
     fn enter(&mut self) -> Walked<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -384,14 +396,10 @@ impl<'s> Walker<'s> {
                         out.put(b":");
                         self.ws();
                         self.copy(out)?;
-                        self.ws();
-                        if self.peek() == Some(b',') {
-                            self.pos += 1;
-                            out.put(b",");
-                        } else {
-                            self.eat(b'}', "expected `,` or `}`")?;
+                        if !self.more(b'}')? {
                             break;
                         }
+                        out.put(b",");
                     }
                 }
                 out.put(b"}");
@@ -408,14 +416,10 @@ impl<'s> Walker<'s> {
                     loop {
                         self.ws();
                         self.copy(out)?;
-                        self.ws();
-                        if self.peek() == Some(b',') {
-                            self.pos += 1;
-                            out.put(b",");
-                        } else {
-                            self.eat(b']', "expected `,` or `]`")?;
+                        if !self.more(b']')? {
                             break;
                         }
+                        out.put(b",");
                     }
                 }
                 out.put(b"]");
@@ -609,15 +613,11 @@ impl<'s> Walker<'s> {
             loop {
                 self.ws();
                 self.value(item, out).map_err(|f| f.at(|| Segment::Index(index)))?;
-                self.ws();
-                if self.peek() == Some(b',') {
-                    self.pos += 1;
-                    out.push(b',');
-                    index += 1;
-                } else {
-                    self.eat(b']', "expected `,` or `]`")?;
+                if !self.more(b']')? {
                     break;
                 }
+                out.push(b',');
+                index += 1;
             }
         }
         out.push(b']');
@@ -692,11 +692,7 @@ impl<'s> Walker<'s> {
                     }
                 }
                 members += 1;
-                self.ws();
-                if self.peek() == Some(b',') {
-                    self.pos += 1;
-                } else {
-                    self.eat(b'}', "expected `,` or `}`")?;
+                if !self.more(b'}')? {
                     break;
                 }
             }
@@ -857,11 +853,7 @@ impl<'s> Walker<'s> {
                         first = false;
                     }
                 }
-                self.ws();
-                if self.peek() == Some(b',') {
-                    self.pos += 1;
-                } else {
-                    self.eat(b'}', "expected `,` or `}`")?;
+                if !self.more(b'}')? {
                     break;
                 }
             }
@@ -1176,11 +1168,7 @@ pub(crate) fn top_level_values<const N: usize>(
                 seen[i] = true;
                 found[i] = serde_json::from_str(&text[start..w.pos]).map_err(|e| e.to_string())?;
             }
-            w.ws();
-            if w.peek() == Some(b',') {
-                w.pos += 1;
-            } else {
-                w.eat(b'}', "expected `,` or `}`").map_err(fail)?;
+            if !w.more(b'}').map_err(fail)? {
                 break;
             }
         }
