@@ -568,7 +568,7 @@ impl<'s> Walker<'s> {
             // An object or list where a string was documented: kept as sent.
             (Kind::String, Some(b'{' | b'[')) => self.copy(out),
             // A record sent as a string holding its object.
-            (Kind::Record(r), Some(b'"')) => self.record_in_string(r, out),
+            (Kind::Record(_), Some(b'"')) => self.object_in_string(kind, "expected an object, found a string", out),
             (Kind::Record(r), Some(b'{')) => self.record(&[r.fields], &mut [], out),
             (Kind::List(item), Some(b'[')) => self.list(item, out),
             (Kind::Embedded(r), Some(_)) => self.embedded(*r, out),
@@ -576,7 +576,8 @@ impl<'s> Walker<'s> {
                 Some(r) => self.record(&[r.fields], &mut [], out),
                 None => self.copy(out),
             },
-            (Kind::Body, Some(b'"')) => self.body_in_string(out),
+            // MNS deliveries and some SDKs send the body as a string holding the object.
+            (Kind::Body, Some(b'"')) => self.object_in_string(kind, "expected an object or a string holding one", out),
             (Kind::Omit, _) => self.copy(&mut Discard),
             (_, None) => Err(self.syntax("EOF while parsing a value")),
             (kind, Some(_)) => {
@@ -725,47 +726,23 @@ impl<'s> Walker<'s> {
         Ok(true)
     }
 
-    /// A record sent as a string holding its object: the object, normalised.
-    fn record_in_string(&mut self, record: &'static RecordSchema, out: &mut Vec<u8>) -> Walked<()> {
-        let decoded = self.decoded_string()?;
-        let mut nested = Walker::new(&decoded);
-        nested.depth = self.depth;
-        nested.ws();
-        let mark = out.len();
-        let result = if nested.peek() == Some(b'{') {
-            nested.whole(&Kind::Record(record), out)
-        } else {
-            Err(Failure::Syntax(String::new()))
-        };
-        match result {
-            Err(Failure::Syntax(_)) => {
-                out.truncate(mark);
-                Err(Failure::schema("expected an object, found a string"))
-            }
-            other => other,
-        }
-    }
-
-    /// An event body sent as a string holding the object (MNS deliveries, some SDKs).
-    fn body_in_string(&mut self, out: &mut Vec<u8>) -> Walked<()> {
+    /// An object of `kind` (a record, or the event's body) sent as a string holding it: the
+    /// object, normalised. A string that holds no JSON object is `not_an_object`.
+    fn object_in_string(&mut self, kind: &Kind, not_an_object: &str, out: &mut Vec<u8>) -> Walked<()> {
         let decoded = self.decoded_string()?;
         let mut nested = Walker::new(&decoded);
         nested.depth = self.depth;
         nested.body = self.body;
-        let mark = out.len();
         nested.ws();
-        let result = if nested.peek() == Some(b'{') {
-            nested.whole(&Kind::Body, out)
-        } else {
-            Err(Failure::Syntax(String::new()))
-        };
+        let mark = out.len();
+        let result =
+            if nested.peek() == Some(b'{') { nested.whole(kind, out) } else { Err(Failure::Syntax(String::new())) };
         match result {
-            Ok(()) => Ok(()),
-            Err(f @ Failure::Schema { .. }) => Err(f),
             Err(Failure::Syntax(_)) => {
                 out.truncate(mark);
-                Err(Failure::schema("expected an object or a string holding one"))
+                Err(Failure::schema(not_an_object))
             }
+            other => other,
         }
     }
 
