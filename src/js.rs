@@ -7,7 +7,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
-use crate::events::{normalise_without_id, parse_event};
+use crate::events::{event_id_of, normalise_without_id};
 use crate::key::AuthKey;
 use crate::provider::Provider;
 use crate::request::CallbackRequest;
@@ -176,7 +176,7 @@ pub fn parse_event_io(provider: &str, url: usize, body: usize) -> i32 {
 #[wasm_bindgen(js_name = eventIdIo)]
 pub fn event_id_io(provider: &str, url: usize, body: usize) -> i32 {
     with_io(0, url, body, |req, out| {
-        *out = parse_event(provider.parse()?, req.body, req.url)?.id.into_bytes();
+        *out = event_id_of(provider.parse()?, req.body, req.url)?.into_bytes();
         Ok(out.len() as f64)
     }) as i32
 }

@@ -197,3 +197,24 @@ fn ids_and_time_helpers() {
     assert_eq!(ims.time, None, "a time that is not one stays only in data");
     let _ = Id64(0);
 }
+
+#[test]
+fn event_id_of_is_the_id_parse_event_gives() {
+    use mediahook::events::event_id_of;
+    let cases: [(Provider, &[u8], &str); 3] = [
+        (Provider::AlibabaIms, br#"{"EventType":"X","UserId":1,"EventTime":"t","MessageBody":{}}"#, ""),
+        (
+            Provider::TencentVod,
+            br#"{"EventType":"FileDeleted","Sign":"x","T":1,"FileDeleteEvent":{"FileIdSet":["1"]}}"#,
+            "",
+        ),
+        (Provider::AlibabaLive, b"", "https://h/alibaba/live?action=publish&id=s1&app=a"),
+    ];
+    for (provider, body, url) in cases {
+        assert_eq!(
+            event_id_of(provider, body, url).unwrap(),
+            parse_event(provider, body, url).unwrap().id,
+            "{provider}"
+        );
+    }
+}

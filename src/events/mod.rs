@@ -209,6 +209,15 @@ fn body_text(body: &[u8]) -> Result<&str, Error> {
         .map_err(|e| Error::MalformedJson { detail: format!("invalid UTF-8 at byte {}", e.valid_up_to()) })
 }
 
+/// The id [`parse_event`] gives this callback, without the typed parse where the id is the
+/// body's hash (Alibaba POSTs); Tencent's and Live GETs' ids come from the normalised data.
+pub fn event_id_of(provider: Provider, body: &[u8], url: &str) -> Result<String, Error> {
+    if provider == Provider::TencentVod || is_query_callback(provider, body) {
+        return parse_event(provider, body, url).map(|e| e.id);
+    }
+    Ok(event_id(provider, body))
+}
+
 /// Walk a JSON text; the id is that of `id_from`, else of the normalised data.
 fn parse_text(provider: Provider, text: &str, id_from: Option<&[u8]>) -> Result<Event, Error> {
     let mut out = Vec::with_capacity(text.len() + 160);
