@@ -51,7 +51,7 @@ pub fn request_headers(data: &[u8]) {
         }
         match config.decide(config.verifier(provider).expect("every provider is enabled"), &req, NOW) {
             Decision::Forward(f) => {
-                let round: Event = serde_json::from_slice(&f.body).expect("forwarded bodies read back");
+                let round: Event = serde_json::from_slice(f.body()).expect("forwarded bodies read back");
                 assert_eq!(round.id, f.event.id);
             }
             // Kept events carry their id and a JSON body to redeliver; unknown types still read

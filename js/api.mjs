@@ -1,5 +1,6 @@
 // The public JS API over the wasm exports; the same code serves every runtime entry.
 // No Node built-ins, no network, synchronous.
+import { DEFAULT_TOLERANCE_SECONDS, PROVIDERS } from "./facts.mjs";
 
 /** Thrown by verify/parseEvent/sign; `code` is one of ERROR_CODES. */
 export class VerifyError extends Error {
@@ -63,7 +64,6 @@ function rethrow(e) {
 
 export function createApi(wasm) {
   const ERROR_CODES = Object.freeze(wasm.errorCodes());
-  const PROVIDERS = ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"];
   const KNOWN_EVENT_TYPES = Object.freeze(
     Object.fromEntries(PROVIDERS.map((p) => [p, Object.freeze(wasm.knownEventTypes(p))])),
   );
@@ -150,7 +150,7 @@ export function createApi(wasm) {
       headers,
       body,
       keys,
-      toleranceSeconds = 300,
+      toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
       now,
       method = "POST",
       receivedUrl,

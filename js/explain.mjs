@@ -2,37 +2,16 @@
 // why a callback failed in plain words, which URL mistake would explain a signature mismatch,
 // and the raw pieces both need (header blocks, the callback's own time, a ready curl).
 
-export const TIMESTAMP_HEADER = {
-  "alibaba-ims": "X-ICE-TIMESTAMP",
-  "alibaba-vod": "X-VOD-TIMESTAMP",
-  "alibaba-live": "ALI-LIVE-TIMESTAMP",
-};
-export const ROUTE = {
-  "alibaba-ims": "/alibaba/ims",
-  "alibaba-vod": "/alibaba/vod",
-  "alibaba-live": "/alibaba/live",
-  "tencent-vod": "/tencent/vod",
-};
-export const PROVIDERS = Object.keys(ROUTE);
-/** Tencent's default notification lifetime: T is the send time plus this. */
-export const TENCENT_LIFETIME = 600;
+import { ERRORS, PROVIDER_FACTS, PROVIDERS, TENCENT_LIFETIME } from "./facts.mjs";
 
-export const REASONS = {
-  missing_signature: "The signature is not there. Check the header names (any case) or, for Tencent, the Sign field.",
-  missing_timestamp: "The timestamp is not there.",
-  malformed_signature: "The signature is not 32 hexadecimal characters, or was sent twice.",
-  malformed_timestamp: "The timestamp is not a plain number of UNIX seconds, or was sent twice.",
-  signature_mismatch: "No key, with this URL, reproduces the signature.",
-  timestamp_too_old: "The signature is right, but the callback is older than the tolerance.",
-  timestamp_in_future: "The signature is right, but its time is too far in the future: check clocks.",
-  expired: "The signature is right, but its expiry time T has passed.",
-  no_keys: "Enter at least one key.",
-  invalid_key: "Keys are 1 to 32 ASCII letters and digits.",
-  body_too_large: "The body is larger than 1 MiB.",
-  malformed_json: "The body is not valid JSON.",
-  invalid_event: "The signature is right, but the body is not a valid event of its type.",
-  invalid_url: "The URL has no host.",
-};
+export { PROVIDERS, TENCENT_LIFETIME };
+const byProvider = (pick) => Object.fromEntries(PROVIDERS.map((p) => [p, pick(PROVIDER_FACTS[p])]).filter(([, v]) => v));
+/** The timestamp header of each provider that sends one (src/provider.rs, via facts.mjs). */
+export const TIMESTAMP_HEADER = byProvider((f) => f.timestampHeader);
+/** The gateway's path for each provider's callbacks. */
+export const ROUTE = byProvider((f) => f.route);
+/** Each error code's reason in plain words (src/error.rs, via facts.mjs). */
+export const REASONS = Object.fromEntries(Object.entries(ERRORS).map(([code, e]) => [code, e.reason]));
 
 /** `Name: value` lines (a copied request line or blank lines are skipped) to pairs. */
 export function parseHeaderBlock(text) {
@@ -99,8 +78,9 @@ export function urlVariants(url) {
  */
 export function explain(api, opts) {
   try {
-    const event = api.verify(opts);
-    const keyIndex = api.verifySignature(opts).keyIndex;
+    // Verified once; then parsed as `verify` parses (same errors, same event).
+    const { keyIndex } = api.verifySignature(opts);
+    const event = api.parseEvent(opts.provider, opts.body, opts.receivedUrl ?? opts.url ?? "");
     return { valid: true, event, keyIndex };
   } catch (e) {
     const code = e.code ?? "error";

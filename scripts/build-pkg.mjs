@@ -11,12 +11,15 @@ const pkg = (f) => join(pkgDir, f);
 
 copyFileSync(js("api.mjs"), pkg("api.mjs"));
 copyFileSync(js("explain.mjs"), pkg("explain.mjs"));
+copyFileSync(js("facts.mjs"), pkg("facts.mjs"));
 copyFileSync(js("cli.mjs"), pkg("cli.mjs"));
 copyFileSync(js("samples.json"), pkg("samples.json"));
 await build({
   entryPoints: [js("api.mjs")],
   outfile: pkg("api.cjs"),
   format: "cjs",
+  // facts.mjs goes inside: a CommonJS file cannot require an ES module everywhere.
+  bundle: true,
   platform: "neutral",
   logLevel: "error",
 });

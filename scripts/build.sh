@@ -38,7 +38,7 @@ if $pkg_only; then
   size_line "pkg (npm) .wasm" "$PKG_DIR/wasm-web/mediahook_bg.wasm"
   exit 0
 fi
-rm -rf www/wasm && mkdir -p www/wasm && cp pkg/wasm-web/* www/wasm/ && cp pkg/api.mjs pkg/explain.mjs www/wasm/
+rm -rf www/wasm && mkdir -p www/wasm && cp pkg/wasm-web/* www/wasm/ && cp pkg/api.mjs pkg/explain.mjs pkg/facts.mjs www/wasm/
 
 # --- the worker -------------------------------------------------------------------------------
 say "building the worker (worker-build, release)"

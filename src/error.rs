@@ -6,119 +6,106 @@
 
 use std::fmt;
 
-/// Stable, machine-readable error codes (`ErrorCode::as_str` gives the wire form).
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
+/// The one table of error codes: variant, wire code, HTTP status, what it means (the docs), and
+/// the plain reason the page and the CLI show (`js/facts.mjs` is generated from it).
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal, $status:literal, $reason:literal;)*) => {
+        /// Stable, machine-readable error codes (`ErrorCode::as_str` gives the wire form).
+        #[non_exhaustive]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in documentation order.
+            pub const ALL: [ErrorCode; [$($code),*].len()] = [$(ErrorCode::$variant),*];
+
+            /// The stable wire form, e.g. `"signature_mismatch"`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            /// The HTTP status a receiver should answer with: 400 for input it cannot read, 401
+            /// for failed authentication, 404, 405, 413, 500 for its own bad configuration,
+            /// 502/504 when the origin failed and 503 when its own storage or queue did (so the
+            /// provider retries).
+            pub const fn http_status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$variant => $status,)*
+                }
+            }
+
+            /// What the code means for a person looking at a failed callback (the page, the CLI).
+            pub const fn reason(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $reason,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     /// The signature header or field is absent.
-    MissingSignature,
+    MissingSignature = "missing_signature", 401,
+        "The signature is not there. Check the header names (any case) or, for Tencent, the Sign field.";
     /// The timestamp header or field (Tencent: `T`) is absent.
-    MissingTimestamp,
+    MissingTimestamp = "missing_timestamp", 401, "The timestamp is not there.";
     /// The signature is not 32 hexadecimal characters, or was sent more than once.
-    MalformedSignature,
+    MalformedSignature = "malformed_signature", 400,
+        "The signature is not 32 hexadecimal characters, or was sent twice.";
     /// The timestamp is not a plain non-negative decimal integer, or was sent more than once.
-    MalformedTimestamp,
+    MalformedTimestamp = "malformed_timestamp", 400,
+        "The timestamp is not a plain number of UNIX seconds, or was sent twice.";
     /// No configured key (and signed URL or host) reproduces the signature.
-    SignatureMismatch,
+    SignatureMismatch = "signature_mismatch", 401, "No key, with this URL, reproduces the signature.";
     /// The signature is right but its timestamp is older than the tolerance.
-    TimestampTooOld,
+    TimestampTooOld = "timestamp_too_old", 401,
+        "The signature is right, but the callback is older than the tolerance.";
     /// The timestamp lies further in the future than allowed.
-    TimestampInFuture,
+    TimestampInFuture = "timestamp_in_future", 401,
+        "The signature is right, but its time is too far in the future: check clocks.";
     /// Tencent: the signature's expiry time `T` has passed.
-    Expired,
+    Expired = "expired", 401, "The signature is right, but its expiry time T has passed.";
     /// No key is configured: nothing can be verified.
-    NoKeys,
+    NoKeys = "no_keys", 500, "Enter at least one key.";
     /// A configured key is not 1 to 32 ASCII letters and digits.
-    InvalidKey,
+    InvalidKey = "invalid_key", 500, "Keys are 1 to 32 ASCII letters and digits.";
     /// The body is larger than the configured limit.
-    BodyTooLarge,
+    BodyTooLarge = "body_too_large", 413, "The body is larger than the limit (1 MiB by default).";
     /// The body is not JSON (or not the JSON shape every event has).
-    MalformedJson,
+    MalformedJson = "malformed_json", 400, "The body is not valid JSON.";
     /// The JSON is well formed but a known event is missing a field or has one of an impossible type.
-    InvalidEvent,
+    InvalidEvent = "invalid_event", 400,
+        "The signature is right, but the body is not a valid event of its type.";
     /// The provider id is not one mediahook knows.
-    UnsupportedProvider,
+    UnsupportedProvider = "unsupported_provider", 400, "mediahook does not know this provider.";
     /// The HTTP method is not one the provider uses for callbacks.
-    MethodNotAllowed,
+    MethodNotAllowed = "method_not_allowed", 405, "The provider does not call back with this HTTP method.";
     /// The request URL (or a configured callback URL or host) cannot be used.
-    InvalidUrl,
+    InvalidUrl = "invalid_url", 400, "The URL has no host.";
     /// A configuration value (tolerance, limit, secret...) is invalid.
-    InvalidConfig,
+    InvalidConfig = "invalid_config", 500, "A setting is invalid: the message names it.";
     /// No such route, or the provider is not enabled (no keys configured).
-    NotFound,
+    NotFound = "not_found", 404, "Nothing is served at this path, or the provider has no keys configured.";
     /// The origin could not be reached or answered with a non-2xx status.
-    OriginError,
+    OriginError = "origin_error", 502, "The origin could not be reached or did not answer 2xx.";
     /// The origin did not answer in time.
-    OriginTimeout,
+    OriginTimeout = "origin_timeout", 504, "The origin did not answer in time.";
     /// The delivery queue did not take the event: the provider should retry.
-    QueueUnavailable,
+    QueueUnavailable = "queue_unavailable", 503, "The delivery queue did not take the event; the provider retries.";
     /// The duplicate guard or dead-letter storage (Durable Objects) could not be reached.
-    StorageUnavailable,
+    StorageUnavailable = "storage_unavailable", 503, "The gateway's storage could not be reached; the provider retries.";
     /// The same event is being accepted by another request right now: retry shortly.
-    InFlight,
+    InFlight = "in_flight", 503, "Another request is accepting the same event; the provider retries.";
     /// The admin API's bearer token is missing or wrong.
-    Unauthorized,
+    Unauthorized = "unauthorized", 401, "A valid admin bearer token is required.";
 }
 
 impl ErrorCode {
-    /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 24] = [
-        ErrorCode::MissingSignature,
-        ErrorCode::MissingTimestamp,
-        ErrorCode::MalformedSignature,
-        ErrorCode::MalformedTimestamp,
-        ErrorCode::SignatureMismatch,
-        ErrorCode::TimestampTooOld,
-        ErrorCode::TimestampInFuture,
-        ErrorCode::Expired,
-        ErrorCode::NoKeys,
-        ErrorCode::InvalidKey,
-        ErrorCode::BodyTooLarge,
-        ErrorCode::MalformedJson,
-        ErrorCode::InvalidEvent,
-        ErrorCode::UnsupportedProvider,
-        ErrorCode::MethodNotAllowed,
-        ErrorCode::InvalidUrl,
-        ErrorCode::InvalidConfig,
-        ErrorCode::NotFound,
-        ErrorCode::OriginError,
-        ErrorCode::OriginTimeout,
-        ErrorCode::QueueUnavailable,
-        ErrorCode::StorageUnavailable,
-        ErrorCode::InFlight,
-        ErrorCode::Unauthorized,
-    ];
-
-    /// The stable wire form, e.g. `"signature_mismatch"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::MissingSignature => "missing_signature",
-            ErrorCode::MissingTimestamp => "missing_timestamp",
-            ErrorCode::MalformedSignature => "malformed_signature",
-            ErrorCode::MalformedTimestamp => "malformed_timestamp",
-            ErrorCode::SignatureMismatch => "signature_mismatch",
-            ErrorCode::TimestampTooOld => "timestamp_too_old",
-            ErrorCode::TimestampInFuture => "timestamp_in_future",
-            ErrorCode::Expired => "expired",
-            ErrorCode::NoKeys => "no_keys",
-            ErrorCode::InvalidKey => "invalid_key",
-            ErrorCode::BodyTooLarge => "body_too_large",
-            ErrorCode::MalformedJson => "malformed_json",
-            ErrorCode::InvalidEvent => "invalid_event",
-            ErrorCode::UnsupportedProvider => "unsupported_provider",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
-            ErrorCode::InvalidUrl => "invalid_url",
-            ErrorCode::InvalidConfig => "invalid_config",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::OriginError => "origin_error",
-            ErrorCode::OriginTimeout => "origin_timeout",
-            ErrorCode::QueueUnavailable => "queue_unavailable",
-            ErrorCode::StorageUnavailable => "storage_unavailable",
-            ErrorCode::InFlight => "in_flight",
-            ErrorCode::Unauthorized => "unauthorized",
-        }
-    }
-
     /// The code for a wire string, if it is one.
     pub fn from_str_code(code: &str) -> Option<ErrorCode> {
         ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
@@ -324,33 +311,10 @@ impl Error {
         }
     }
 
-    /// The HTTP status a receiver should answer with for this error: 400 for input it cannot
-    /// read, 401 for failed authentication, 404, 405, 413, 500 for its own bad configuration,
-    /// 502/504 when the origin failed and 503 when its own storage or queue did (so the
-    /// provider retries).
+    /// The HTTP status a receiver should answer with for this error (see
+    /// [`ErrorCode::http_status`]).
     pub fn http_status(&self) -> u16 {
-        match self.code() {
-            ErrorCode::SignatureMismatch
-            | ErrorCode::TimestampTooOld
-            | ErrorCode::TimestampInFuture
-            | ErrorCode::Expired
-            | ErrorCode::MissingSignature
-            | ErrorCode::MissingTimestamp
-            | ErrorCode::Unauthorized => 401,
-            ErrorCode::QueueUnavailable | ErrorCode::StorageUnavailable | ErrorCode::InFlight => 503,
-            ErrorCode::BodyTooLarge => 413,
-            ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::NotFound => 404,
-            ErrorCode::OriginError => 502,
-            ErrorCode::OriginTimeout => 504,
-            ErrorCode::NoKeys | ErrorCode::InvalidKey | ErrorCode::InvalidConfig => 500,
-            ErrorCode::MalformedSignature
-            | ErrorCode::MalformedTimestamp
-            | ErrorCode::MalformedJson
-            | ErrorCode::InvalidEvent
-            | ErrorCode::UnsupportedProvider
-            | ErrorCode::InvalidUrl => 400,
-        }
+        self.code().http_status()
     }
 }
 

@@ -8,11 +8,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
 use crate::events::{event_id_of, normalise_without_id};
-use crate::key::AuthKey;
 use crate::provider::Provider;
-use crate::request::CallbackRequest;
-use crate::sign::{sign, SignInput};
-use crate::verifier::Verifier;
+use crate::verify::key::AuthKey;
+use crate::verify::request::CallbackRequest;
+use crate::verify::sign::{sign, SignInput};
+use crate::verify::Verifier;
 
 /// A JS `Error` with the stable `code` property.
 fn js_error(e: &Error) -> JsValue {
@@ -51,7 +51,7 @@ impl JsVerifier {
     /// The request headers the verifier reads (lower-cased): the only ones JS passes.
     #[wasm_bindgen(js_name = headerNames)]
     pub fn header_names(&self) -> Vec<String> {
-        self.inner.header_names().iter().map(|n| (*n).to_owned()).collect()
+        self.inner.header_names().iter().map(|n| n.to_ascii_lowercase()).collect()
     }
 
     /// Verify, then parse the request JS packed into the input buffer (see [`io_input`]).

@@ -11,23 +11,33 @@
 //! | `alibaba-live` | `ALI-LIVE-TIMESTAMP`, `ALI-LIVE-SIGNATURE` headers | `host\|ts\|key` | same |
 //! | `tencent-vod` | `Sign`, `T` body fields (or `sign`, `t` query) | `key` + `T` | `now ≤ T + skew` |
 //!
-//! The core is pure Rust: no JS, no worker types, no clock (every check takes `now`). The
-//! `wasm` feature adds the npm/browser exports, the `worker` feature the Cloudflare Worker.
+//! ## The floors
+//! Each module imports only from the floors below it:
+//!
+//! | floor | module | what it holds |
+//! |---|---|---|
+//! | 0 | `error`, `provider` | the facts: one error table, one provider table |
+//! | 1 | [`json`] | the byte reader, one member iterator, the writer |
+//! | 2 | `verify` | the signature schemes, keys, requests, signing |
+//! | 3 | [`events`] | schemas, the schema walk, envelopes, typed records |
+//! | 4 | [`gateway`] | routes, configuration, the decision, accepting (guard → queue/deliver/keep) against traits, delivery rules, log lines |
+//! | 5 | `edge` (feature `worker`), `js` (feature `wasm`) | the adapters: workerd, and the npm/browser boundary |
+//!
+//! The core (floors 0–4) is pure Rust: no JS, no worker types, no clock (every check takes
+//! `now`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod delivery;
 mod error;
-pub mod events;
-pub mod gateway;
-mod key;
 mod provider;
-mod request;
-mod schemes;
-mod sign;
-mod standard_webhooks;
-mod verifier;
-mod wire;
+
+pub mod json;
+
+mod verify;
+
+pub mod events;
+
+pub mod gateway;
 
 #[cfg(feature = "worker")]
 mod edge;
@@ -36,12 +46,13 @@ mod js;
 
 pub use error::{Error, ErrorCode};
 pub use events::{known_event_types, parse_event, untyped_event, Event, EventData};
-pub use key::{AuthKey, MAX_KEY_LEN};
-pub use provider::Provider;
-pub use request::CallbackRequest;
-pub use sign::{sign, SignInput, SignedCallback};
-pub use standard_webhooks::WebhookSecret;
-pub use verifier::{
-    VerifiedCallback, Verifier, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LIFETIME_SECONDS, DEFAULT_SKEW_SECONDS,
-    DEFAULT_TOLERANCE_SECONDS,
+pub use gateway::delivery;
+pub use gateway::standard_webhooks::WebhookSecret;
+pub use provider::{Provider, ProviderSpec, Scheme};
+pub use verify::key::{AuthKey, MAX_KEY_LEN};
+pub use verify::request::CallbackRequest;
+pub use verify::sign::{sign, SignInput, SignedCallback};
+pub use verify::{
+    VerifiedCallback, VerifiedHead, Verifier, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LIFETIME_SECONDS,
+    DEFAULT_SKEW_SECONDS, DEFAULT_TOLERANCE_SECONDS,
 };

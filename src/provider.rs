@@ -1,4 +1,6 @@
-//! The providers mediahook speaks, by their stable ids.
+//! The providers mediahook speaks, by their stable ids, and the one table of facts about each:
+//! route, methods, where the signature travels, the gateway's variable names, defaults. Rust
+//! reads it here; `tools/event_docs` writes it for JS (`js/facts.mjs`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -19,39 +21,143 @@ pub enum Provider {
     TencentVod,
 }
 
+/// How a provider signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// `md5hex("<URL>|<timestamp>|<key>")` in headers (IMS, VOD).
+    PipeUrl,
+    /// `md5hex("<host>|<timestamp>|<key>")` in headers (Live).
+    PipeHost,
+    /// `Sign` = `md5hex(key + T)` in the body (or the query), `T` the expiry time.
+    SignT,
+}
+
+/// Everything fixed about one provider.
+#[derive(Clone, Copy, Debug)]
+pub struct ProviderSpec {
+    /// The stable id, e.g. `"alibaba-ims"`.
+    pub id: &'static str,
+    /// The product's name.
+    pub name: &'static str,
+    /// The gateway's path for its callbacks.
+    pub route: &'static str,
+    /// The HTTP methods it calls back with, as an `Allow` header lists them.
+    pub methods: &'static str,
+    /// How it signs.
+    pub scheme: Scheme,
+    /// The headers the signature travels in, as documented: the signature's, then the
+    /// timestamp's (none for Tencent: `Sign` and `T` travel in the body).
+    pub headers: &'static [&'static str],
+    /// The gateway's variable holding its keys (a secret).
+    pub keys_var: &'static str,
+    /// The gateway's variable holding the signed callback URLs or hosts (`None`: none signed).
+    pub urls_var: Option<&'static str>,
+}
+
+const SPECS: [ProviderSpec; 4] = [
+    ProviderSpec {
+        id: "alibaba-ims",
+        name: "Alibaba Cloud Intelligent Media Services",
+        route: "/alibaba/ims",
+        methods: "POST",
+        scheme: Scheme::PipeUrl,
+        headers: &["X-ICE-SIGNATURE", "X-ICE-TIMESTAMP"],
+        keys_var: "ALIBABA_IMS_AUTH_KEYS",
+        urls_var: Some("ALIBABA_IMS_CALLBACK_URLS"),
+    },
+    ProviderSpec {
+        id: "alibaba-vod",
+        name: "Alibaba Cloud ApsaraVideo VOD",
+        route: "/alibaba/vod",
+        methods: "POST",
+        scheme: Scheme::PipeUrl,
+        headers: &["X-VOD-SIGNATURE", "X-VOD-TIMESTAMP"],
+        keys_var: "ALIBABA_VOD_AUTH_KEYS",
+        urls_var: Some("ALIBABA_VOD_CALLBACK_URLS"),
+    },
+    ProviderSpec {
+        id: "alibaba-live",
+        name: "Alibaba Cloud ApsaraVideo Live",
+        route: "/alibaba/live",
+        methods: "GET, POST",
+        scheme: Scheme::PipeHost,
+        headers: &["ALI-LIVE-SIGNATURE", "ALI-LIVE-TIMESTAMP"],
+        keys_var: "ALIBABA_LIVE_AUTH_KEYS",
+        urls_var: Some("ALIBABA_LIVE_HOSTS"),
+    },
+    ProviderSpec {
+        id: "tencent-vod",
+        name: "Tencent Cloud VOD",
+        route: "/tencent/vod",
+        methods: "POST",
+        scheme: Scheme::SignT,
+        headers: &[],
+        keys_var: "TENCENT_VOD_SIGN_KEYS",
+        urls_var: None,
+    },
+];
+
+/// Default `|now - timestamp|` window for Alibaba callbacks (the providers' docs use 5 minutes).
+pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
+/// Default clock skew allowed past Tencent's expiry time `T`.
+pub const DEFAULT_SKEW_SECONDS: u64 = 60;
+/// Default longest Tencent signature lifetime (`T` minus send time); Tencent's default is 600 s.
+pub const DEFAULT_MAX_LIFETIME_SECONDS: u64 = 600;
+/// Default body limit: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+impl ProviderSpec {
+    /// The signature header, when the signature travels in one.
+    pub fn signature_header(&self) -> Option<&'static str> {
+        self.headers.first().copied()
+    }
+
+    /// The timestamp header, when the time travels in one.
+    pub fn timestamp_header(&self) -> Option<&'static str> {
+        self.headers.get(1).copied()
+    }
+}
+
 impl Provider {
     /// Every provider.
     pub const ALL: [Provider; 4] =
         [Provider::AlibabaIms, Provider::AlibabaVod, Provider::AlibabaLive, Provider::TencentVod];
 
+    /// The provider's facts.
+    pub const fn spec(self) -> &'static ProviderSpec {
+        match self {
+            Provider::AlibabaIms => &SPECS[0],
+            Provider::AlibabaVod => &SPECS[1],
+            Provider::AlibabaLive => &SPECS[2],
+            Provider::TencentVod => &SPECS[3],
+        }
+    }
+
     /// The stable id, e.g. `"alibaba-ims"`.
     pub const fn id(self) -> &'static str {
-        match self {
-            Provider::AlibabaIms => "alibaba-ims",
-            Provider::AlibabaVod => "alibaba-vod",
-            Provider::AlibabaLive => "alibaba-live",
-            Provider::TencentVod => "tencent-vod",
-        }
+        self.spec().id
     }
 
     /// The HTTP methods the provider calls back with (Live's stream callbacks are GETs).
     pub const fn allowed_methods(self) -> &'static str {
-        match self {
-            Provider::AlibabaLive => "GET, POST",
-            _ => "POST",
-        }
+        self.spec().methods
     }
 
     /// Whether the signature covers only headers and the URL (or host), never the body: true
     /// for the Alibaba schemes, so a receiver can verify before reading the body. Tencent's
     /// `Sign`/`T` travel in the body.
     pub fn signs_headers_only(self) -> bool {
-        self != Provider::TencentVod
+        !self.spec().headers.is_empty()
     }
 
     /// Whether `method` (any case) is one the provider uses.
     pub fn allows_method(self, method: &str) -> bool {
-        method.eq_ignore_ascii_case("POST") || (self == Provider::AlibabaLive && method.eq_ignore_ascii_case("GET"))
+        self.spec().methods.split(", ").any(|m| m.eq_ignore_ascii_case(method))
+    }
+
+    /// The provider whose callbacks arrive at `path`.
+    pub fn for_route(path: &str) -> Option<Provider> {
+        Provider::ALL.into_iter().find(|p| p.spec().route == path)
     }
 }
 

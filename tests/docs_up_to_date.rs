@@ -1,10 +1,14 @@
 //! The committed event reference is what the code generates (native only: it reads the file).
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "../tools/event_docs/docs.rs"]
+#[allow(dead_code)]
+mod docs;
+
 #[test]
 fn docs_events_md_is_generated_from_the_code() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/events.md")).unwrap_or_default();
-    let generated = mediahook::events::docs::markdown();
+    let generated = docs::markdown();
     assert!(committed == generated, "docs/events.md is stale: run `cargo run --example event_docs`");
     for t in [
         "FileUploadComplete",
@@ -21,14 +25,14 @@ fn docs_events_md_is_generated_from_the_code() {
 #[test]
 fn js_events_d_ts_is_generated_from_the_code() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/events.d.ts")).unwrap_or_default();
-    let generated = mediahook::events::docs::typescript();
+    let generated = docs::typescript();
     assert!(committed == generated, "js/events.d.ts is stale: run `cargo run --example event_docs`");
     assert!(generated.contains("export interface FileMeta {"));
     assert!(generated.contains("type: \"ApsaraVideoForMediaProcessingOutputGroupComplete\""));
 }
 
 fn samples() -> serde_json::Value {
-    mediahook::events::docs::samples(|provider, event_type| {
+    docs::samples(|provider, event_type| {
         let dir = format!("{}/tests/fixtures/{provider}", env!("CARGO_MANIFEST_DIR"));
         [format!("{dir}/{event_type}.json"), format!("{dir}/v3_{event_type}.json")]
             .iter()
@@ -42,7 +46,7 @@ fn tencent_payload_records_are_generated_from_the_spec() {
     let root = env!("CARGO_MANIFEST_DIR");
     let spec = std::fs::read_to_string(format!("{root}/data/tencent-vod-event-schema.json")).unwrap();
     let committed = std::fs::read_to_string(format!("{root}/src/events/tencent_vod_spec.rs")).unwrap_or_default();
-    let generated = mediahook::events::docs::tencent_records(&spec);
+    let generated = docs::tencent_records(&spec);
     assert!(committed == generated, "src/events/tencent_vod_spec.rs is stale: run `cargo run --example event_docs`");
     // Every object type of the spec (less the envelope) is a record.
     let objects = serde_json::from_str::<serde_json::Value>(&spec).unwrap()["objects"].as_object().unwrap().len();
@@ -71,4 +75,17 @@ fn js_samples_json_is_generated_from_the_code() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/samples.json")).unwrap_or_default();
     let generated = serde_json::to_string_pretty(&samples()).unwrap() + "\n";
     assert!(committed == generated, "js/samples.json is stale: run `cargo run --example event_docs`");
+}
+
+#[test]
+fn js_facts_mjs_is_generated_from_the_tables() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/facts.mjs")).unwrap_or_default();
+    let generated = docs::facts();
+    assert!(committed == generated, "js/facts.mjs is stale: run `cargo run --example event_docs`");
+    for p in mediahook::Provider::ALL {
+        assert!(generated.contains(&format!("\"{}\"", p.spec().route)), "{p}");
+    }
+    for c in mediahook::ErrorCode::ALL {
+        assert!(generated.contains(&format!("\"{}\": {{", c.as_str())), "{c}");
+    }
 }

@@ -1,4 +1,4 @@
-//! Known-answer vectors: the ones in shared/notes/providers.md and ones computed here with an
+//! Known-answer vectors: the providers' documented ones (collected in the provider notes) and ones computed here with an
 //! independent MD5 (`md5sum`), checked through both `sign` and `verify`.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

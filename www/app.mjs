@@ -3,11 +3,23 @@
 import init, * as wasm from "./wasm/mediahook.js";
 import { createApi } from "./wasm/api.mjs";
 import { callbackTime, curlCommand, explain, parseHeaderBlock, ROUTE, TENCENT_LIFETIME } from "./wasm/explain.mjs";
+import { DEFAULT_TOLERANCE_SECONDS, PROVIDER_FACTS, PROVIDERS } from "./wasm/facts.mjs";
 
 await init({ module_or_path: new URL("./wasm/mediahook_bg.wasm", import.meta.url) });
 const api = createApi(wasm);
 const $ = (sel, root = document) => root.querySelector(sel);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+// The provider lists come from the provider table (src/provider.rs, via facts.mjs).
+for (const select of document.querySelectorAll("select[name=provider]")) {
+  for (const id of PROVIDERS) {
+    const { name, signatureHeader } = PROVIDER_FACTS[id];
+    const option = document.createElement("option");
+    option.value = id;
+    option.textContent = `${name} (${signatureHeader ? `${signatureHeader.replace(/SIGNATURE$/, "*")}` : "Sign, T"})`;
+    select.append(option);
+  }
+}
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -56,7 +68,7 @@ function verifyForm() {
     headers,
     body,
     keys,
-    toleranceSeconds: Number(f.tolerance.value || 300),
+    toleranceSeconds: Number(f.tolerance.value || DEFAULT_TOLERANCE_SECONDS),
     now,
     method,
   };

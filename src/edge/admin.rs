@@ -12,21 +12,24 @@
 
 use worker::{Env, Request, Response, Result};
 
+use super::ports::Edge;
 use super::store::{self, DeadLetterOp, DeadLetterPage};
-use super::{json_response, now_ms, now_seconds, origin, reject, send_new};
-use crate::delivery::{DeadLetter, DeliveryMode, QueuedEvent};
+use super::{json_response, reject};
 use crate::error::{clip, Error};
-use crate::gateway::{GatewayConfig, LogLine};
+use crate::gateway::accept::{send_new, storage_error, Origin};
+use crate::gateway::delivery::{DeadLetter, DeliveryMode, LetterState, QueuedEvent};
+use crate::gateway::{GatewayConfig, LogLine, Outcome};
 
-pub async fn handle(req: Request, env: &Env, config: &GatewayConfig, log: &mut LogLine) -> Result<Response> {
+pub async fn handle(req: Request, edge: Edge, log: &mut LogLine) -> Result<Response> {
     let url = req.url()?;
+    let (env, config) = (&edge.env, &*edge.config);
     let Some(token) = &config.admin_token else {
-        log.outcome = "not_found";
+        log.outcome = Outcome::NotFound;
         return reject(log, Error::NotFound { path: clip(url.path(), 128) });
     };
-    log.outcome = "admin";
+    log.outcome = Outcome::Admin;
     if !token.authorizes(req.headers().get("authorization")?.as_deref()) {
-        log.outcome = "unauthorized";
+        log.outcome = Outcome::Unauthorized;
         let mut resp = reject(log, Error::Unauthorized)?;
         resp.headers_mut().set("www-authenticate", "Bearer")?;
         return Ok(resp);
@@ -47,10 +50,10 @@ pub async fn handle(req: Request, env: &Env, config: &GatewayConfig, log: &mut L
                 _ => not_found(log, &url),
             }
         }
-        ("POST", ["admin", "dead-letters", "redeliver"]) => redeliver_all(env, config).await,
+        ("POST", ["admin", "dead-letters", "redeliver"]) => redeliver_all(&edge).await,
         ("POST", ["admin", "dead-letters", id, "redeliver"]) => match get(env, id).await? {
             Some(letter) => {
-                let (status, body) = redeliver(env, config, letter).await;
+                let (status, body) = redeliver(&edge, letter).await;
                 json_response(&body.to_string(), status)
             }
             None => not_found(log, &url),
@@ -61,7 +64,7 @@ pub async fn handle(req: Request, env: &Env, config: &GatewayConfig, log: &mut L
 }
 
 fn not_found(log: &mut LogLine, url: &worker::Url) -> Result<Response> {
-    log.outcome = "not_found";
+    log.outcome = Outcome::NotFound;
     reject(log, Error::NotFound { path: clip(url.path(), 128) })
 }
 
@@ -71,7 +74,8 @@ async fn get(env: &Env, id: &str) -> Result<Option<DeadLetter>> {
 
 async fn page(env: &Env, config: &GatewayConfig, limit: u32, cursor: Option<&str>) -> Result<DeadLetterPage> {
     let before = cursor.and_then(|c| c.split_once(':')).and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())));
-    let op = DeadLetterOp::List { limit, before, now_ms: now_ms() as i64, keep_days: config.delivery.dead_letter_days };
+    let now_ms = super::ports::now_ms() as i64;
+    let op = DeadLetterOp::List { limit, before, now_ms, keep_days: config.delivery.dead_letter_days };
     Ok(store::dead_letters(env, op).await?.unwrap_or(DeadLetterPage { items: Vec::new(), next: None }))
 }
 
@@ -82,7 +86,8 @@ async fn list(env: &Env, config: &GatewayConfig, url: &worker::Url) -> Result<Re
 }
 
 /// Send one dead letter again. Returns the HTTP status and JSON answer for it.
-async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u16, serde_json::Value) {
+async fn redeliver(edge: &Edge, letter: DeadLetter) -> (u16, serde_json::Value) {
+    let (env, config) = (&edge.env, &edge.config);
     let id = letter.id.clone();
     let Some(body) = letter.body else {
         return (
@@ -94,18 +99,23 @@ async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u1
         DeliveryMode::Queue => {
             let first = QueuedEvent::new(&id, &letter.provider, &letter.event_type, letter.accepted_ms);
             let message = QueuedEvent { redelivery: true, ..first };
-            if let Err(e) = send_new(env, message, body).await {
+            if let Err((e, words)) = send_new(edge, message, body).await {
+                storage_error(edge, "redeliver", &id, &words);
                 return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": e.code().as_str() }));
             }
-            let mark = DeadLetterOp::Mark { id: id.clone(), state: "redelivering".into() };
-            let _ = store::dead_letters::<serde_json::Value>(env, mark).await;
-            (202, serde_json::json!({ "id": id, "outcome": "queued" }))
+            let mark = DeadLetterOp::Mark { id: id.clone(), state: LetterState::Redelivering };
+            if let Err(e) = store::dead_letters::<serde_json::Value>(env, mark).await {
+                storage_error(edge, "mark", &id, &e.to_string());
+            }
+            (202, serde_json::json!({ "id": id, "outcome": Outcome::Queued }))
         }
         DeliveryMode::Direct => {
-            let now = now_seconds();
-            let attempt = origin::attempt(config, &id, body.as_bytes(), now, config.delivery_timeout_ms).await;
+            let attempt = edge.post(&id, body.as_bytes(), config.delivery_timeout_ms, false).await;
             if attempt.delivered() {
-                let _ = store::dead_letters::<serde_json::Value>(env, DeadLetterOp::Delete { id: id.clone() }).await;
+                let op = DeadLetterOp::Delete { id: id.clone() };
+                if let Err(e) = store::dead_letters::<serde_json::Value>(env, op).await {
+                    storage_error(edge, "delete_letter", &id, &e.to_string());
+                }
                 (200, serde_json::json!({ "id": id, "outcome": "delivered", "origin_status": attempt.status }))
             } else {
                 (502, serde_json::json!({ "id": id, "outcome": "failed", "origin_status": attempt.status }))
@@ -115,7 +125,8 @@ async fn redeliver(env: &Env, config: &GatewayConfig, letter: DeadLetter) -> (u1
 }
 
 /// Redeliver every dead letter (paged through, so the list may be long).
-async fn redeliver_all(env: &Env, config: &GatewayConfig) -> Result<Response> {
+async fn redeliver_all(edge: &Edge) -> Result<Response> {
+    let (env, config) = (&edge.env, &*edge.config);
     let (mut done, mut failed) = (0u32, 0u32);
     let mut cursor: Option<String> = None;
     loop {
@@ -123,7 +134,7 @@ async fn redeliver_all(env: &Env, config: &GatewayConfig) -> Result<Response> {
         for item in p.items {
             // The list has no bodies: read each letter whole.
             let status = match get(env, &item.id).await? {
-                Some(letter) => redeliver(env, config, letter).await.0,
+                Some(letter) => redeliver(edge, letter).await.0,
                 None => 404,
             };
             if (200..300).contains(&status) {

@@ -12,10 +12,13 @@ use worker::{
     console_log, event, js_sys, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage,
 };
 
-use super::{cached_config, now_ms, now_seconds, origin, send_to_queue, store};
-use crate::delivery::{judge_attempt, AttemptVerdict, DeadLetter, DeadReason, DeliveryLog, QueuedEvent};
+use super::ports::Edge;
+use super::{cached_config, store};
 use crate::error::clip;
-use crate::gateway::GatewayConfig;
+use crate::gateway::accept::{storage_error, DeadLetters, Host, Origin, Queue};
+use crate::gateway::delivery::{
+    judge_attempt, AttemptVerdict, DeadLetter, DeadReason, DeliveryLog, LetterState, QueuedEvent,
+};
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> worker::Result<()> {
@@ -32,12 +35,13 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
             return Ok(());
         }
     };
+    let edge = Edge { env, config };
     let work = batch.raw_iter().map(|message| {
-        let (env, config) = (&env, &config);
+        let edge = &edge;
         async move {
             match read_message(&message) {
-                Some(event) if dead_letter_queue => consumer_gave_up(env, config, &message, event).await,
-                Some(event) => deliver(env, config, &message, event).await,
+                Some(event) if dead_letter_queue => consumer_gave_up(edge, &message, event).await,
+                Some(event) => deliver(edge, &message, event).await,
                 None => {
                     console_log!("{}", serde_json::json!({ "msg": "delivery", "outcome": "unreadable_message", "queue_message": message.id() }));
                     message.ack();
@@ -54,18 +58,18 @@ fn read_message(message: &RawMessage) -> Option<QueuedEvent> {
     serde_json::from_str(&text).ok()
 }
 
-async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut event: QueuedEvent) {
+async fn deliver(edge: &Edge, message: &RawMessage, mut event: QueuedEvent) {
+    let config = &edge.config;
     let attempt_no = event.attempts + 1;
-    let body = match load_body(env, &event).await {
+    let body = match load_body(edge, &event).await {
         Ok(Some(b)) => b,
         Ok(None) => {
             let detail = "the event's stored body was gone (past its retention)".to_owned();
-            return die(env, config, message, &event, None, attempt_no, DeadReason::BodyMissing, detail, None).await;
+            return die(edge, message, &event, None, attempt_no, DeadReason::BodyMissing, detail, None).await;
         }
         Err(()) => return retry_message(message, config.delivery.retry_min_seconds.max(1)),
     };
-    let now = now_seconds();
-    let attempt = origin::attempt(config, &event.id, body.as_bytes(), now, config.delivery_timeout_ms).await;
+    let attempt = edge.post(&event.id, body.as_bytes(), config.delivery_timeout_ms, false).await;
     let mut log = DeliveryLog {
         msg: "delivery",
         id: &event.id,
@@ -81,28 +85,22 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
             console_log!("{}", serde_json::to_string(&log).unwrap_or_default());
             message.ack();
             if event.stored {
-                let _ = store::guard(env, &event.id, store::GuardOp::DeleteBody { id: event.id.clone() }).await;
+                let op = store::GuardOp::DeleteBody { id: event.id.clone() };
+                if let Err(e) = store::guard(&edge.env, &event.id, op).await {
+                    storage_error(edge, "delete_body", &event.id, &e.to_string());
+                }
             }
             if event.redelivery {
-                let _ =
-                    store::dead_letters::<serde_json::Value>(env, store::DeadLetterOp::Delete { id: event.id.clone() })
-                        .await;
+                let op = store::DeadLetterOp::Delete { id: event.id.clone() };
+                if let Err(e) = store::dead_letters::<serde_json::Value>(&edge.env, op).await {
+                    storage_error(edge, "delete_letter", &event.id, &e.to_string());
+                }
             }
         }
         AttemptVerdict::Rejected => {
             let detail = format!("the origin answered {}", attempt.status.unwrap_or(0));
-            die(
-                env,
-                config,
-                message,
-                &event,
-                Some(body),
-                attempt_no,
-                DeadReason::OriginRejected,
-                detail,
-                attempt.status,
-            )
-            .await;
+            die(edge, message, &event, Some(body), attempt_no, DeadReason::OriginRejected, detail, attempt.status)
+                .await;
         }
         AttemptVerdict::Retry if attempt_no > config.delivery.max_retries => {
             let detail = match (attempt.status, &log.error) {
@@ -110,18 +108,8 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
                 (None, Some(e)) => format!("{attempt_no} attempts; the last got no answer: {e}"),
                 (None, None) => format!("{attempt_no} attempts; the last got no answer"),
             };
-            die(
-                env,
-                config,
-                message,
-                &event,
-                Some(body),
-                attempt_no,
-                DeadReason::RetriesExhausted,
-                detail,
-                attempt.status,
-            )
-            .await;
+            die(edge, message, &event, Some(body), attempt_no, DeadReason::RetriesExhausted, detail, attempt.status)
+                .await;
         }
         AttemptVerdict::Retry => {
             let delay = config.delivery.retry_delay(attempt_no, attempt.retry_after, js_sys::Math::random());
@@ -132,7 +120,7 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
             event.last_status = attempt.status;
             // The next attempt is a new message carrying the count; if it cannot be sent, the
             // queue's own retry keeps this one (its count is then one behind, never lost).
-            match send_to_queue(env, &event, delay).await {
+            match edge.send(&event, delay).await {
                 Ok(()) => message.ack(),
                 Err(_) => retry_message(message, delay),
             }
@@ -141,11 +129,11 @@ async fn deliver(env: &Env, config: &GatewayConfig, message: &RawMessage, mut ev
 }
 
 /// The event JSON: in the message, or kept in its guard shard. `Err` when storage failed.
-async fn load_body(env: &Env, event: &QueuedEvent) -> Result<Option<String>, ()> {
+async fn load_body(edge: &Edge, event: &QueuedEvent) -> Result<Option<String>, ()> {
     if !event.stored {
         return Ok(event.body.clone());
     }
-    match store::guard(env, &event.id, store::GuardOp::GetBody { id: event.id.clone() }).await {
+    match store::guard(&edge.env, &event.id, store::GuardOp::GetBody { id: event.id.clone() }).await {
         Ok((_, body, _)) => Ok(body),
         Err(_) => Err(()),
     }
@@ -159,8 +147,7 @@ fn retry_message(message: &RawMessage, delay: u32) {
 /// fails, the message is retried.
 #[allow(clippy::too_many_arguments)]
 async fn die(
-    env: &Env,
-    config: &GatewayConfig,
+    edge: &Edge,
     message: &RawMessage,
     event: &QueuedEvent,
     body: Option<String>,
@@ -173,17 +160,23 @@ async fn die(
         id: event.id.clone(),
         provider: event.provider.clone(),
         event_type: event.event_type.clone(),
-        reason: reason.as_str().to_owned(),
+        reason,
         detail: clip(&detail, 500),
         last_status,
         attempts,
         accepted_ms: event.accepted_ms,
-        died_ms: now_ms(),
-        state: "dead".into(),
+        died_ms: edge.now_ms(),
+        state: LetterState::Dead,
         body,
     };
-    let op = store::DeadLetterOp::Put { letter, keep_days: config.delivery.dead_letter_days };
-    let stored = store::dead_letters::<serde_json::Value>(env, op).await.is_ok();
+    let config = &edge.config;
+    let stored = match edge.put(letter, config.delivery.dead_letter_days).await {
+        Ok(()) => true,
+        Err(e) => {
+            storage_error(edge, "put_letter", &event.id, &e);
+            false
+        }
+    };
     let log = DeliveryLog {
         msg: "delivery",
         id: &event.id,
@@ -202,9 +195,8 @@ async fn die(
     }
 }
 
-async fn consumer_gave_up(env: &Env, config: &GatewayConfig, message: &RawMessage, event: QueuedEvent) {
+async fn consumer_gave_up(edge: &Edge, message: &RawMessage, event: QueuedEvent) {
     let detail = "the queue consumer failed on this message repeatedly (moved to the dead-letter queue)".to_owned();
-    let body = load_body(env, &event).await.ok().flatten();
-    die(env, config, message, &event, body, event.attempts, DeadReason::RetriesExhausted, detail, event.last_status)
-        .await;
+    let body = load_body(edge, &event).await.ok().flatten();
+    die(edge, message, &event, body, event.attempts, DeadReason::RetriesExhausted, detail, event.last_status).await;
 }

@@ -14,7 +14,8 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State};
 
-use crate::delivery::{guard_shard, DeadLetter};
+use crate::gateway::accept::{GuardState, Verdict};
+use crate::gateway::delivery::{guard_shard, DeadLetter, LetterState};
 
 /// Durable Object binding names (wrangler.toml).
 pub const GUARD_BINDING: &str = "GUARD";
@@ -34,7 +35,7 @@ pub enum GuardOp {
     /// Remember `id` unless already seen.
     Claim { id: String, now_ms: i64, ttl_ms: i64 },
     /// Record what became of a claimed id.
-    Settle { id: String, state: String },
+    Settle { id: String, state: GuardState },
     /// Forget a pending claim whose enqueue or delivery failed, so the provider's retry is new.
     Release { id: String },
     /// Keep a body too large for a queue message.
@@ -45,18 +46,6 @@ pub enum GuardOp {
     DeleteBody { id: String },
     /// Count the distinct events seen under one signature.
     CountSignature { sig: String, id: String, now_ms: i64, ttl_ms: i64 },
-}
-
-/// The guard's answer to a claim.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// First time: go ahead.
-    Accepted,
-    /// Seen before (and not pending): answer `duplicate`.
-    Duplicate,
-    /// Another request is enqueueing it right now.
-    Pending,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -106,13 +95,18 @@ impl DurableObject for DuplicateGuard {
                     .pop()
                     .filter(|r| r.expires_ms >= now_ms);
                 let verdict = match row {
-                    Some(r) if r.state != "pending" => Verdict::Duplicate,
+                    Some(r) if r.state != GuardState::Pending.as_str() => Verdict::Duplicate,
                     Some(r) if r.pending_until_ms >= now_ms => Verdict::Pending,
                     // New, expired, or a stale pending claim: take it.
                     _ => {
                         sql.exec(
-                            "INSERT OR REPLACE INTO seen (id, state, expires_ms, pending_until_ms) VALUES (?, 'pending', ?, ?)",
-                            vec![id.into(), (now_ms + ttl_ms).into(), (now_ms + PENDING_MS).into()],
+                            "INSERT OR REPLACE INTO seen (id, state, expires_ms, pending_until_ms) VALUES (?, ?, ?, ?)",
+                            vec![
+                                id.into(),
+                                GuardState::Pending.as_str().into(),
+                                (now_ms + ttl_ms).into(),
+                                (now_ms + PENDING_MS).into(),
+                            ],
                         )?;
                         Verdict::Accepted
                     }
@@ -120,10 +114,13 @@ impl DurableObject for DuplicateGuard {
                 answer.verdict = Some(verdict);
             }
             GuardOp::Settle { id, state } => {
-                sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.into(), id.into()])?;
+                sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.as_str().into(), id.into()])?;
             }
             GuardOp::Release { id } => {
-                sql.exec("DELETE FROM seen WHERE id = ? AND state = 'pending'", vec![id.into()])?;
+                sql.exec(
+                    "DELETE FROM seen WHERE id = ? AND state = ?",
+                    vec![id.into(), GuardState::Pending.as_str().into()],
+                )?;
             }
             GuardOp::PutBody { id, body, now_ms } => {
                 sql.exec(
@@ -193,8 +190,8 @@ pub enum DeadLetterOp {
     Get { id: String },
     /// Remove one; answers whether it was there.
     Delete { id: String },
-    /// Set its state (`redelivering`).
-    Mark { id: String, state: String },
+    /// Set its state.
+    Mark { id: String, state: LetterState },
 }
 
 /// A page of dead letters.
@@ -238,13 +235,13 @@ impl DurableObject for DeadLetters {
                         letter.id.into(),
                         letter.provider.into(),
                         letter.event_type.into(),
-                        letter.reason.into(),
+                        letter.reason.as_str().into(),
                         letter.detail.into(),
                         letter.last_status.map(i64::from).into(),
                         i64::from(letter.attempts).into(),
                         (letter.accepted_ms as i64).into(),
                         (letter.died_ms as i64).into(),
-                        letter.state.into(),
+                        letter.state.as_str().into(),
                         letter.body.into(),
                     ],
                 )?;
@@ -280,7 +277,7 @@ impl DurableObject for DeadLetters {
                 Response::from_json(&serde_json::json!({ "deleted": deleted }))
             }
             DeadLetterOp::Mark { id, state } => {
-                sql.exec("UPDATE letters SET state = ? WHERE id = ?", vec![state.into(), id.into()])?;
+                sql.exec("UPDATE letters SET state = ? WHERE id = ?", vec![state.as_str().into(), id.into()])?;
                 Response::from_json(&serde_json::json!({ "marked": true }))
             }
         }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::family::event_family;
 use super::record::record;
 use super::schema::Record;
-use crate::request::query_pairs;
+use crate::verify::request::query_pairs;
 
 record! {
     /// `publish` / `publish_done`: a stream started or stopped being pushed.

@@ -5,10 +5,12 @@
 use std::ops::Range;
 
 use super::schema::{FieldSchema, Kind, RecordSchema};
-use super::walk::{first_member, scan_top_level, unquote, write_str, Capture, Failure, Found, Walker};
+use super::walk::{Capture, Walker};
 use super::{alibaba_ims, alibaba_live, alibaba_vod, normalise_time, tencent_vod, unix_to_rfc3339};
 use crate::error::Error;
+use crate::json::{members, write_str, Failure, Member, Reader};
 use crate::provider::Provider;
+use crate::verify::tencent::{SIGN_FIELD, T_FIELD};
 
 const fn field(name: &'static str, kind: Kind, required: bool) -> FieldSchema {
     FieldSchema { name, aliases: &[], kind, required, doc: "" }
@@ -21,11 +23,8 @@ const IMS: &[FieldSchema] = &[
     field("MessageBody", Kind::Body, true),
 ];
 const VOD: &[FieldSchema] = &[field("EventType", Kind::String, true), field("EventTime", Kind::String, true)];
-const TENCENT: &[FieldSchema] = &[
-    field("EventType", Kind::String, true),
-    field(tencent_vod::SIGN_FIELD, Kind::Omit, false),
-    field(tencent_vod::T_FIELD, Kind::Omit, false),
-];
+const TENCENT: &[FieldSchema] =
+    &[field("EventType", Kind::String, true), field(SIGN_FIELD, Kind::Omit, false), field(T_FIELD, Kind::Omit, false)];
 
 /// Where the id's `mh_` and 32 hex digits sit in `{"id":"…"`: written last, in place.
 pub(crate) const ID_AT: Range<usize> = 7..42;
@@ -42,6 +41,54 @@ pub(crate) struct Walked {
 struct Dispatch {
     event_type: String,
     body: Option<&'static RecordSchema>,
+}
+
+/// A top-level member found by [`top_level`].
+enum Found {
+    /// A string, unescaped.
+    Str(String),
+    /// A number, as written.
+    Number(String),
+    /// Any other value.
+    Other,
+}
+
+impl Found {
+    fn of(m: &Member<'_>) -> Found {
+        match m.first_byte() {
+            b'"' => Found::Str(m.string().unwrap_or_default().into_owned()),
+            b'-' | b'0'..=b'9' => Found::Number(m.value.to_owned()),
+            _ => Found::Other,
+        }
+    }
+}
+
+/// The values of `keys` among the top-level members (keys compared trimmed; an exact key wins
+/// over a trimmed one), found before the walk so that the body's record is known when it
+/// starts. Stops at the first exact `keys[0]`, and quietly at a syntax error (the walk reports
+/// it). At most six keys.
+fn top_level(text: &str, keys: &[&str]) -> [Option<Found>; 6] {
+    let mut found: [Option<Found>; 6] = Default::default();
+    let mut exact = [false; 6];
+    let keys = &keys[..keys.len().min(6)];
+    for member in members(text) {
+        let Ok(m) = member else { break };
+        let name = m.key();
+        let hit = keys.iter().position(|k| *k == name).map(|i| (i, true)).or_else(|| {
+            let trimmed = name.trim();
+            keys.iter().position(|k| *k == trimmed).map(|i| (i, false))
+        });
+        if let Some((i, is_exact)) = hit {
+            if found[i].is_none() || is_exact && !exact[i] {
+                found[i] = Some(Found::of(&m));
+                exact[i] = is_exact;
+                if i == 0 && is_exact {
+                    break;
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The event type a scan found ("" when none or not text: the walk reports why).
@@ -61,7 +108,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
     let none: &[FieldSchema] = &[];
     let (dispatch, tables, mut captures): (Dispatch, [&[FieldSchema]; 3], [Capture; 1]) = match provider {
         Provider::AlibabaIms | Provider::AlibabaVod => {
-            let [found, ..] = scan_top_level(text, &["EventType"]);
+            let [found, ..] = top_level(text, &["EventType"]);
             let event_type = text_of(found);
             let (body, tables) = if provider == Provider::AlibabaIms {
                 (alibaba_ims::ImsBody::schema_of(&event_type), [IMS, none, none])
@@ -73,7 +120,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
             (Dispatch { event_type, body }, tables, [Capture { name: "EventTime", text: None }])
         }
         Provider::AlibabaLive => {
-            let found = scan_top_level(text, &["action", "event", "uri", "duration", "domain", "stream"]);
+            let found = top_level(text, &["action", "event", "uri", "duration", "domain", "stream"]);
             let named = |i: usize, key: &str| match &found[i] {
                 Some(Found::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
                 Some(_) => {
@@ -88,7 +135,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                 (None, None) if found[4].is_some() && found[5].is_some() => alibaba_live::ON_DEMAND_RECORD.to_owned(),
                 (None, None) => {
                     // Malformed JSON is reported as such, before a missing type.
-                    Walker::check_syntax(text).map_err(to_error)?;
+                    Reader::check(text).map_err(to_error)?;
                     return Err(Error::InvalidEvent {
                         path: "$.action".into(),
                         detail: "the event type is missing (no action or event)".into(),
@@ -108,7 +155,7 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
             )
         }
         Provider::TencentVod => {
-            let [v3, legacy, ..] = scan_top_level(text, &["EventType", "eventType"]);
+            let [v3, legacy, ..] = top_level(text, &["EventType", "eventType"]);
             if v3.is_none() && legacy.is_some() {
                 // The legacy 2.0 format.
                 let event_type = text_of(legacy);
@@ -116,8 +163,8 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                 legacy_fields = [
                     field("version", Kind::String, false),
                     field("eventType", Kind::String, true),
-                    field(tencent_vod::SIGN_FIELD, Kind::Omit, false),
-                    field(tencent_vod::T_FIELD, Kind::Omit, false),
+                    field(SIGN_FIELD, Kind::Omit, false),
+                    field(T_FIELD, Kind::Omit, false),
                     field("data", Kind::Body, body.is_some()),
                 ];
                 (Dispatch { event_type, body }, [&legacy_fields[..], none, none], [Capture { name: "", text: None }])
@@ -125,8 +172,10 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                 let event_type = text_of(v3);
                 // An unknown (or unconfirmed) type name is typed by the payload member it carries.
                 let schema = tencent_vod::TencentBody::schema_of(&event_type).or_else(|| {
-                    first_member(text, |key| tencent_vod::type_of_member(key).is_some())
-                        .and_then(|k| tencent_vod::type_of_member(&k))
+                    members(text)
+                        .map_while(Result::ok)
+                        .filter(|m| !m.is_null())
+                        .find_map(|m| tencent_vod::type_of_member(&m.key()))
                 });
                 let mut tables = [TENCENT, none, tencent_vod::PAYLOAD_FIELDS];
                 if let Some(s) = schema {
@@ -154,14 +203,16 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
         Err(f @ Failure::Syntax(_)) => return Err(to_error(f)),
         // Malformed JSON anywhere is reported as such, before a schema problem.
         Err(f) => {
-            Walker::check_syntax(text).map_err(to_error)?;
+            Reader::check(text).map_err(to_error)?;
             return Err(to_error(f));
         }
     }
     let data = start..out.len();
     let captured = captures[0].text.as_deref();
     let time = match provider {
-        Provider::AlibabaIms | Provider::AlibabaVod => captured.and_then(unquote).and_then(|t| normalise_time(&t)),
+        Provider::AlibabaIms | Provider::AlibabaVod => {
+            captured.and_then(|c| Reader::new(c).decoded_string().ok()).and_then(|t| normalise_time(&t))
+        }
         Provider::AlibabaLive => captured.and_then(|t| t.parse::<i64>().ok()).and_then(unix_to_rfc3339),
         Provider::TencentVod => None,
     };

@@ -13,7 +13,6 @@
 pub mod alibaba_ims;
 pub mod alibaba_live;
 pub mod alibaba_vod;
-pub mod docs;
 mod envelope;
 pub mod family;
 mod record;
@@ -34,8 +33,10 @@ pub use schema::{Embedded, FieldSchema, Id64, Kind, Record, RecordSchema, Shape}
 pub use tencent_vod::{TencentBody, TencentEvent};
 
 use crate::error::Error;
+use crate::json::without_bom;
 use crate::provider::Provider;
-use crate::wire::to_hex;
+use crate::verify::digest::to_hex;
+use crate::verify::tencent::{SIGN_FIELD, T_FIELD};
 
 /// A parsed callback in mediahook's normalised form: the facts the gateway needs, and the
 /// normalised JSON (`{id, provider, type, data, time}`) that the worker forwards and JS
@@ -125,10 +126,12 @@ impl Event {
     }
 }
 
+/// Writes the normalised JSON as it is (key order and numbers as [`Event::as_json`] has them);
+/// serde_json's own serializer takes it verbatim.
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let value: Value = serde_json::from_str(&self.json).map_err(serde::ser::Error::custom)?;
-        value.serialize(s)
+        let raw = serde_json::value::RawValue::from_string(self.json.clone()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
     }
 }
 
@@ -200,12 +203,12 @@ fn is_query_callback(provider: Provider, body: &[u8]) -> bool {
 }
 
 fn query_json(url: &str) -> String {
-    serde_json::to_string(&alibaba_live::query_object(url)).expect("a JSON value serialises")
+    alibaba_live::query_object(url).to_string()
 }
 
 /// The body as UTF-8 text, less a byte-order mark.
 fn body_text(body: &[u8]) -> Result<&str, Error> {
-    std::str::from_utf8(crate::wire::without_bom(body))
+    std::str::from_utf8(without_bom(body))
         .map_err(|e| Error::MalformedJson { detail: format!("invalid UTF-8 at byte {}", e.valid_up_to()) })
 }
 
@@ -238,48 +241,71 @@ fn parse_text(provider: Provider, text: &str, id_from: Option<&[u8]>) -> Result<
 
 /// A verified callback that cannot be typed (its body fails its schema), in the normalised
 /// envelope so that it can still be kept and delivered: `{id, provider, type, time: null,
-/// data: <the JSON as sent, less Tencent's Sign/T>, invalid: <why>}`. Returns the id, the
-/// type as the body names it (or `unknown`) and the JSON. Fails only on malformed JSON.
+/// data: <the JSON as sent, minified, less Tencent's Sign/T>, invalid: <why>}`. Returns the id,
+/// the type as the body names it (or `unknown`) and the JSON. Fails only on malformed JSON.
+///
+/// The id is not the one a valid event would get: it hashes the data under its own marker, so
+/// that a kept body can never pre-claim (as a duplicate) a valid event sent later.
 pub fn untyped_event(
     provider: Provider,
     body: &[u8],
     url: &str,
     why: &Error,
 ) -> Result<(String, String, Vec<u8>), Error> {
-    let from_query = is_query_callback(provider, body);
-    let mut value = if from_query {
-        alibaba_live::query_object(url)
+    let query;
+    let text = if is_query_callback(provider, body) {
+        query = query_json(url);
+        &query
     } else {
-        serde_json::from_slice::<Value>(crate::wire::without_bom(body))
-            .map_err(|e| Error::MalformedJson { detail: e.to_string() })?
+        body_text(body)?
     };
-    if let (Value::Object(map), Provider::TencentVod) = (&mut value, provider) {
-        map.remove(tencent_vod::SIGN_FIELD);
-        map.remove(tencent_vod::T_FIELD);
+    let malformed = |f: crate::json::Failure| Error::MalformedJson { detail: f.detail() };
+    let mut data = Vec::with_capacity(text.len());
+    let mut event_type = None;
+    let mut reader = crate::json::Reader::nested(text, 1);
+    reader.ws();
+    if reader.peek() == Some(b'{') {
+        // An object: its members as sent (minified), less Tencent's per-delivery Sign/T.
+        data.push(b'{');
+        for member in crate::json::members(text) {
+            let m = member.map_err(malformed)?;
+            let key = m.key();
+            if provider == Provider::TencentVod && (key == SIGN_FIELD || key == T_FIELD) {
+                continue;
+            }
+            if event_type.is_none() && ["EventType", "eventType", "action", "event"].contains(&&*key) {
+                event_type = m.string().map(std::borrow::Cow::into_owned);
+            }
+            if data.len() > 1 {
+                data.push(b',');
+            }
+            data.push(b'"');
+            data.extend_from_slice(m.raw_key().as_bytes());
+            data.extend_from_slice(b"\":");
+            crate::json::Reader::nested(m.value, 2).copy(&mut data).map_err(malformed)?;
+        }
+        data.push(b'}');
+    } else {
+        reader.copy(&mut data).map_err(malformed)?;
+        reader.end().map_err(malformed)?;
     }
-    let id = match provider {
-        _ if from_query => event_id(provider, value.to_string().as_bytes()),
-        Provider::TencentVod => event_id(provider, value.to_string().as_bytes()),
-        _ => event_id(provider, body),
-    };
-    let event_type = ["EventType", "eventType", "action", "event"]
-        .iter()
-        .find_map(|k| value.get(k).and_then(Value::as_str))
-        .unwrap_or("unknown")
-        .to_owned();
-    let json = serde_json::json!({
-        "id": id, "provider": provider.id(), "type": event_type, "time": null, "data": value,
-        "invalid": why.to_string(),
-    });
-    Ok((id, event_type, serde_json::to_vec(&json).expect("JSON serialises")))
-}
-
-/// The values of `keys` among a JSON object's top-level members (`None` when absent or null),
-/// the whole text checked as JSON on the way. A key given twice (however it is escaped) is
-/// ambiguous: `malformed_json`.
-pub(crate) fn top_level_fields<const N: usize>(body: &[u8], keys: [&str; N]) -> Result<[Option<Value>; N], Error> {
-    let text = body_text(body)?;
-    walk::top_level_values(text, keys).map_err(|detail| Error::MalformedJson { detail })
+    let mut marked = b"invalid\0".to_vec();
+    marked.extend_from_slice(&data);
+    let id = event_id(provider, &marked);
+    let event_type = event_type.unwrap_or_else(|| "unknown".to_owned());
+    let mut out = Vec::with_capacity(data.len() + 200);
+    out.extend_from_slice(b"{\"id\":\"");
+    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(b"\",\"provider\":\"");
+    out.extend_from_slice(provider.id().as_bytes());
+    out.extend_from_slice(b"\",\"type\":");
+    crate::json::write_str(&mut out, &event_type);
+    out.extend_from_slice(b",\"time\":null,\"data\":");
+    out.extend_from_slice(&data);
+    out.extend_from_slice(b",\"invalid\":");
+    crate::json::write_str(&mut out, &why.to_string());
+    out.push(b'}');
+    Ok((id, event_type, out))
 }
 
 /// A JSON object's members (empty for anything else).

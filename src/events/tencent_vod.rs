@@ -10,13 +10,8 @@ use super::schema::{FieldSchema, Kind};
 use super::tencent_vod_spec as spec;
 use super::{take, take_string};
 
-/// The body fields that carry Tencent's signature (not event data).
-pub(crate) const SIGN_FIELD: &str = "Sign";
-/// The body field that carries the signature's expiry time.
-pub(crate) const T_FIELD: &str = "T";
-
 // The 36 event types of Tencent's `EventContent`, by the member that holds each payload (the
-// mapping is irregular: ../docs/events.md, and the notes of section 1 of Tencent's event docs).
+// mapping is irregular: docs/events.md in the repository, and the notes of section 1 of Tencent's event docs).
 // Payload types are generated from Tencent's API spec (`tencent_vod_spec`). The last four names
 // are written by the SDK with an `Event` suffix that is unconfirmed: both spellings are read,
 // and an unknown type is still typed by the payload member it carries.
@@ -370,7 +365,7 @@ event_family! {
 
 /// Which member of a 3.0 body holds the event, by type (for unknown types, the SDK's usual
 /// `<Type>Event`).
-pub(crate) fn body_key(event_type: &str) -> String {
+pub fn body_key(event_type: &str) -> String {
     match TencentBody::schema_of(event_type) {
         Some(event) => payload_member(event).0.to_owned(),
         None => format!("{}Event", event_type.strip_suffix("Changed").unwrap_or(event_type)),

@@ -13,6 +13,7 @@ function dotenvQuote(v) {
   return v.includes('"') && !v.includes("'") && !v.includes("\n") ? `'${v}'` : JSON.stringify(v);
 }
 
+/** A free TCP port on 127.0.0.1. */
 export async function freePort() {
   const srv = createServer();
   await new Promise((r) => srv.listen(0, "127.0.0.1", r));
@@ -21,14 +22,14 @@ export async function freePort() {
   return port;
 }
 
+const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
+
 /**
  * vars: every var and secret (strings); main: the worker's entry (default: the built mediahook
  * worker); stateDir: where workerd keeps Durable Object state (reuse it to restart with the
  * same state); mode: DELIVERY_MODE unless vars set it. Returns { url, logs, deliveries,
  * output(), stop() }.
  */
-const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
-
 export async function startWorker(vars, { main = MEDIAHOOK_WORKER, stateDir, mode = "direct" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mediahook-e2e-"));
   // The shipped wrangler.toml (queues, Durable Objects, migrations) without its [vars]: the

@@ -1,17 +1,18 @@
-//! The event reference (`docs/events.md`), generated from the record schemas: the one source
-//! for the docs, so they cannot drift from the code. `cargo run --example event_docs` writes it;
-//! a test fails when the committed file is stale.
+//! The generated files, from the library's own tables: the event reference (`docs/events.md`),
+//! the TypeScript types (`js/events.d.ts`), the CLI's samples (`js/samples.json`), the facts JS
+//! reads (`js/facts.mjs`: providers and error codes) and Tencent's records. Not part of the
+//! published library: `cargo run --example event_docs` writes them, and
+//! `tests/docs_up_to_date.rs` fails when a committed one is stale.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use serde_json::{json, Map, Value};
 
-use super::family::EventSchema;
-use super::schema::{Kind, RecordSchema};
-use super::tencent_vod::body_key;
-use super::tencent_vod::TencentLegacyBody;
-use super::{ImsBody, LiveBody, TencentBody, VodBody};
+use mediahook::events::schema::{Kind, RecordSchema};
+use mediahook::events::tencent_vod::{body_key, TencentLegacyBody};
+use mediahook::events::{EventSchema, ImsBody, LiveBody, TencentBody, VodBody};
+use mediahook::{ErrorCode, Provider, DEFAULT_MAX_LIFETIME_SECONDS, DEFAULT_TOLERANCE_SECONDS};
 
 type Schemas = &'static [EventSchema];
 
@@ -34,7 +35,7 @@ pub fn markdown() -> String {
          `{\"raw\": <the string as sent>, \"json\": <the decoded value or null>}`; `T[]`, a list; \
          `unknown`, any JSON; other names are records, listed at the end.\n\n",
     );
-    let mut nested = BTreeSet::new();
+    let mut nested = BTreeMap::new();
     for (provider, title, schemas) in &families {
         let _ = writeln!(
             out,
@@ -50,7 +51,7 @@ pub fn markdown() -> String {
     let mut seen = BTreeSet::new();
     let mut queue: Vec<&'static RecordSchema> =
         families.iter().flat_map(|(_, _, s)| s.iter().map(|e| e.schema)).collect();
-    queue.extend(nested.iter().copied().map(|(_, d)| d));
+    queue.extend(nested.values().copied());
     queue.sort_by_key(|d| d.name);
     while let Some(doc) = queue.pop() {
         if !seen.insert(doc.name) {
@@ -84,12 +85,12 @@ pub fn markdown() -> String {
     out
 }
 
-fn field_list(doc: &'static RecordSchema, nested: &mut BTreeSet<(&'static str, &'static RecordSchema)>) -> String {
+fn field_list(doc: &'static RecordSchema, nested: &mut BTreeMap<&'static str, &'static RecordSchema>) -> String {
     doc.fields
         .iter()
         .map(|f| {
             if let Some(inner) = f.kind.nested() {
-                nested.insert((inner.name, inner));
+                nested.insert(inner.name, inner);
             }
             if f.required {
                 format!("**{}**", f.name)
@@ -99,23 +100,6 @@ fn field_list(doc: &'static RecordSchema, nested: &mut BTreeSet<(&'static str, &
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-impl PartialEq for RecordSchema {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-impl Eq for RecordSchema {}
-impl PartialOrd for RecordSchema {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for RecordSchema {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.name.cmp(other.name)
-    }
 }
 
 /// TypeScript declarations of every event (`js/events.d.ts`): a union discriminated by
@@ -149,7 +133,7 @@ pub fn typescript() -> String {
     }
     for &EventSchema { name, aliases, schema: doc } in TencentBody::SCHEMAS {
         records.push(doc);
-        let key = super::tencent_vod::body_key(name);
+        let key = body_key(name);
         let legacy = match TencentLegacyBody::schema_of(name) {
             Some(l) => {
                 records.push(l.schema);
@@ -282,8 +266,8 @@ fn sample(kind: &Kind) -> Value {
         Kind::List(item) => Value::Array(vec![sample(item)]),
         Kind::Embedded(Some(r)) => Value::String(sample_record(r).to_string()),
         Kind::Embedded(None) => Value::from("{}"),
-        Kind::Any | Kind::Body | Kind::Omit => json!({}),
         Kind::String => Value::from("sample"),
+        _ => json!({}),
     }
 }
 
@@ -402,4 +386,47 @@ fn snake_case(name: &str) -> String {
     } else {
         out
     }
+}
+
+/// `js/facts.mjs`: the provider table and the error table, for the JS that cannot ask the wasm
+/// (the explainer shared by the page and the CLI).
+pub fn facts() -> String {
+    let providers: Map<String, Value> = Provider::ALL
+        .iter()
+        .map(|p| {
+            let s = p.spec();
+            let fact = json!({
+                "name": s.name,
+                "route": s.route,
+                "methods": s.methods.split(", ").collect::<Vec<_>>(),
+                "signatureHeader": s.signature_header(),
+                "timestampHeader": s.timestamp_header(),
+                "keysVar": s.keys_var,
+                "urlsVar": s.urls_var,
+            });
+            (s.id.to_owned(), fact)
+        })
+        .collect();
+    let errors: Map<String, Value> = ErrorCode::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), json!({ "status": c.http_status(), "reason": c.reason() })))
+        .collect();
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("JSON");
+    let ids: Vec<&str> = Provider::ALL.iter().map(|p| p.id()).collect();
+    format!(
+        "// Generated by `cargo run --example event_docs` from src/provider.rs and src/error.rs; do not edit.\n\
+         /** The provider ids, in documentation order. */\n\
+         export const PROVIDERS = Object.freeze({});\n\
+         /** Every provider, by id: its route, methods, signature headers and the gateway's variables. */\n\
+         export const PROVIDER_FACTS = Object.freeze({});\n\
+         /** Every error code: the HTTP status the gateway answers with, and the reason in plain words. */\n\
+         export const ERRORS = Object.freeze({});\n\
+         /** The Alibaba schemes' default window, in seconds. */\n\
+         export const DEFAULT_TOLERANCE_SECONDS = {DEFAULT_TOLERANCE_SECONDS};\n\
+         /** Tencent's default notification lifetime: T is the send time plus this. */\n\
+         export const TENCENT_LIFETIME = {DEFAULT_MAX_LIFETIME_SECONDS};\n",
+        serde_json::to_string(&ids).expect("JSON"),
+        pretty(&Value::Object(providers)),
+        pretty(&Value::Object(errors)),
+    )
 }

@@ -62,9 +62,10 @@ pub const DEFAULT_DEAD_LETTER_DAYS: u32 = 14;
 /// The longest delay a Cloudflare Queue accepts on `send`/`retry` (12 h, the older and lower
 /// of the documented limits).
 pub const MAX_QUEUE_DELAY_SECONDS: u32 = 43_200;
-/// Event JSON above this many bytes is kept in Durable Object storage and the queue carries a
-/// reference: a queue message holds 128 KB including metadata and the JSON string's escaping.
-pub const MAX_INLINE_BODY_BYTES: usize = 96 * 1024;
+/// A queue message whose JSON (the [`QueuedEvent`], the event JSON escaped inside it) would be
+/// longer than this keeps the event JSON in Durable Object storage and carries a reference: a
+/// queue message holds 128,000 bytes, and the runtime adds its own metadata.
+pub const MAX_QUEUE_MESSAGE_COST: usize = 120_000;
 /// Duplicate-guard shards: one Durable Object per leading hex digit of the event id.
 pub const GUARD_SHARDS: usize = 16;
 
@@ -160,8 +161,8 @@ pub fn guard_shard(id: &str) -> usize {
 }
 
 /// One event on the delivery queue. The body is the normalised event JSON as the origin
-/// receives it, or, when larger than [`MAX_INLINE_BODY_BYTES`], kept in the event's guard
-/// shard (`stored`). A retry is sent as a new message with `attempts` counted, so the count,
+/// receives it, or, when the message would be larger than [`MAX_QUEUE_MESSAGE_COST`], kept in
+/// the event's guard shard (`stored`). A retry is sent as a new message with `attempts` counted, so the count,
 /// the last status and the first acceptance time travel with the event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuedEvent {
@@ -207,10 +208,17 @@ impl QueuedEvent {
             redelivery: false,
         }
     }
+
+    /// The size of the message as the queue receives it: its JSON, where every `"` and `\\`
+    /// of the event JSON costs one more byte.
+    pub fn cost(&self) -> usize {
+        serde_json::to_string(self).map_or(usize::MAX, |json| json.len())
+    }
 }
 
 /// Why an event is a dead letter (stable codes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DeadReason {
     /// The origin answered a 4xx other than 408/429.
     OriginRejected,
@@ -247,8 +255,8 @@ pub struct DeadLetter {
     /// Event type.
     #[serde(rename = "type")]
     pub event_type: String,
-    /// A [`DeadReason`] code.
-    pub reason: String,
+    /// Why it is here.
+    pub reason: DeadReason,
     /// Details for the operator (the schema error's path, the origin's answer).
     pub detail: String,
     /// The origin's status at the last attempt, if it answered.
@@ -259,11 +267,53 @@ pub struct DeadLetter {
     pub accepted_ms: u64,
     /// Became a dead letter, UNIX milliseconds.
     pub died_ms: u64,
-    /// `dead`, or `redelivering` while an operator's redelivery is under way.
-    pub state: String,
+    /// Dead, or being redelivered.
+    pub state: LetterState,
     /// The event JSON that is delivered on redelivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+}
+
+/// Where a dead letter stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterState {
+    /// Waiting for an operator.
+    Dead,
+    /// An operator's redelivery is under way (it leaves the list once delivered).
+    Redelivering,
+}
+
+impl LetterState {
+    /// The stable name (as stored).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LetterState::Dead => "dead",
+            LetterState::Redelivering => "redelivering",
+        }
+    }
+}
+
+/// What became of one attempt to deliver to the origin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attempt {
+    /// The origin's status, when it answered in time.
+    pub status: Option<u16>,
+    /// No answer within the timeout.
+    pub timed_out: bool,
+    /// The runtime's words when the request failed (for the operator's log, clipped).
+    pub error: Option<String>,
+    /// The origin's `Retry-After`, in seconds.
+    pub retry_after: Option<u64>,
+    /// The origin's answer body, when it was asked for.
+    pub answer: Option<Vec<u8>>,
+}
+
+impl Attempt {
+    /// Whether the origin took the event (2xx).
+    pub fn delivered(&self) -> bool {
+        matches!(self.status, Some(200..=299))
+    }
 }
 
 /// The admin API's bearer token. Compared in constant time; `Debug` never shows it.

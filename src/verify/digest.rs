@@ -88,9 +88,3 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<Timestamp<'_>, &'static str> {
 pub(crate) fn digest_eq(a: &Md5Digest, b: &Md5Digest) -> bool {
     a.ct_eq(b).into()
 }
-
-/// The body without a leading UTF-8 byte order mark, which some HTTP stacks prepend to JSON:
-/// the JSON after it is still the provider's (ids still hash the body as sent).
-pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
-}

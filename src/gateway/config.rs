@@ -1,64 +1,17 @@
-//! The edge gateway's logic, free of any runtime: routes, configuration from string variables,
-//! and the decision for one callback (forward, filter or reject). The `worker` feature wraps it
-//! in a Cloudflare Worker; anything else that can read variables and send HTTP could too.
+//! The gateway's configuration, read from string variables (a worker's vars and secrets, or
+//! any other environment) and validated as a whole at start-up: errors name the variable,
+//! never its value.
 
-use serde::Serialize;
-
-use crate::delivery::{AdminToken, DeadReason, DeliveryMode, DeliverySettings, MAX_QUEUE_DELAY_SECONDS};
-use crate::error::{clip, Error};
-use crate::events::{parse_event, untyped_event, Event};
-use crate::provider::Provider;
-use crate::request::CallbackRequest;
-use crate::standard_webhooks::WebhookSecret;
-use crate::verifier::{Verifier, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS};
+use super::delivery::{AdminToken, DeliveryMode, DeliverySettings, MAX_QUEUE_DELAY_SECONDS};
+use super::standard_webhooks::WebhookSecret;
+use crate::error::Error;
+use crate::provider::{Provider, ProviderSpec, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS};
+use crate::verify::Verifier;
 
 /// Default time the origin has to answer: below IMS's 3 s, so the provider still sees our answer.
 pub const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 2000;
 /// Default time the origin has for a queued delivery, where no provider is waiting.
 pub const DEFAULT_DELIVERY_TIMEOUT_MS: u64 = 15_000;
-
-/// What a path leads to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Route {
-    /// A provider's callback endpoint.
-    Callback(Provider),
-    /// `GET /healthz`.
-    Health,
-    /// The operator's API under `/admin/` (dead letters), when `ADMIN_TOKEN` is set.
-    Admin,
-}
-
-impl Route {
-    /// The route for a URL path, if any.
-    pub fn for_path(path: &str) -> Option<Route> {
-        Some(match path {
-            "/alibaba/ims" => Route::Callback(Provider::AlibabaIms),
-            "/alibaba/vod" => Route::Callback(Provider::AlibabaVod),
-            "/alibaba/live" => Route::Callback(Provider::AlibabaLive),
-            "/tencent/vod" => Route::Callback(Provider::TencentVod),
-            "/healthz" => Route::Health,
-            p if p == "/admin" || p.starts_with("/admin/") => Route::Admin,
-            _ => return None,
-        })
-    }
-
-    /// The methods this route answers (for `405` and its `Allow` header).
-    pub fn allowed_methods(self) -> &'static str {
-        match self {
-            Route::Callback(p) => p.allowed_methods(),
-            Route::Health => "GET",
-            Route::Admin => "GET, POST, DELETE",
-        }
-    }
-}
-
-/// Per-provider variable names: keys (secret) and signed URLs or hosts (var).
-const PROVIDER_VARS: [(Provider, &str, &str); 4] = [
-    (Provider::AlibabaIms, "ALIBABA_IMS_AUTH_KEYS", "ALIBABA_IMS_CALLBACK_URLS"),
-    (Provider::AlibabaVod, "ALIBABA_VOD_AUTH_KEYS", "ALIBABA_VOD_CALLBACK_URLS"),
-    (Provider::AlibabaLive, "ALIBABA_LIVE_AUTH_KEYS", "ALIBABA_LIVE_HOSTS"),
-    (Provider::TencentVod, "TENCENT_VOD_SIGN_KEYS", ""),
-];
 
 /// The gateway's configuration, validated as a whole.
 #[derive(Clone, Debug)]
@@ -153,7 +106,8 @@ impl GatewayConfig {
 
         let mut verifiers = Vec::new();
         let mut warnings = Vec::new();
-        for (provider, keys_var, urls_var) in PROVIDER_VARS {
+        for provider in Provider::ALL {
+            let ProviderSpec { keys_var, urls_var, .. } = *provider.spec();
             let Some(keys) = get(keys_var) else { continue };
             let named = |e: Error, name: &str| match e {
                 Error::InvalidConfig { .. } => e,
@@ -170,7 +124,7 @@ impl GatewayConfig {
                 ));
             }
             let mut v = Verifier::new(provider, keys).map_err(|e| named(e, keys_var))?;
-            if let Some(urls) = get(urls_var) {
+            if let Some((urls_var, urls)) = urls_var.and_then(|name| Some((name, get(name)?))) {
                 let urls = url_list(provider, &urls).map_err(|reason| bad(urls_var, &reason))?;
                 v = v.with_signed_urls(urls).map_err(|e| named(e, urls_var))?;
             }
@@ -198,56 +152,6 @@ impl GatewayConfig {
     /// The body limit of an enabled provider.
     pub fn max_body_bytes(&self, provider: Provider) -> usize {
         self.verifier(provider).map_or(DEFAULT_MAX_BODY_BYTES, Verifier::max_body_bytes)
-    }
-
-    /// Decide what to do with one callback to an enabled provider, as of `now` (UNIX seconds).
-    pub fn decide(&self, verifier: &Verifier, req: &CallbackRequest<'_>, now: u64) -> Decision {
-        let verified = match verifier.verify(req, now) {
-            Ok(v) => v,
-            Err(e) => return Decision::Reject(e),
-        };
-        let key_index = verified.key_index;
-        let signature = signature_id(&verified);
-        let event = match parse_event(verified.provider, verified.body, req.url) {
-            Ok(e) => e,
-            // Signed by the provider but not what its schema says: our schema's problem, so the
-            // event is kept (dead letter) rather than refused until the provider gives up.
-            Err(why @ Error::InvalidEvent { .. }) => {
-                return match untyped_event(verified.provider, verified.body, req.url, &why) {
-                    Ok((id, event_type, body)) => Decision::Keep(Kept {
-                        id,
-                        provider: verified.provider,
-                        event_type: clip(&event_type, 128),
-                        body,
-                        reason: DeadReason::InvalidEvent,
-                        detail: why.to_string(),
-                        key_index,
-                        signature,
-                    }),
-                    Err(e) => Decision::Reject(e),
-                };
-            }
-            Err(e) => return Decision::Reject(e),
-        };
-        if let Some(allowed) = &self.forward_event_types {
-            if !allowed.contains(&event.event_type) {
-                return Decision::Filter { event, reason: "event_type_not_allowed" };
-            }
-        }
-        let body = serde_json::to_vec(&event).expect("an event serialises");
-        if !event.is_known() && !self.forward_unknown_events {
-            return Decision::Keep(Kept {
-                id: event.id,
-                provider: event.provider,
-                event_type: clip(&event.event_type, 128),
-                body,
-                reason: DeadReason::UnknownEventType,
-                detail: "mediahook does not know this event type (FORWARD_UNKNOWN_EVENTS is off)".into(),
-                key_index,
-                signature,
-            });
-        }
-        Decision::Forward(Forward { event, body, key_index, signature })
     }
 
     /// The Standard Webhooks headers for one attempt to deliver `body` at `now`.
@@ -330,118 +234,4 @@ fn check_http_url(url: &str) -> Result<(), &'static str> {
         }
     }
     Ok(())
-}
-
-/// What to do with a callback.
-#[derive(Debug)]
-pub enum Decision {
-    /// Deliver to the origin (queued, or at once in direct mode).
-    Forward(Forward),
-    /// Verified but not deliverable as a typed event: keep it as a dead letter an operator
-    /// can inspect and redeliver, and answer 200 so the provider stops retrying.
-    Keep(Kept),
-    /// Verified, but left out by the user's `FORWARD_EVENT_TYPES`: answer 200, nothing kept.
-    Filter {
-        /// The parsed event.
-        event: Event,
-        /// Why it was not forwarded (a stable code for the log).
-        reason: &'static str,
-    },
-    /// Refused: answer with the error's status and code; nothing reaches the origin.
-    Reject(Error),
-}
-
-/// An event ready to be sent to the origin.
-#[derive(Debug)]
-pub struct Forward {
-    /// The event.
-    pub event: Event,
-    /// The JSON body to POST.
-    pub body: Vec<u8>,
-    /// Which key verified the callback.
-    pub key_index: usize,
-    /// What the signature covered (see [`signature_id`]).
-    pub signature: String,
-}
-
-/// A verified event kept as a dead letter instead of being delivered.
-#[derive(Debug)]
-pub struct Kept {
-    /// The event id.
-    pub id: String,
-    /// Who sent it.
-    pub provider: Provider,
-    /// Its type as the body names it (clipped).
-    pub event_type: String,
-    /// The JSON to deliver if an operator redelivers it.
-    pub body: Vec<u8>,
-    /// Why it is kept.
-    pub reason: DeadReason,
-    /// Details for the operator.
-    pub detail: String,
-    /// Which key verified the callback.
-    pub key_index: usize,
-    /// What the signature covered (see [`signature_id`]).
-    pub signature: String,
-}
-
-/// The identity of a signature without the signature itself: the MD5 schemes sign only the
-/// URL (or host), the time and the key, so these determine it. Every callback a provider
-/// sends in one second shares it; the guard counts the distinct events under each.
-pub fn signature_id(v: &crate::VerifiedCallback<'_>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(v.provider.id());
-    h.update([0]);
-    h.update(v.signed_subject.as_deref().unwrap_or(""));
-    h.update([0]);
-    h.update(v.timestamp.to_string());
-    h.update([0]);
-    h.update(v.key_index.to_string());
-    crate::wire::to_hex(&h.finalize()[..12])
-}
-
-/// The JSON body of an error answer: `{"error": code, "message": ...}`.
-pub fn error_body(e: &Error) -> String {
-    serde_json::json!({ "error": e.code().as_str(), "message": e.to_string() }).to_string()
-}
-
-/// One structured log line per callback. Never a key, never the body.
-#[derive(Debug, Default, Serialize)]
-pub struct LogLine {
-    /// Always `"callback"`.
-    pub msg: &'static str,
-    /// Provider id, when the route named one.
-    pub provider: Option<&'static str>,
-    /// Event type, once parsed.
-    #[serde(rename = "type")]
-    pub event_type: Option<String>,
-    /// Event id, once parsed.
-    pub id: Option<String>,
-    /// `forwarded`, `filtered`, `rejected`, `origin_failed`, `origin_timeout`, `not_found`...
-    pub outcome: &'static str,
-    /// Error or filter code.
-    pub code: Option<&'static str>,
-    /// The status answered to the caller.
-    pub status: u16,
-    /// The origin's status, when it answered.
-    pub origin_status: Option<u16>,
-    /// Which key matched, when verified.
-    pub key_index: Option<usize>,
-    /// Milliseconds spent.
-    pub duration_ms: u64,
-    /// Bytes of the body the worker read (for an oversized upload: where it stopped).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body_bytes: Option<u64>,
-    /// The runtime's own words when the origin could not be reached (clipped; for the
-    /// operator only, never sent to the caller).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-impl LogLine {
-    /// The line as JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a log line serialises")
-    }
 }

@@ -1,0 +1,413 @@
+//! Accepting a verified event, free of any runtime: claim it in the duplicate guard, then
+//! queue it, deliver it while the provider waits (direct mode) or keep it as a dead letter,
+//! then settle the claim (after the answer) or release it (before answering an error). Written
+//! against small traits ([`Guard`], [`Queue`], [`Origin`], [`DeadLetters`], [`Host`]): the
+//! worker implements them on workerd (`edge`), the tests in memory.
+
+use serde::{Deserialize, Serialize};
+
+use super::delivery::{
+    Attempt, DeadLetter, DeadReason, DeliveryMode, LetterState, QueuedEvent, MAX_QUEUE_MESSAGE_COST,
+};
+use super::log::{LogLine, Notice, Outcome};
+use super::{Forward, GatewayConfig, Kept};
+use crate::error::{clip, Error};
+
+/// What the duplicate guard remembers of an event id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuardState {
+    /// Claimed by a request that is queueing, delivering or keeping it right now.
+    Pending,
+    /// On the delivery queue.
+    Queued,
+    /// Delivered while the provider waited (direct mode).
+    Delivered,
+    /// Kept as a dead letter.
+    Kept,
+}
+
+impl GuardState {
+    /// The stable name (as stored).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuardState::Pending => "pending",
+            GuardState::Queued => "queued",
+            GuardState::Delivered => "delivered",
+            GuardState::Kept => "kept",
+        }
+    }
+}
+
+/// The guard's answer to a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// First time: go ahead.
+    Accepted,
+    /// Seen before (and not pending): answer `duplicate`.
+    Duplicate,
+    /// Another request is accepting it right now.
+    Pending,
+}
+
+/// The duplicate guard: which event ids were accepted, large bodies, signature counts.
+/// Errors are the runtime's words, for the log.
+#[allow(async_fn_in_trait)]
+pub trait Guard {
+    /// Remember `id` for `ttl_ms` unless already seen.
+    async fn claim(&self, id: &str, now_ms: i64, ttl_ms: i64) -> Result<Verdict, String>;
+    /// Record what became of a claimed id.
+    async fn settle(&self, id: &str, state: GuardState) -> Result<(), String>;
+    /// Forget a pending claim whose queueing, delivery or keeping failed.
+    async fn release(&self, id: &str) -> Result<(), String>;
+    /// Keep a body too large for a queue message.
+    async fn put_body(&self, id: &str, body: &str, now_ms: i64) -> Result<(), String>;
+    /// Count the distinct events seen under one signature; the count.
+    async fn count_signature(&self, signature: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<i64, String>;
+}
+
+/// The delivery queue.
+#[allow(async_fn_in_trait)]
+pub trait Queue {
+    /// Send a message, to be delivered after `delay_s` seconds.
+    async fn send(&self, message: &QueuedEvent, delay_s: u32) -> Result<(), String>;
+}
+
+/// The user's origin.
+#[allow(async_fn_in_trait)]
+pub trait Origin {
+    /// POST the event JSON `body` of event `id`, signed for this attempt, within `timeout_ms`;
+    /// with `read_answer`, the answer's body too.
+    async fn post(&self, id: &str, body: &[u8], timeout_ms: u64, read_answer: bool) -> Attempt;
+}
+
+/// The dead-letter store.
+#[allow(async_fn_in_trait)]
+pub trait DeadLetters {
+    /// Keep (or replace) a letter for `keep_days`.
+    async fn put(&self, letter: DeadLetter, keep_days: u32) -> Result<(), String>;
+}
+
+/// The runtime's clock, timer and log.
+#[allow(async_fn_in_trait)]
+pub trait Host {
+    /// UNIX milliseconds.
+    fn now_ms(&self) -> u64;
+    /// Wait.
+    async fn sleep(&self, ms: u64);
+    /// Write one log line.
+    fn log(&self, line: &str);
+}
+
+/// Everything [`accept`] needs, implemented by one value.
+pub trait Ports: Guard + Queue + Origin + DeadLetters + Host {}
+impl<T: Guard + Queue + Origin + DeadLetters + Host> Ports for T {}
+
+/// A verified event on its way past the duplicate guard.
+#[derive(Clone, Copy, Debug)]
+pub enum Accepting<'a> {
+    /// To be delivered.
+    Deliver(&'a Forward),
+    /// To be kept as a dead letter.
+    Keep(&'a Kept),
+}
+
+impl Accepting<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Accepting::Deliver(f) => &f.event.id,
+            Accepting::Keep(k) => &k.id,
+        }
+    }
+
+    fn signature(&self) -> &str {
+        match self {
+            Accepting::Deliver(f) => &f.signature,
+            Accepting::Keep(k) => &k.signature,
+        }
+    }
+}
+
+/// Work left for after the answer (the worker runs it in `waitUntil`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum After {
+    /// Record what became of the event in the guard.
+    Settle {
+        /// The event id.
+        id: String,
+        /// Its state.
+        state: GuardState,
+    },
+    /// Count the event under its signature, and warn past the threshold.
+    CountSignature {
+        /// The signature's identity.
+        signature: String,
+        /// The event id.
+        id: String,
+        /// When it was accepted.
+        now_ms: i64,
+        /// How long to remember it.
+        ttl_ms: i64,
+        /// `SIGNATURE_REUSE_WARN`.
+        warn_at: i64,
+    },
+}
+
+/// The provider's answer: the JSON body of a 200, or the error to answer with.
+pub type Answer = Result<String, Error>;
+
+/// How long a request waits for another one that is accepting the same event.
+const PENDING_WAIT_STEPS: u32 = 8;
+const PENDING_WAIT_MS: u64 = 150;
+
+/// Past verification: the duplicate guard, then queue, direct delivery or dead letter. The
+/// answer, and what to do after answering. `log` gets the outcome.
+pub async fn accept<P: Ports>(
+    ports: &P,
+    config: &GatewayConfig,
+    event: Accepting<'_>,
+    log: &mut LogLine,
+) -> (Answer, Vec<After>) {
+    let id = event.id().to_owned();
+    let accepted_ms = ports.now_ms() as i64;
+    let ttl_ms = config.delivery.dedupe_seconds as i64 * 1000;
+    let mut verdict = Verdict::Pending;
+    for step in 0..=PENDING_WAIT_STEPS {
+        verdict = match ports.claim(&id, ports.now_ms() as i64, ttl_ms).await {
+            Ok(v) => v,
+            Err(e) => {
+                log.outcome = Outcome::StorageFailed;
+                log.error = Some(clip(&e, 120));
+                return (Err(Error::StorageUnavailable { what: "duplicate guard" }), Vec::new());
+            }
+        };
+        if verdict != Verdict::Pending || step == PENDING_WAIT_STEPS {
+            break;
+        }
+        ports.sleep(PENDING_WAIT_MS).await;
+    }
+    match verdict {
+        Verdict::Accepted => {}
+        Verdict::Duplicate => {
+            log.outcome = Outcome::Duplicate;
+            return (Ok(answer_body(&id, Outcome::Duplicate, None)), Vec::new());
+        }
+        Verdict::Pending => {
+            log.outcome = Outcome::InFlight;
+            return (Err(Error::InFlight), Vec::new());
+        }
+    }
+    // The distinct events under this signature are counted after answering (an anomaly signal).
+    let count = After::CountSignature {
+        signature: event.signature().to_owned(),
+        id: id.clone(),
+        now_ms: accepted_ms,
+        ttl_ms,
+        warn_at: i64::from(config.delivery.signature_reuse_warn),
+    };
+
+    let (result, settled, outcome, reason) = match event {
+        Accepting::Keep(kept) => {
+            (keep(ports, config, kept, accepted_ms).await, GuardState::Kept, Outcome::DeadLettered, Some(kept.reason))
+        }
+        Accepting::Deliver(fwd) => match config.delivery.mode {
+            DeliveryMode::Queue => {
+                (enqueue(ports, fwd, accepted_ms, log).await, GuardState::Queued, Outcome::Queued, None)
+            }
+            DeliveryMode::Direct => {
+                (deliver_now(ports, config, fwd, log).await, GuardState::Delivered, Outcome::Forwarded, None)
+            }
+        },
+    };
+    match result {
+        Ok(()) => {
+            log.outcome = outcome;
+            (Ok(answer_body(&id, outcome, reason)), vec![count, After::Settle { id, state: settled }])
+        }
+        Err(e) => {
+            // Not taken: forget the claim, so that the provider's retry is accepted afresh.
+            if let Err(why) = ports.release(&id).await {
+                storage_error(ports, "release", &id, &why);
+            }
+            if log.outcome == Outcome::Error {
+                log.outcome = match e {
+                    Error::QueueUnavailable => Outcome::QueueFailed,
+                    _ => Outcome::StorageFailed,
+                };
+            }
+            (Err(e), vec![count])
+        }
+    }
+}
+
+/// Run what [`accept`] left for after the answer.
+pub async fn after<P: Guard + Host>(ports: &P, jobs: Vec<After>) {
+    for job in jobs {
+        match job {
+            After::Settle { id, state } => {
+                if let Err(e) = ports.settle(&id, state).await {
+                    storage_error(ports, "settle", &id, &e);
+                }
+            }
+            After::CountSignature { signature, id, now_ms, ttl_ms, warn_at } => {
+                match ports.count_signature(&signature, &id, now_ms, ttl_ms).await {
+                    Ok(n) if n > warn_at && (n - warn_at - 1) % warn_at.max(1) == 0 => {
+                        let notice =
+                            Notice::SignatureReuse { signature: &signature, distinct_events: n, threshold: warn_at };
+                        ports.log(&notice.to_json());
+                    }
+                    Ok(_) => {}
+                    Err(e) => storage_error(ports, "count_signature", &id, &e),
+                }
+            }
+        }
+    }
+}
+
+/// Log a storage write that failed where nothing waits for it.
+pub fn storage_error<H: Host + ?Sized>(host: &H, op: &'static str, id: &str, error: &str) {
+    host.log(&Notice::StorageError { op, id, error: clip(error, 200) }.to_json());
+}
+
+/// The JSON body of a 200 to the provider: `{"code":0,"id","outcome","reason"?}`.
+pub fn answer_body(id: &str, outcome: Outcome, reason: Option<DeadReason>) -> String {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        code: u8,
+        id: &'a str,
+        outcome: Outcome,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<DeadReason>,
+    }
+    serde_json::to_string(&Body { code: 0, id, outcome, reason }).unwrap_or_default()
+}
+
+/// Queue mode: put the event on the delivery queue.
+async fn enqueue<P: Guard + Queue + Host>(
+    ports: &P,
+    fwd: &Forward,
+    accepted_ms: i64,
+    log: &mut LogLine,
+) -> Result<(), Error> {
+    let e = &fwd.event;
+    let message = QueuedEvent::new(&e.id, e.provider.id(), &clip(&e.event_type, 128), accepted_ms as u64);
+    send_new(ports, message, e.as_json().to_owned()).await.map_err(|(error, words)| {
+        log.error = Some(clip(&words, 120));
+        error
+    })
+}
+
+/// Put an event on the delivery queue with its body: in the message, or, when the message
+/// would not fit a queue message, kept in the event's guard shard with the message carrying a
+/// reference. On failure: the error to answer, and the runtime's words for the log.
+pub async fn send_new<P: Guard + Queue + Host>(
+    ports: &P,
+    mut message: QueuedEvent,
+    body: String,
+) -> Result<(), (Error, String)> {
+    message.body = Some(body);
+    if message.cost() > MAX_QUEUE_MESSAGE_COST {
+        let body = message.body.take().unwrap_or_default();
+        ports
+            .put_body(&message.id, &body, ports.now_ms() as i64)
+            .await
+            .map_err(|e| (Error::StorageUnavailable { what: "event store" }, e))?;
+        message.stored = true;
+    }
+    ports.send(&message, 0).await.map_err(|e| (Error::QueueUnavailable, e))
+}
+
+/// Direct mode: deliver while the provider waits; `Ok` only after the origin's 2xx.
+async fn deliver_now<P: Origin>(
+    ports: &P,
+    config: &GatewayConfig,
+    fwd: &Forward,
+    log: &mut LogLine,
+) -> Result<(), Error> {
+    let attempt = ports.post(&fwd.event.id, fwd.body(), config.origin_timeout_ms, false).await;
+    log.origin_status = attempt.status;
+    log.error = attempt.error.clone();
+    if attempt.delivered() {
+        return Ok(());
+    }
+    if attempt.timed_out {
+        log.outcome = Outcome::OriginTimeout;
+        return Err(Error::OriginTimeout { ms: config.origin_timeout_ms });
+    }
+    log.outcome = Outcome::OriginFailed;
+    Err(Error::OriginError {
+        detail: match attempt.status {
+            Some(s @ 300..=399) => {
+                format!("it answered {s}, a redirect, which is not followed: set ORIGIN_URL to the final URL")
+            }
+            Some(s) => format!("it answered {s}"),
+            // The runtime's wording goes to the log for the operator, not to the caller.
+            None => "it could not be reached".into(),
+        },
+    })
+}
+
+/// Keep a verified event that cannot be delivered as typed, as a dead letter.
+async fn keep<P: DeadLetters>(ports: &P, config: &GatewayConfig, kept: &Kept, now_ms: i64) -> Result<(), Error> {
+    let letter = DeadLetter {
+        id: kept.id.clone(),
+        provider: kept.provider.id().to_owned(),
+        event_type: kept.event_type.clone(),
+        reason: kept.reason,
+        detail: clip(&kept.detail, 500),
+        last_status: None,
+        attempts: 0,
+        accepted_ms: now_ms as u64,
+        died_ms: now_ms as u64,
+        state: LetterState::Dead,
+        body: Some(String::from_utf8_lossy(&kept.body).into_owned()),
+    };
+    ports
+        .put(letter, config.delivery.dead_letter_days)
+        .await
+        .map_err(|_| Error::StorageUnavailable { what: "dead-letter store" })
+}
+
+/// The largest answer Alibaba reads from an on-demand recording query (it truncates the rest).
+pub const ON_DEMAND_ANSWER_BYTES: usize = 2048;
+
+/// Live's on-demand recording query is a question, not a notification: it goes to the origin
+/// at once in either mode (no queue, no duplicate guard: the same stream may be asked about
+/// again) and the origin's answer is relayed as Alibaba's answer, when it is a JSON object of
+/// at most 2 KB. Otherwise the answer is 502 (Alibaba then applies the domain's stored
+/// recording configuration); nothing is kept, since a later answer would be too late.
+pub async fn answer_on_demand<P: Origin>(
+    ports: &P,
+    config: &GatewayConfig,
+    fwd: &Forward,
+    log: &mut LogLine,
+) -> Answer {
+    let attempt = ports.post(&fwd.event.id, fwd.body(), config.origin_timeout_ms, true).await;
+    log.origin_status = attempt.status;
+    log.error = attempt.error.clone();
+    if attempt.timed_out {
+        log.outcome = Outcome::OriginTimeout;
+        return Err(Error::OriginTimeout { ms: config.origin_timeout_ms });
+    }
+    let answer = attempt.answer.as_deref().filter(|_| attempt.delivered());
+    let is_object = |a: &[u8]| std::str::from_utf8(a).is_ok_and(|t| crate::json::members(t).all(|m| m.is_ok()));
+    match answer {
+        Some(a) if a.len() <= ON_DEMAND_ANSWER_BYTES && is_object(a) => {
+            log.outcome = Outcome::Answered;
+            Ok(String::from_utf8_lossy(a).into_owned())
+        }
+        _ => {
+            log.outcome = Outcome::OriginFailed;
+            let detail = match (attempt.status, answer) {
+                (Some(s), None) => format!("it answered {s}"),
+                (Some(_), Some(a)) if a.len() > ON_DEMAND_ANSWER_BYTES => {
+                    format!("its answer to an on-demand recording query is over {ON_DEMAND_ANSWER_BYTES} bytes")
+                }
+                (Some(_), Some(_)) => "its answer to an on-demand recording query is not a JSON object".into(),
+                (None, _) => "it could not be reached".into(),
+            };
+            Err(Error::OriginError { detail })
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! The edge gateway's logic, free of any runtime: routes ([`route`]), configuration from
+//! string variables ([`config`]), the decision for one callback (forward, filter, keep or
+//! reject: [`GatewayConfig::decide`]), accepting a decided event past the duplicate guard
+//! ([`accept`], against small traits), the delivery rules ([`delivery`]), the origin's
+//! signature ([`standard_webhooks`]) and the log lines ([`log`]). The `worker` feature wraps it
+//! in a Cloudflare Worker; anything else that can read variables and send HTTP could too.
+
+pub mod accept;
+pub mod config;
+pub mod delivery;
+pub mod log;
+pub mod route;
+pub mod standard_webhooks;
+
+pub use config::{GatewayConfig, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_ORIGIN_TIMEOUT_MS, RECOMMENDED_KEY_LEN};
+pub use log::{LogLine, Notice, Outcome};
+pub use route::Route;
+
+use delivery::DeadReason;
+
+use crate::error::{clip, Error};
+use crate::events::{parse_event, untyped_event, Event};
+use crate::provider::Provider;
+use crate::verify::request::CallbackRequest;
+use crate::verify::{VerifiedHead, Verifier};
+
+impl GatewayConfig {
+    /// Decide what to do with one whole callback to an enabled provider, as of `now` (UNIX
+    /// seconds): verify it, then [`GatewayConfig::decide_verified`].
+    pub fn decide(&self, verifier: &Verifier, req: &CallbackRequest<'_>, now: u64) -> Decision {
+        if let Err(e) = verifier.check_size(req.body.len() as u64) {
+            return Decision::Reject(e);
+        }
+        match verifier.verify_head(req, now) {
+            Ok(head) => self.decide_verified(verifier, head, req, now),
+            Err(e) => Decision::Reject(e),
+        }
+    }
+
+    /// Decide with the body, once the request's head has been verified (the Alibaba schemes'
+    /// signature is not checked again).
+    pub fn decide_verified(
+        &self,
+        verifier: &Verifier,
+        head: VerifiedHead,
+        req: &CallbackRequest<'_>,
+        now: u64,
+    ) -> Decision {
+        let verified = match verifier.verify_body(head, req, now) {
+            Ok(v) => v,
+            Err(e) => return Decision::Reject(e),
+        };
+        let key_index = verified.key_index;
+        let signature = signature_id(&verified);
+        let event = match parse_event(verified.provider, verified.body, req.url) {
+            Ok(e) => e,
+            // Signed by the provider but not what its schema says: our schema's problem, so the
+            // event is kept (dead letter) rather than refused until the provider gives up.
+            Err(why @ Error::InvalidEvent { .. }) => {
+                return match untyped_event(verified.provider, verified.body, req.url, &why) {
+                    Ok((id, event_type, body)) => Decision::Keep(Kept {
+                        id,
+                        provider: verified.provider,
+                        event_type: clip(&event_type, 128),
+                        body,
+                        reason: DeadReason::InvalidEvent,
+                        detail: why.to_string(),
+                        key_index,
+                        signature,
+                    }),
+                    Err(e) => Decision::Reject(e),
+                };
+            }
+            Err(e) => return Decision::Reject(e),
+        };
+        if let Some(allowed) = &self.forward_event_types {
+            if !allowed.contains(&event.event_type) {
+                return Decision::Filter { event, reason: "event_type_not_allowed" };
+            }
+        }
+        if !event.is_known() && !self.forward_unknown_events {
+            return Decision::Keep(Kept {
+                id: event.id.clone(),
+                provider: event.provider,
+                event_type: clip(&event.event_type, 128),
+                body: event.into_json().into_bytes(),
+                reason: DeadReason::UnknownEventType,
+                detail: "mediahook does not know this event type (FORWARD_UNKNOWN_EVENTS is off)".into(),
+                key_index,
+                signature,
+            });
+        }
+        Decision::Forward(Forward { event, key_index, signature })
+    }
+}
+
+/// What to do with a callback.
+#[derive(Debug)]
+pub enum Decision {
+    /// Deliver to the origin (queued, or at once in direct mode).
+    Forward(Forward),
+    /// Verified but not deliverable as a typed event: keep it as a dead letter an operator
+    /// can inspect and redeliver, and answer 200 so the provider stops retrying.
+    Keep(Kept),
+    /// Verified, but left out by the user's `FORWARD_EVENT_TYPES`: answer 200, nothing kept.
+    Filter {
+        /// The parsed event.
+        event: Event,
+        /// Why it was not forwarded (a stable code for the log).
+        reason: &'static str,
+    },
+    /// Refused: answer with the error's status and code; nothing reaches the origin.
+    Reject(Error),
+}
+
+/// An event ready to be sent to the origin.
+#[derive(Debug)]
+pub struct Forward {
+    /// The event; the origin receives its JSON ([`Forward::body`]) byte for byte.
+    pub event: Event,
+    /// Which key verified the callback.
+    pub key_index: usize,
+    /// What the signature covered (see [`signature_id`]).
+    pub signature: String,
+}
+
+impl Forward {
+    /// The JSON body to POST: the normalised event exactly as parsed ([`Event::as_json`]).
+    pub fn body(&self) -> &[u8] {
+        self.event.as_json().as_bytes()
+    }
+}
+
+/// A verified event kept as a dead letter instead of being delivered.
+#[derive(Debug)]
+pub struct Kept {
+    /// The event id.
+    pub id: String,
+    /// Who sent it.
+    pub provider: Provider,
+    /// Its type as the body names it (clipped).
+    pub event_type: String,
+    /// The JSON to deliver if an operator redelivers it.
+    pub body: Vec<u8>,
+    /// Why it is kept.
+    pub reason: DeadReason,
+    /// Details for the operator.
+    pub detail: String,
+    /// Which key verified the callback.
+    pub key_index: usize,
+    /// What the signature covered (see [`signature_id`]).
+    pub signature: String,
+}
+
+/// The identity of a signature without the signature itself: the MD5 schemes sign only the
+/// URL (or host), the time and the key, so these determine it. Every callback a provider
+/// sends in one second shares it; the guard counts the distinct events under each.
+pub fn signature_id(v: &crate::VerifiedCallback<'_>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(v.provider.id());
+    h.update([0]);
+    h.update(v.signed_subject.as_deref().unwrap_or(""));
+    h.update([0]);
+    h.update(v.timestamp.to_string());
+    h.update([0]);
+    h.update(v.key_index.to_string());
+    crate::verify::digest::to_hex(&h.finalize()[..12])
+}
+
+/// The JSON body of an error answer: `{"error": code, "message": ...}`.
+pub fn error_body(e: &Error) -> String {
+    serde_json::json!({ "error": e.code().as_str(), "message": e.to_string() }).to_string()
+}
