@@ -245,3 +245,31 @@ fn rotate(s: &str) -> String {
         })
         .collect()
 }
+
+/// Differential: the JSON reader under every body accepts exactly what serde_json accepts, with
+/// one documented difference: a number beyond f64 (`1e400`) is valid JSON that the reader keeps
+/// as written and serde_json refuses. The member iterator agrees with serde_json's object, key
+/// by key, and its raw slices are themselves JSON.
+pub fn json_reader(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let ours = mediahook::json::Reader::check(text);
+    let theirs = serde_json::from_str::<serde_json::Value>(text);
+    match (&ours, &theirs) {
+        (Ok(()), Ok(_)) | (Err(_), Err(_)) => {}
+        (Ok(()), Err(e)) if e.to_string().starts_with("number out of range") => return,
+        _ => panic!("the reader says {ours:?}, serde_json says {theirs:?} for {text:?}"),
+    }
+    let Ok(serde_json::Value::Object(map)) = theirs else { return };
+    let members: Vec<_> =
+        mediahook::json::members(text).collect::<Result<_, _>>().expect("members of valid JSON are read");
+    let mut last = std::collections::HashMap::new();
+    for m in &members {
+        let value: serde_json::Value = serde_json::from_str(m.value).expect("a member's raw value is JSON");
+        last.insert(m.key().into_owned(), value);
+    }
+    // serde_json keeps the last of repeated keys, as does this map.
+    assert_eq!(last.len(), map.len(), "{text:?}");
+    for (k, v) in &map {
+        assert_eq!(last.get(k), Some(v), "member {k:?} of {text:?}");
+    }
+}

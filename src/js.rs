@@ -211,6 +211,15 @@ pub fn sign_raw(provider: &str, url: &str, key: &str, body: &[u8], timestamp: f6
     run().map_err(|e| js_error(&e))
 }
 
+/// The whole normalised event JSON (with its id) that the worker forwards for this callback,
+/// byte for byte: `parse_event(...).as_json()`. Not wrapped by the JS API (its events are
+/// objects); the end-to-end tests compare the origin's body with it.
+#[wasm_bindgen(js_name = eventJson)]
+pub fn event_json(provider: &str, url: &str, body: &[u8]) -> Result<String, JsValue> {
+    let run = || crate::events::parse_event(provider.parse()?, body, url);
+    run().map(crate::events::Event::into_json).map_err(|e| js_error(&e))
+}
+
 /// The event types mediahook knows for a provider (empty for an unknown provider).
 #[wasm_bindgen(js_name = knownEventTypes)]
 pub fn known_event_types(provider: &str) -> Vec<String> {

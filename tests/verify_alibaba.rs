@@ -248,3 +248,29 @@ fn the_body_is_returned_untouched() {
     assert_eq!(ok.body, BODY);
     assert_eq!(ok.provider, Provider::AlibabaIms);
 }
+
+#[test]
+fn the_head_is_verified_once_then_the_body_without_checking_again() {
+    let v = ims();
+    let head_only = ims_req("1519375990", SIG);
+    let head = v.verify_head(&CallbackRequest { body: &[], ..head_only.clone() }, TS).unwrap();
+    // verify_body does not look at the headers again: what the head proved is carried over.
+    let stripped = CallbackRequest { headers: Vec::new(), body: BODY, ..head_only.clone() };
+    let verified = v.verify_body(head, &stripped, TS).unwrap();
+    assert_eq!((verified.key_index, verified.timestamp, verified.body), (0, TS, BODY));
+    // ...but it still checks the body's size, and the method is checked with the head.
+    let small = v.clone().with_max_body_bytes(4);
+    let head = small.verify_head(&head_only, TS).unwrap();
+    assert_eq!(small.verify_body(head, &stripped, TS).unwrap_err().code(), ErrorCode::BodyTooLarge);
+    let put = CallbackRequest { method: "PUT", ..head_only.clone() };
+    let e = v.verify_head(&put, TS).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MethodNotAllowed);
+    assert!(matches!(e, mediahook::Error::MethodNotAllowed { allowed: "POST", .. }), "{e:?}");
+    // A head verified by another provider's verifier proves nothing here.
+    let vod = Verifier::new(Provider::AlibabaVod, ["test123"]).unwrap().with_signed_urls([IMS_URL]).unwrap();
+    let head = v.verify_head(&head_only, TS).unwrap();
+    assert_eq!(vod.verify_body(head, &stripped, TS).unwrap_err().code(), ErrorCode::MissingSignature);
+    // verify() is the two halves.
+    let whole = CallbackRequest { body: BODY, ..head_only };
+    assert_eq!(v.verify(&whole, TS).unwrap(), v.verify_body(v.verify_head(&whole, TS).unwrap(), &whole, TS).unwrap());
+}

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { startOrigin } from "../../scripts/origin.mjs";
 import { KNOWN_EVENT_TYPES, parseEvent, sign } from "../../pkg/node.mjs";
@@ -21,6 +22,9 @@ const fixtures = readdirSync(fixturesDir)
   .filter((f) => f.endsWith(".json"))
   .map((f) => ({ name: f.replace(/\.json$/, ""), body: readFileSync(new URL(f, fixturesDir), "utf8") }));
 const now = () => Math.floor(Date.now() / 1000);
+// The core's own normalised JSON of a callback (`parse_event(..).as_json()`), from the packed
+// package's wasm: what the worker must forward byte for byte.
+const { eventJson } = createRequire(import.meta.url)("../../pkg/wasm-nodejs/mediahook.js");
 
 let origin, worker, behaviour;
 const baseVars = (originUrl) => ({
@@ -155,6 +159,69 @@ describe("forwarding", () => {
     }
     behaviour = undefined;
     assert.equal(count, Object.values(KNOWN_EVENT_TYPES).flat().length);
+  });
+
+  test("the origin receives parse_event's JSON byte for byte, for every provider fixture", async () => {
+    const live = JSON.parse(readFileSync(new URL("../../js/samples.json", import.meta.url), "utf8"))["alibaba-live"];
+    const cases = [];
+    for (const provider of ["alibaba-ims", "alibaba-vod", "tencent-vod"]) {
+      const dir = new URL(`../fixtures/${provider}/`, import.meta.url);
+      for (const f of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+        const body = readFileSync(new URL(f, dir), "utf8");
+        try {
+          JSON.parse(body);
+        } catch {
+          continue; // the providers' samples with typos are malformed_json, tested elsewhere
+        }
+        cases.push({ provider, name: f, body });
+      }
+    }
+    for (const [type, sample] of Object.entries(live)) {
+      if (!["publish", "publish_done", "on_demand_record"].includes(type)) {
+        cases.push({ provider: "alibaba-live", name: type, body: JSON.stringify(sample) });
+      }
+    }
+    const paths = { "alibaba-ims": "/alibaba/ims", "alibaba-vod": "/alibaba/vod", "alibaba-live": "/alibaba/live", "tencent-vod": "/tencent/vod" };
+    for (const [i, { provider, name, body }] of cases.entries()) {
+      // A member of its own in front (the sample's bytes otherwise as they are), so that no
+      // earlier test's copy makes it a duplicate.
+      const unique = `{"E2eCase":${i},${body.slice(body.indexOf("{") + 1)}`;
+      const before = origin.received.length;
+      const r = await send(provider, paths[provider], unique);
+      assert.equal(r.status, 200, `${provider} ${name}: ${JSON.stringify(r.json)}`);
+      assert.equal(origin.received.length, before + 1, `${provider} ${name} reached the origin`);
+      const expected = eventJson(provider, worker.url + paths[provider], Buffer.from(r.signedBody));
+      assert.equal(origin.received.at(-1).body, expected, `${provider} ${name}`);
+    }
+    assert.ok(cases.length >= 60, `${cases.length} fixtures`);
+  });
+
+  test("numbers in unknown fields arrive as sent, 1e400 and deep nesting included, and never crash", async () => {
+    const ims = JSON.parse(fixtures.find((f) => f.name === "ProduceMediaComplete").body);
+    const numbers = '"Price":12.50,"Big":1.5e3,"Huge":123456789012345678901234567890,"Far":1e400,"Tiny":-0.0e-400';
+    for (const [provider, body] of [
+      ["alibaba-ims", `${JSON.stringify(ims).slice(0, -1)},${numbers}}`],
+      ["tencent-vod", `{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"1",${numbers}},${numbers}}`],
+    ]) {
+      const r = await send(provider, provider === "tencent-vod" ? "/tencent/vod" : "/alibaba/ims", body);
+      assert.equal(r.status, 200, `${provider}: ${JSON.stringify(r.json)}`);
+      const got = origin.received.at(-1).body;
+      for (const n of ["12.50", "1.5e3", "123456789012345678901234567890", "1e400", "-0.0e-400"]) {
+        assert.ok(got.includes(`:${n}`), `${provider} forwards ${n} as sent: ${got}`);
+      }
+      assert.equal(got, eventJson(provider, worker.url + (provider === "tencent-vod" ? "/tencent/vod" : "/alibaba/ims"), Buffer.from(r.signedBody)));
+    }
+    // Nesting around the limit: accepted (and forwarded as parsed) or refused as malformed
+    // JSON, never a crash; the next genuine callback is still answered.
+    for (const levels of [124, 125, 126, 127, 128]) {
+      const deep = `${"[".repeat(levels)}1${"]".repeat(levels)}`;
+      const r = await send("alibaba-ims", "/alibaba/ims", `${JSON.stringify(ims).slice(0, -1)},"Deep":${deep}}`);
+      assert.ok([200, 400].includes(r.status), `${levels} levels: ${r.status} ${JSON.stringify(r.json)}`);
+      if (r.status === 400) assert.equal(r.json.error, "malformed_json");
+      else assert.doesNotThrow(() => JSON.parse(origin.received.at(-1).body));
+    }
+    const r = await send("alibaba-ims", "/alibaba/ims", JSON.stringify({ ...ims, After: "deep" }));
+    assert.equal(r.status, 200);
   });
 
   test("Live's on-demand recording query gets the origin's answer; a bad answer is 502", async () => {

@@ -1,0 +1,335 @@
+//! The gateway's accepting of a decided event (claim → queue / deliver / keep → settle or
+//! release), run natively against in-memory ports: what the worker does on workerd, minus
+//! workerd. Also the decision's body: the origin gets `Event::as_json()` byte for byte.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use mediahook::delivery::{Attempt, DeadLetter, DeadReason, QueuedEvent, MAX_QUEUE_MESSAGE_COST};
+use mediahook::gateway::accept::{
+    accept, after, Accepting, After, DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict,
+};
+use mediahook::gateway::{Decision, GatewayConfig, LogLine, Outcome};
+use mediahook::{parse_event, sign, AuthKey, CallbackRequest, ErrorCode, Provider, SignInput};
+
+mod common;
+
+const NOW: u64 = 1_700_000_000;
+const URL: &str = "https://hooks.example.com/alibaba/ims";
+
+/// The ports' futures never wait on anything outside: poll once.
+fn run<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("an in-memory port never waits"),
+    }
+}
+
+/// In-memory guard, queue, origin, dead letters, clock and log, with switches to fail each.
+#[derive(Default)]
+struct Memory {
+    seen: RefCell<HashMap<String, GuardState>>,
+    bodies: RefCell<HashMap<String, String>>,
+    sent: RefCell<Vec<QueuedEvent>>,
+    posted: RefCell<Vec<Vec<u8>>>,
+    letters: RefCell<Vec<DeadLetter>>,
+    logs: RefCell<Vec<String>>,
+    clock_ms: Cell<u64>,
+    origin_status: Cell<Option<u16>>,
+    fail_claim: Cell<bool>,
+    fail_queue: Cell<bool>,
+    fail_release: Cell<bool>,
+    fail_settle: Cell<bool>,
+    signature_count: Cell<i64>,
+}
+
+impl Guard for Memory {
+    async fn claim(&self, id: &str, _now_ms: i64, _ttl_ms: i64) -> Result<Verdict, String> {
+        if self.fail_claim.get() {
+            return Err("guard down".into());
+        }
+        let mut seen = self.seen.borrow_mut();
+        Ok(match seen.get(id) {
+            Some(GuardState::Pending) => Verdict::Pending,
+            Some(_) => Verdict::Duplicate,
+            None => {
+                seen.insert(id.to_owned(), GuardState::Pending);
+                Verdict::Accepted
+            }
+        })
+    }
+    async fn settle(&self, id: &str, state: GuardState) -> Result<(), String> {
+        if self.fail_settle.get() {
+            return Err("settle lost".into());
+        }
+        self.seen.borrow_mut().insert(id.to_owned(), state);
+        Ok(())
+    }
+    async fn release(&self, id: &str) -> Result<(), String> {
+        if self.fail_release.get() {
+            return Err("release lost".into());
+        }
+        self.seen.borrow_mut().remove(id);
+        Ok(())
+    }
+    async fn put_body(&self, id: &str, body: &str, _now_ms: i64) -> Result<(), String> {
+        self.bodies.borrow_mut().insert(id.to_owned(), body.to_owned());
+        Ok(())
+    }
+    async fn count_signature(&self, _sig: &str, _id: &str, _now_ms: i64, _ttl_ms: i64) -> Result<i64, String> {
+        self.signature_count.set(self.signature_count.get() + 1);
+        Ok(self.signature_count.get())
+    }
+}
+
+impl Queue for Memory {
+    async fn send(&self, message: &QueuedEvent, _delay_s: u32) -> Result<(), String> {
+        if self.fail_queue.get() {
+            return Err("Queue send failed: message too large".into());
+        }
+        assert!(message.cost() <= MAX_QUEUE_MESSAGE_COST, "a message over the queue's limit was sent");
+        self.sent.borrow_mut().push(message.clone());
+        Ok(())
+    }
+}
+
+impl Origin for Memory {
+    async fn post(&self, _id: &str, body: &[u8], _timeout_ms: u64, _read_answer: bool) -> Attempt {
+        self.posted.borrow_mut().push(body.to_vec());
+        match self.origin_status.get() {
+            Some(status) => Attempt { status: Some(status), ..Attempt::default() },
+            None => Attempt { timed_out: true, ..Attempt::default() },
+        }
+    }
+}
+
+impl DeadLetters for Memory {
+    async fn put(&self, letter: DeadLetter, _keep_days: u32) -> Result<(), String> {
+        self.letters.borrow_mut().push(letter);
+        Ok(())
+    }
+}
+
+impl Host for Memory {
+    fn now_ms(&self) -> u64 {
+        NOW * 1000 + self.clock_ms.get()
+    }
+    async fn sleep(&self, ms: u64) {
+        self.clock_ms.set(self.clock_ms.get() + ms);
+    }
+    fn log(&self, line: &str) {
+        self.logs.borrow_mut().push(line.to_owned());
+    }
+}
+
+fn config(mode: &str) -> GatewayConfig {
+    common::gateway_config(&[("DELIVERY_MODE", mode), ("SIGNATURE_REUSE_WARN", "1")]).expect("a valid configuration")
+}
+
+fn decide(config: &GatewayConfig, body: &[u8]) -> Decision {
+    let key = AuthKey::new("ImsKey1234567890", 1).unwrap();
+    let s = sign(Provider::AlibabaIms, &SignInput { url: URL, key: &key, timestamp: NOW, body }).unwrap();
+    let req = CallbackRequest {
+        method: "POST",
+        url: URL,
+        headers: s.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
+        body: &s.body,
+    };
+    config.decide(config.verifier(Provider::AlibabaIms).unwrap(), &req, NOW)
+}
+
+fn ims_body(extra: &str) -> Vec<u8> {
+    format!(
+        r#"{{"EventType":"ProduceMediaComplete","UserId":1,"EventTime":"2026-11-29T10:00:00Z","MessageBody":{{"Status":"Success","MediaId":"m1","JobId":"j1","ProjectId":"p1","MediaURL":"https://cdn.example.com/m1.mp4"{extra}}}}}"#
+    )
+    .into_bytes()
+}
+
+fn accept_forward(
+    ports: &Memory,
+    config: &GatewayConfig,
+    body: &[u8],
+) -> (Result<String, ErrorCode>, Vec<After>, LogLine) {
+    let decision = decide(config, body);
+    let Decision::Forward(fwd) = decision else { panic!("not forwarded: {decision:?}") };
+    let mut log = LogLine::callback();
+    let (answer, later) = run(accept(ports, config, Accepting::Deliver(&fwd), &mut log));
+    (answer.map_err(|e| e.code()), later, log)
+}
+
+#[test]
+fn the_origin_body_is_the_parsed_event_byte_for_byte() {
+    // Numbers in unknown fields as sent, keys in the order parse_event writes them: no second
+    // serialisation between the walker and the origin (1e400 is beyond f64, and valid JSON).
+    let body = ims_body(r#","Price":12.50,"Big":1.5e3,"Huge":123456789012345678901234567890,"Far":1e400"#);
+    let c = config("direct");
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    let (answer, _, log) = accept_forward(&ports, &c, &body);
+    assert!(answer.unwrap().contains(r#""outcome":"forwarded""#));
+    assert_eq!(log.outcome, Outcome::Forwarded);
+    let expected = parse_event(Provider::AlibabaIms, &body, URL).unwrap();
+    let posted = ports.posted.borrow();
+    assert_eq!(posted[0], expected.as_json().as_bytes());
+    let text = std::str::from_utf8(&posted[0]).unwrap();
+    for kept in ["12.50", "1.5e3", "123456789012345678901234567890", "1e400"] {
+        assert!(text.contains(kept), "{kept} in {text}");
+    }
+    assert!(text.starts_with(r#"{"id":"mh_"#) && text.ends_with(r#","time":"2026-11-29T10:00:00Z"}"#), "{text}");
+    // The serde view of the event writes the same bytes.
+    assert_eq!(serde_json::to_string(&expected).unwrap(), expected.as_json());
+}
+
+#[test]
+fn queue_mode_claims_sends_then_settles_after_the_answer() {
+    let c = config("queue");
+    let ports = Memory::default();
+    let (answer, later, log) = accept_forward(&ports, &c, &ims_body(""));
+    let answer = answer.unwrap();
+    assert!(answer.starts_with(r#"{"code":0,"id":"mh_"#) && answer.ends_with(r#","outcome":"queued"}"#), "{answer}");
+    assert_eq!(log.outcome, Outcome::Queued);
+    let sent = ports.sent.borrow()[0].clone();
+    assert_eq!(sent.body.as_deref().map(str::as_bytes), Some(ports_event_json(&c).as_bytes()));
+    // The claim stays pending until the work after the answer settles it.
+    assert_eq!(ports.seen.borrow()[&sent.id], GuardState::Pending);
+    run(after(&ports, later));
+    assert_eq!(ports.seen.borrow()[&sent.id], GuardState::Queued);
+    // SIGNATURE_REUSE_WARN=1: the second distinct event under one signature is reported.
+    let (_, later, _) = accept_forward(&ports, &c, &ims_body(r#","Other":1"#));
+    run(after(&ports, later));
+    assert!(ports.logs.borrow().iter().any(|l| l.contains(r#""msg":"signature_reuse""#)), "{:?}", ports.logs);
+    // The provider's retry is a duplicate, answered 200, not queued again.
+    let (answer, _, log) = accept_forward(&ports, &c, &ims_body(""));
+    assert!(answer.unwrap().contains(r#""outcome":"duplicate""#));
+    assert_eq!((log.outcome, ports.sent.borrow().len()), (Outcome::Duplicate, 2));
+}
+
+fn ports_event_json(c: &GatewayConfig) -> String {
+    let Decision::Forward(fwd) = decide(c, &ims_body("")) else { panic!() };
+    fwd.event.into_json()
+}
+
+#[test]
+fn an_event_being_accepted_elsewhere_waits_then_answers_in_flight() {
+    let c = config("queue");
+    let ports = Memory::default();
+    let Decision::Forward(fwd) = decide(&c, &ims_body("")) else { panic!() };
+    ports.seen.borrow_mut().insert(fwd.event.id.clone(), GuardState::Pending);
+    let mut log = LogLine::callback();
+    let (answer, later) = run(accept(&ports, &c, Accepting::Deliver(&fwd), &mut log));
+    assert_eq!(answer.unwrap_err().code(), ErrorCode::InFlight);
+    assert!(later.is_empty() && ports.clock_ms.get() >= 1000, "waited {} ms", ports.clock_ms.get());
+}
+
+#[test]
+fn failures_answer_503_release_the_claim_and_log_the_runtime_words() {
+    let c = config("queue");
+    let ports = Memory { fail_claim: Cell::new(true), ..Memory::default() };
+    let (answer, _, log) = accept_forward(&ports, &c, &ims_body(""));
+    assert_eq!((answer.unwrap_err(), log.outcome), (ErrorCode::StorageUnavailable, Outcome::StorageFailed));
+    assert_eq!(log.error.as_deref(), Some("guard down"));
+
+    let ports = Memory { fail_queue: Cell::new(true), ..Memory::default() };
+    let (answer, _, log) = accept_forward(&ports, &c, &ims_body(""));
+    assert_eq!((answer.unwrap_err(), log.outcome), (ErrorCode::QueueUnavailable, Outcome::QueueFailed));
+    assert_eq!(log.error.as_deref(), Some("Queue send failed: message too large"));
+    assert!(ports.seen.borrow().is_empty(), "the claim is released so that the provider's retry is taken");
+
+    // A release (or a settle) that fails is logged, never dropped silently.
+    let ports = Memory { fail_queue: Cell::new(true), fail_release: Cell::new(true), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body(""));
+    let ports2 = Memory { fail_settle: Cell::new(true), ..Memory::default() };
+    let (_, later, _) = accept_forward(&ports2, &c, &ims_body(""));
+    run(after(&ports2, later));
+    for (p, op) in [(&ports, "release"), (&ports2, "settle")] {
+        let logs = p.logs.borrow();
+        let line = logs.iter().find(|l| l.contains(r#""msg":"storage_error""#)).expect("a storage_error line");
+        assert!(line.contains(&format!(r#""op":"{op}""#)), "{line}");
+    }
+}
+
+#[test]
+fn a_message_that_would_not_fit_the_queue_is_kept_by_reference() {
+    // 90 KiB of event JSON dense in quotes: under the old 96 KiB body limit, over 128 KB once
+    // escaped in the queue message.
+    let tags: Vec<String> = (0..18_000).map(|i| format!("\"{}\"", i % 100)).collect();
+    let body = ims_body(&format!(r#","Tags":[{}]"#, tags.join(",")));
+    assert!(body.len() < 96 * 1024 && body.len() > 70 * 1024, "{}", body.len());
+    let c = config("queue");
+    let ports = Memory::default();
+    let (answer, _, _) = accept_forward(&ports, &c, &body);
+    assert!(answer.unwrap().contains("queued"));
+    let sent = &ports.sent.borrow()[0];
+    assert!(sent.stored && sent.body.is_none());
+    assert_eq!(ports.bodies.borrow()[&sent.id], parse_event(Provider::AlibabaIms, &body, URL).unwrap().into_json());
+    // A small event stays inline.
+    let ports = Memory::default();
+    accept_forward(&ports, &c, &ims_body(""));
+    assert!(!ports.sent.borrow()[0].stored);
+}
+
+#[test]
+fn direct_mode_answers_the_origins_failure_and_releases() {
+    let c = config("direct");
+    for (status, code) in
+        [(Some(500), ErrorCode::OriginError), (Some(302), ErrorCode::OriginError), (None, ErrorCode::OriginTimeout)]
+    {
+        let ports = Memory { origin_status: Cell::new(status), ..Memory::default() };
+        let (answer, _, _) = accept_forward(&ports, &c, &ims_body(""));
+        assert_eq!(answer.unwrap_err(), code, "{status:?}");
+        assert!(ports.seen.borrow().is_empty());
+    }
+}
+
+#[test]
+fn unknown_and_invalid_events_are_kept_as_dead_letters() {
+    let c = config("queue");
+    let ports = Memory::default();
+    let unknown =
+        br#"{"EventType":"SomethingNew","UserId":1,"EventTime":"2026-11-29T10:00:00Z","MessageBody":{"N":1e400}}"#;
+    let invalid = br#"{"EventType":"ProduceMediaComplete","UserId":1,"EventTime":"2026-11-29T10:00:00Z","MessageBody":{},"N":1e400}"#;
+    for (body, reason) in [(&unknown[..], DeadReason::UnknownEventType), (&invalid[..], DeadReason::InvalidEvent)] {
+        let Decision::Keep(kept) = decide(&c, body) else { panic!("kept") };
+        let mut log = LogLine::callback();
+        let (answer, later) = run(accept(&ports, &c, Accepting::Keep(&kept), &mut log));
+        let answer = answer.unwrap();
+        assert!(answer.contains(r#""outcome":"dead_lettered""#), "{answer}");
+        assert!(answer.contains(&format!(r#""reason":"{}""#, reason.as_str())), "{answer}");
+        run(after(&ports, later));
+        let letter = ports.letters.borrow().last().cloned().unwrap();
+        assert_eq!(letter.reason, reason);
+        assert!(letter.body.unwrap().contains("1e400"), "numbers kept as sent in a kept body");
+    }
+}
+
+#[test]
+fn a_kept_invalid_twin_never_makes_the_valid_event_a_duplicate() {
+    // Tencent's id hashes the event data without Sign/T; an invalid body must not take the id
+    // the valid one gets (review 2, L4).
+    let c = common::gateway_config(&[("TENCENT_VOD_SIGN_KEYS", "TencentKey123456")]).unwrap();
+    let key = AuthKey::new("TencentKey123456", 1).unwrap();
+    let valid = br#"{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"1"}}"#;
+    let twin = br#"{"EventType":"NewFileUpload","FileUploadEvent":"not an object"}"#;
+    let ids: Vec<String> = [&valid[..], &twin[..]]
+        .iter()
+        .map(|body| {
+            let s = sign(Provider::TencentVod, &SignInput { url: "", key: &key, timestamp: NOW + 300, body }).unwrap();
+            let req = CallbackRequest {
+                method: "POST",
+                url: "https://h.example/tencent/vod",
+                headers: vec![],
+                body: &s.body,
+            };
+            match c.decide(c.verifier(Provider::TencentVod).unwrap(), &req, NOW) {
+                Decision::Forward(f) => f.event.id,
+                Decision::Keep(k) => k.id,
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+}
