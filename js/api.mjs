@@ -125,7 +125,8 @@ export function createApi(wasm) {
     const keyList = typeof keys === "string" ? [keys] : Array.from(keys ?? [], String);
     // JSON of the tuple: unambiguous whatever the URL holds (a newline in a URL must not
     // let one configuration reuse another's verifier and keys).
-    const cacheKey = JSON.stringify([provider, url, toleranceSeconds, keyList]);
+    // The tolerance as text: JSON would write NaN and both infinities alike, as null.
+    const cacheKey = JSON.stringify([provider, url, String(toleranceSeconds), keyList]);
     let verifier = verifiers.get(cacheKey);
     if (verifier === undefined) {
       const inner = new wasm.Verifier(provider, url, keyList, toleranceSeconds);
@@ -171,7 +172,8 @@ export function createApi(wasm) {
   // the body as it was verified (a string is immutable; bytes are copied).
   function event(length, provider, url, body) {
     const { type, time, data } = JSON.parse(output(length));
-    const kept = typeof body === "string" ? body : body.slice();
+    // A copy, also of a Node Buffer (whose own slice() is a view of the same memory).
+    const kept = typeof body === "string" ? body : Uint8Array.prototype.slice.call(body);
     let id;
     // An own, enumerable accessor: spread, JSON.stringify and structuredClone read it.
     return {

@@ -3,7 +3,7 @@
 // core as the package, the worker and the page (and the page's explanations: explain.mjs).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { callbackTime, curlCommand, explain, PROVIDERS, ROUTE, TENCENT_LIFETIME } from "./explain.mjs";
+import { callbackTime, curlCommand, explain, PROVIDERS, printable, ROUTE, TENCENT_LIFETIME } from "./explain.mjs";
 import * as api from "./node.mjs";
 
 const SAMPLES = JSON.parse(readFileSync(new URL("./samples.json", import.meta.url), "utf8"));
@@ -249,10 +249,10 @@ async function cmdSend(argv) {
             redirect: "manual",
           });
           status = String(res.status);
-          line = `${res.status} ${(await res.text()).slice(0, 300)}`;
+          line = `${res.status} ${printable((await res.text()).slice(0, 300))}`;
         } catch (e) {
           status = "error";
-          line = `error ${e.cause?.code ?? e.message}`;
+          line = `error ${printable(e.cause?.code ?? e.message)}`;
         }
         tally.set(status, (tally.get(status) ?? 0) + 1);
         done++;
@@ -379,17 +379,18 @@ async function cmdVerify(argv) {
   }
   if (verdict.valid) {
     const e = verdict.event;
-    console.log(green(`✓ valid: ${e.type}`));
+    // Everything below came from the request: shown with its control characters escaped.
+    console.log(green(`✓ valid: ${printable(e.type)}`));
     console.log(`  signature matches key ${verdict.keyIndex + 1} of ${keys.length}`);
     console.log(
-      `  id ${e.id}${e.time ? `, happened ${e.time}` : ""}${api.isKnownEvent(e) ? "" : " (a type mediahook does not know)"}`,
+      `  id ${e.id}${e.time ? `, happened ${printable(e.time)}` : ""}${api.isKnownEvent(e) ? "" : " (a type mediahook does not know)"}`,
     );
     return 0;
   }
-  console.log(red(`✗ invalid: ${verdict.code}`));
-  console.log(`  ${verdict.message}`);
+  console.log(red(`✗ invalid: ${printable(verdict.code)}`));
+  console.log(`  ${printable(verdict.message)}`);
   if (verdict.reason) console.log(`  ${verdict.reason}`);
-  for (const hint of verdict.hints) console.log(`  hint: ${hint}`);
+  for (const hint of verdict.hints) console.log(`  hint: ${printable(hint)}`);
   return 1;
 }
 
@@ -407,7 +408,7 @@ try {
 } catch (e) {
   // Messages name options and codes, never a key: keys only reach the wasm core, whose errors
   // never include them.
-  console.error(red(`error: ${e.message}`));
+  console.error(red(`error: ${printable(e.message)}`));
   if (e instanceof UsageError) console.error(dim("'mediahook --help' for usage"));
   process.exitCode = e instanceof UsageError ? 2 : 1;
 }

@@ -5,7 +5,8 @@
 import { ERRORS, PROVIDER_FACTS, PROVIDERS, TENCENT_LIFETIME } from "./facts.mjs";
 
 export { PROVIDERS, TENCENT_LIFETIME };
-const byProvider = (pick) => Object.fromEntries(PROVIDERS.map((p) => [p, pick(PROVIDER_FACTS[p])]).filter(([, v]) => v));
+const byProvider = (pick) =>
+  Object.fromEntries(PROVIDERS.map((p) => [p, pick(PROVIDER_FACTS[p])]).filter(([, v]) => v));
 /** The timestamp header of each provider that sends one (src/provider.rs, via facts.mjs). */
 export const TIMESTAMP_HEADER = byProvider((f) => f.timestampHeader);
 /** The gateway's path for each provider's callbacks. */
@@ -13,14 +14,31 @@ export const ROUTE = byProvider((f) => f.route);
 /** Each error code's reason in plain words (src/error.rs, via facts.mjs). */
 export const REASONS = Object.fromEntries(Object.entries(ERRORS).map(([code, e]) => [code, e.reason]));
 
-/** `Name: value` lines (a copied request line or blank lines are skipped) to pairs. */
+/**
+ * `Name: value` lines (a copied request line or blank lines are skipped) to pairs. Linear in the
+ * text's length (no backtracking pattern over the value: a pasted block cannot freeze the page).
+ */
 export function parseHeaderBlock(text) {
   const pairs = [];
   for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:\s?(.*?)\s*$/.exec(line);
-    if (m && !/^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH)$/i.test(m[1])) pairs.push([m[1], m[2]]);
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim();
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH)$/i.test(name))
+      continue;
+    const value = line.slice(colon + 1);
+    pairs.push([name, (/^\s/.test(value) ? value.slice(1) : value).trimEnd()]);
   }
   return pairs;
+}
+
+/** Text from a request or a server, safe on a terminal: control characters as `\xNN`. */
+export function printable(text) {
+  return String(text).replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 /** The callback's own send time: its timestamp header, or Tencent's T minus the default lifetime. */
@@ -106,6 +124,7 @@ export function curlCommand(signed, target) {
     `curl -sS -X ${signed.method} ${q(target)}`,
     ...Object.entries(signed.headers).map(([n, v]) => `-H ${q(`${n}: ${v}`)}`),
   ];
-  if (signed.body) parts.push(`-H 'content-type: application/json'`, `--data-binary ${q(signed.body)}`);
+  // --data-raw: curl never reads a file for it (`--data-binary @path` would upload that file).
+  if (signed.body) parts.push(`-H 'content-type: application/json'`, `--data-raw ${q(signed.body)}`);
   return parts.join(" \\\n  ");
 }

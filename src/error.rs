@@ -224,7 +224,7 @@ pub enum Error {
         name: String,
     },
     /// See [`ErrorCode::MethodNotAllowed`].
-    #[error("method {method} is not allowed here; use {allowed}")]
+    #[error("method {method:?} is not allowed here; use {allowed}")]
     MethodNotAllowed {
         /// The method received (cut to 16 characters).
         method: String,

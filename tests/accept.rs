@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use mediahook::delivery::{Attempt, DeadLetter, DeadReason, QueuedEvent, MAX_QUEUE_MESSAGE_COST};
+use mediahook::delivery::{Attempt, DeadLetter, DeadReason, QueuedEvent, Retention, MAX_QUEUE_MESSAGE_COST};
 use mediahook::gateway::accept::{
     accept, after, Accepting, After, DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict,
 };
@@ -109,7 +109,7 @@ impl Origin for Memory {
 }
 
 impl DeadLetters for Memory {
-    async fn put(&self, letter: DeadLetter, _keep_days: u32) -> Result<(), String> {
+    async fn put(&self, letter: DeadLetter, _retention: Retention) -> Result<(), String> {
         self.letters.borrow_mut().push(letter);
         Ok(())
     }
@@ -241,7 +241,7 @@ fn failures_answer_503_release_the_claim_and_log_the_runtime_words() {
 
     // A release (or a settle) that fails is logged, never dropped silently.
     let ports = Memory { fail_queue: Cell::new(true), fail_release: Cell::new(true), ..Memory::default() };
-    accept_forward(&ports, &c, &ims_body(""));
+    assert_eq!(accept_forward(&ports, &c, &ims_body("")).0.unwrap_err(), ErrorCode::QueueUnavailable);
     let ports2 = Memory { fail_settle: Cell::new(true), ..Memory::default() };
     let (_, later, _) = accept_forward(&ports2, &c, &ims_body(""));
     run(after(&ports2, later));
@@ -268,7 +268,7 @@ fn a_message_that_would_not_fit_the_queue_is_kept_by_reference() {
     assert_eq!(ports.bodies.borrow()[&sent.id], parse_event(Provider::AlibabaIms, &body, URL).unwrap().into_json());
     // A small event stays inline.
     let ports = Memory::default();
-    accept_forward(&ports, &c, &ims_body(""));
+    assert!(accept_forward(&ports, &c, &ims_body("")).0.is_ok());
     assert!(!ports.sent.borrow()[0].stored);
 }
 

@@ -131,7 +131,8 @@ async fn redeliver_all(edge: &Edge) -> Result<Response> {
     let mut cursor: Option<String> = None;
     loop {
         let p = page(env, config, 100, cursor.as_deref()).await?;
-        for item in p.items {
+        // A letter already being redelivered is not sent twice.
+        for item in p.items.into_iter().filter(|l| l.state != LetterState::Redelivering) {
             // The list has no bodies: read each letter whole.
             let status = match get(env, &item.id).await? {
                 Some(letter) => redeliver(edge, letter).await.0,

@@ -170,8 +170,17 @@ async fn die(
         body,
     };
     let config = &edge.config;
-    let stored = match edge.put(letter, config.delivery.dead_letter_days).await {
-        Ok(()) => true,
+    let stored = match edge.put(letter, config.delivery.retention()).await {
+        Ok(()) => {
+            // The letter holds its own copy of a large body: the stored one can go.
+            if event.stored {
+                let op = store::GuardOp::DeleteBody { id: event.id.clone() };
+                if let Err(e) = store::guard(&edge.env, &event.id, op).await {
+                    storage_error(edge, "delete_body", &event.id, &e.to_string());
+                }
+            }
+            true
+        }
         Err(e) => {
             storage_error(edge, "put_letter", &event.id, &e);
             false

@@ -11,11 +11,11 @@ use worker::{
     RequestInit, RequestRedirect,
 };
 
-use super::store::{self, DeadLetterOp, GuardOp};
+use super::store::{self, DeadLetterOp, GuardOp, PutAnswer};
 use crate::error::clip;
 use crate::gateway::accept::{DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict};
-use crate::gateway::delivery::{parse_retry_after, Attempt, DeadLetter, QueuedEvent};
-use crate::gateway::GatewayConfig;
+use crate::gateway::delivery::{parse_retry_after, Attempt, DeadLetter, QueuedEvent, Retention};
+use crate::gateway::{GatewayConfig, Notice};
 
 /// The delivery queue's producer binding (wrangler.toml).
 pub(crate) const QUEUE_BINDING: &str = "EVENTS";
@@ -69,11 +69,25 @@ impl Queue for Edge {
 }
 
 impl DeadLetters for Edge {
-    async fn put(&self, letter: DeadLetter, keep_days: u32) -> Result<(), String> {
-        store::dead_letters::<serde_json::Value>(&self.env, DeadLetterOp::Put { letter, keep_days })
+    async fn put(&self, letter: DeadLetter, retention: Retention) -> Result<(), String> {
+        let provider = letter.provider.clone();
+        let op = DeadLetterOp::Put { letter, retention };
+        let fill: PutAnswer = store::dead_letters(&self.env, op)
             .await
-            .map(|_| ())
-            .map_err(words)
+            .map_err(words)?
+            .ok_or_else(|| "the dead-letter store gave no answer".to_owned())?;
+        let notice =
+            Notice::DeadLetters { provider: &provider, stored: fill.stored, letters: fill.letters, bytes: fill.bytes };
+        if !fill.stored || fill.near_cap {
+            self.log(&notice.to_json());
+        }
+        if !fill.stored {
+            return Err(format!(
+                "the dead letters of {provider} are full ({} letters, {} bytes; DEAD_LETTER_MAX_COUNT, DEAD_LETTER_MAX_BYTES)",
+                fill.letters, fill.bytes
+            ));
+        }
+        Ok(())
     }
 }
 

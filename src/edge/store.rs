@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State};
 
 use crate::gateway::accept::{GuardState, Verdict};
-use crate::gateway::delivery::{guard_shard, DeadLetter, LetterState};
+use crate::gateway::delivery::{guard_shard, DeadLetter, LetterState, Retention, DEAD_LETTER_WARN_PERCENT};
 
 /// Durable Object binding names (wrangler.toml).
 pub const GUARD_BINDING: &str = "GUARD";
@@ -182,8 +182,9 @@ impl DuplicateGuard {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum DeadLetterOp {
-    /// Store (or replace) a dead letter; drops those older than `keep_days`.
-    Put { letter: DeadLetter, keep_days: u32 },
+    /// Store (or replace) a dead letter within the provider's caps; drops those older than
+    /// the retention's days.
+    Put { letter: DeadLetter, retention: Retention },
     /// Newest first, `limit` at most, before the cursor `(died_ms, id)`.
     List { limit: u32, before: Option<(i64, String)>, now_ms: i64, keep_days: u32 },
     /// One letter with its body.
@@ -192,6 +193,20 @@ pub enum DeadLetterOp {
     Delete { id: String },
     /// Set its state.
     Mark { id: String, state: LetterState },
+}
+
+/// The dead-letter object's answer to a `Put`: whether it was stored, and the provider's fill
+/// (counting this letter).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PutAnswer {
+    /// False past a cap: refused.
+    pub stored: bool,
+    /// At or past [`DEAD_LETTER_WARN_PERCENT`] of a cap.
+    pub near_cap: bool,
+    /// Letters of the provider.
+    pub letters: i64,
+    /// Bytes of their bodies.
+    pub bytes: i64,
 }
 
 /// A page of dead letters.
@@ -227,10 +242,32 @@ impl DurableObject for DeadLetters {
             sql.exec("DELETE FROM letters WHERE died_ms < ?", vec![(now_ms - i64::from(keep_days) * 86_400_000).into()])
         };
         match op {
-            DeadLetterOp::Put { letter, keep_days } => {
-                purge(letter.died_ms as i64, keep_days)?;
+            DeadLetterOp::Put { letter, retention } => {
+                purge(letter.died_ms as i64, retention.days)?;
+                #[derive(Deserialize)]
+                struct Fill {
+                    n: i64,
+                    bytes: i64,
+                }
+                let fill = sql
+                    .exec(
+                        "SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(body AS BLOB))), 0) AS bytes FROM letters WHERE provider = ? AND id != ?",
+                        vec![letter.provider.clone().into(), letter.id.clone().into()],
+                    )?
+                    .one::<Fill>()?;
+                let (letters, bytes) = (fill.n + 1, fill.bytes + letter.body.as_ref().map_or(0, |b| b.len() as i64));
+                let fill = PutAnswer { stored: false, near_cap: false, letters, bytes };
+                let (max_count, max_bytes) = (i64::from(retention.max_count), retention.max_bytes as i64);
+                if letters > max_count || bytes > max_bytes {
+                    return Response::from_json(&fill);
+                }
+                let warn = DEAD_LETTER_WARN_PERCENT as i64;
+                let near_cap = letters * 100 >= max_count * warn || bytes * 100 >= max_bytes * warn;
                 sql.exec(
-                    "INSERT OR REPLACE INTO letters (id, provider, type, reason, detail, last_status, attempts, accepted_ms, died_ms, state, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    // A letter dying again replaces the old one, but never loses its body (a
+                    // stored body may be gone by the second death).
+                    "INSERT INTO letters (id, provider, type, reason, detail, last_status, attempts, accepted_ms, died_ms, state, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, type = excluded.type, reason = excluded.reason, detail = excluded.detail, last_status = excluded.last_status, attempts = excluded.attempts, accepted_ms = excluded.accepted_ms, died_ms = excluded.died_ms, state = excluded.state, body = COALESCE(excluded.body, letters.body)",
                     vec![
                         letter.id.into(),
                         letter.provider.into(),
@@ -245,7 +282,7 @@ impl DurableObject for DeadLetters {
                         letter.body.into(),
                     ],
                 )?;
-                Response::from_json(&serde_json::json!({ "stored": true }))
+                Response::from_json(&PutAnswer { stored: true, near_cap, ..fill })
             }
             DeadLetterOp::List { limit, before, now_ms, keep_days } => {
                 purge(now_ms, keep_days)?;

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::delivery::{
-    Attempt, DeadLetter, DeadReason, DeliveryMode, LetterState, QueuedEvent, MAX_QUEUE_MESSAGE_COST,
+    Attempt, DeadLetter, DeadReason, DeliveryMode, LetterState, QueuedEvent, Retention, MAX_QUEUE_MESSAGE_COST,
 };
 use super::log::{LogLine, Notice, Outcome};
 use super::{Forward, GatewayConfig, Kept};
@@ -85,8 +85,8 @@ pub trait Origin {
 /// The dead-letter store.
 #[allow(async_fn_in_trait)]
 pub trait DeadLetters {
-    /// Keep (or replace) a letter for `keep_days`.
-    async fn put(&self, letter: DeadLetter, keep_days: u32) -> Result<(), String>;
+    /// Keep (or replace) a letter as `retention` says; refused (`Err`) past its caps.
+    async fn put(&self, letter: DeadLetter, retention: Retention) -> Result<(), String>;
 }
 
 /// The runtime's clock, timer and log.
@@ -209,7 +209,8 @@ pub async fn accept<P: Ports>(
 
     let (result, settled, outcome, reason) = match event {
         Accepting::Keep(kept) => {
-            (keep(ports, config, kept, accepted_ms).await, GuardState::Kept, Outcome::DeadLettered, Some(kept.reason))
+            let kept_now = keep(ports, config, kept, accepted_ms, log).await;
+            (kept_now, GuardState::Kept, Outcome::DeadLettered, Some(kept.reason))
         }
         Accepting::Deliver(fwd) => match config.delivery.mode {
             DeliveryMode::Queue => {
@@ -349,7 +350,13 @@ async fn deliver_now<P: Origin>(
 }
 
 /// Keep a verified event that cannot be delivered as typed, as a dead letter.
-async fn keep<P: DeadLetters>(ports: &P, config: &GatewayConfig, kept: &Kept, now_ms: i64) -> Result<(), Error> {
+async fn keep<P: DeadLetters>(
+    ports: &P,
+    config: &GatewayConfig,
+    kept: &Kept,
+    now_ms: i64,
+    log: &mut LogLine,
+) -> Result<(), Error> {
     let letter = DeadLetter {
         id: kept.id.clone(),
         provider: kept.provider.id().to_owned(),
@@ -363,10 +370,10 @@ async fn keep<P: DeadLetters>(ports: &P, config: &GatewayConfig, kept: &Kept, no
         state: LetterState::Dead,
         body: Some(String::from_utf8_lossy(&kept.body).into_owned()),
     };
-    ports
-        .put(letter, config.delivery.dead_letter_days)
-        .await
-        .map_err(|_| Error::StorageUnavailable { what: "dead-letter store" })
+    ports.put(letter, config.delivery.retention()).await.map_err(|e| {
+        log.error = Some(clip(&e, 120));
+        Error::StorageUnavailable { what: "dead-letter store" }
+    })
 }
 
 /// The largest answer Alibaba reads from an on-demand recording query (it truncates the rest).

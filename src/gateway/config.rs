@@ -90,6 +90,9 @@ impl GatewayConfig {
             signature_reuse_warn: number("SIGNATURE_REUSE_WARN", defaults.signature_reuse_warn.into(), 1_000_000)?
                 as u32,
             dead_letter_days: number("DEAD_LETTER_DAYS", defaults.dead_letter_days.into(), 365)? as u32,
+            dead_letter_max_count: number("DEAD_LETTER_MAX_COUNT", defaults.dead_letter_max_count.into(), 1_000_000)?
+                as u32,
+            dead_letter_max_bytes: number("DEAD_LETTER_MAX_BYTES", defaults.dead_letter_max_bytes, 8 << 30)?,
         };
         if delivery.retry_min_seconds > delivery.retry_max_seconds {
             return Err(bad("RETRY_MIN_SECONDS", "it is larger than RETRY_MAX_SECONDS"));

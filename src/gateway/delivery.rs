@@ -44,7 +44,25 @@ pub struct DeliverySettings {
     pub signature_reuse_warn: u32,
     /// How long dead letters are kept, in days.
     pub dead_letter_days: u32,
+    /// The most dead letters kept per provider; past it, new ones are refused (503).
+    pub dead_letter_max_count: u32,
+    /// The most bytes of dead-letter bodies kept per provider; past it, new ones are refused.
+    pub dead_letter_max_bytes: u64,
 }
+
+/// How long and how many dead letters are kept, per provider (what the store enforces).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retention {
+    /// Days a letter is kept.
+    pub days: u32,
+    /// Letters per provider.
+    pub max_count: u32,
+    /// Bytes of bodies per provider.
+    pub max_bytes: u64,
+}
+
+/// The share of a cap past which every new dead letter logs a warning.
+pub const DEAD_LETTER_WARN_PERCENT: u64 = 80;
 
 /// Default shortest retry wait.
 pub const DEFAULT_RETRY_MIN_SECONDS: u32 = 10;
@@ -59,6 +77,10 @@ pub const DEFAULT_DEDUPE_SECONDS: u64 = 86_400;
 pub const DEFAULT_SIGNATURE_REUSE_WARN: u32 = 20;
 /// Default dead-letter retention.
 pub const DEFAULT_DEAD_LETTER_DAYS: u32 = 14;
+/// Default cap on dead letters per provider.
+pub const DEFAULT_DEAD_LETTER_MAX_COUNT: u32 = 10_000;
+/// Default cap on dead-letter bodies per provider: 256 MiB.
+pub const DEFAULT_DEAD_LETTER_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// The longest delay a Cloudflare Queue accepts on `send`/`retry` (12 h, the older and lower
 /// of the documented limits).
 pub const MAX_QUEUE_DELAY_SECONDS: u32 = 43_200;
@@ -79,6 +101,19 @@ impl Default for DeliverySettings {
             dedupe_seconds: DEFAULT_DEDUPE_SECONDS,
             signature_reuse_warn: DEFAULT_SIGNATURE_REUSE_WARN,
             dead_letter_days: DEFAULT_DEAD_LETTER_DAYS,
+            dead_letter_max_count: DEFAULT_DEAD_LETTER_MAX_COUNT,
+            dead_letter_max_bytes: DEFAULT_DEAD_LETTER_MAX_BYTES,
+        }
+    }
+}
+
+impl DeliverySettings {
+    /// What the dead-letter store enforces.
+    pub fn retention(&self) -> Retention {
+        Retention {
+            days: self.dead_letter_days,
+            max_count: self.dead_letter_max_count,
+            max_bytes: self.dead_letter_max_bytes,
         }
     }
 }

@@ -117,6 +117,18 @@ pub enum Notice<'a> {
         /// The configured threshold.
         threshold: i64,
     },
+    /// A provider's dead letters are near a cap (`stored`), or past it and a new one was refused
+    /// (the provider is answered 503 and retries; the consumer retries its message).
+    DeadLetters {
+        /// The provider.
+        provider: &'a str,
+        /// Whether this letter was kept.
+        stored: bool,
+        /// The provider's letters, counting this one.
+        letters: i64,
+        /// Their bodies' bytes, counting this one.
+        bytes: i64,
+    },
     /// A configuration that works but should be changed.
     ConfigWarning {
         /// What to change (names variables and positions, never values).

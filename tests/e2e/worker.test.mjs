@@ -181,7 +181,12 @@ describe("forwarding", () => {
         cases.push({ provider: "alibaba-live", name: type, body: JSON.stringify(sample) });
       }
     }
-    const paths = { "alibaba-ims": "/alibaba/ims", "alibaba-vod": "/alibaba/vod", "alibaba-live": "/alibaba/live", "tencent-vod": "/tencent/vod" };
+    const paths = {
+      "alibaba-ims": "/alibaba/ims",
+      "alibaba-vod": "/alibaba/vod",
+      "alibaba-live": "/alibaba/live",
+      "tencent-vod": "/tencent/vod",
+    };
     for (const [i, { provider, name, body }] of cases.entries()) {
       // A member of its own in front (the sample's bytes otherwise as they are), so that no
       // earlier test's copy makes it a duplicate.
@@ -209,7 +214,14 @@ describe("forwarding", () => {
       for (const n of ["12.50", "1.5e3", "123456789012345678901234567890", "1e400", "-0.0e-400"]) {
         assert.ok(got.includes(`:${n}`), `${provider} forwards ${n} as sent: ${got}`);
       }
-      assert.equal(got, eventJson(provider, worker.url + (provider === "tencent-vod" ? "/tencent/vod" : "/alibaba/ims"), Buffer.from(r.signedBody)));
+      assert.equal(
+        got,
+        eventJson(
+          provider,
+          worker.url + (provider === "tencent-vod" ? "/tencent/vod" : "/alibaba/ims"),
+          Buffer.from(r.signedBody),
+        ),
+      );
     }
     // Nesting around the limit: accepted (and forwarded as parsed) or refused as malformed
     // JSON, never a crash; the next genuine callback is still answered.

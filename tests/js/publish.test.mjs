@@ -36,6 +36,7 @@ test("npm publish --dry-run: the tarball holds the README, the licences, the typ
     "events.d.cts",
     "events.d.ts",
     "explain.mjs",
+    "facts.mjs",
     "index.d.cts",
     "index.d.ts",
     "inline.mjs",
