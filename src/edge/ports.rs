@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
+use futures_util::StreamExt;
 use worker::{
     console_log, js_sys, AbortController, Date, Delay, Env, Fetch, Headers, MessageBuilder, Method, Request,
     RequestInit, RequestRedirect,
@@ -13,7 +14,7 @@ use worker::{
 
 use super::store::{self, DeadLetterOp, GuardOp, PutAnswer};
 use crate::error::clip;
-use crate::gateway::accept::{DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict};
+use crate::gateway::accept::{DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict, ON_DEMAND_ANSWER_BYTES};
 use crate::gateway::delivery::{parse_retry_after, Attempt, DeadLetter, QueuedEvent, Retention};
 use crate::gateway::{GatewayConfig, Notice};
 
@@ -119,6 +120,20 @@ pub(crate) fn now_ms() -> u64 {
     Date::now().as_millis()
 }
 
+/// The first `limit` bytes of an answer's body (a broken origin cannot fill the isolate's memory).
+async fn read_at_most(resp: &mut worker::Response, limit: usize) -> worker::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut stream = resp.stream()?;
+    while let Some(chunk) = stream.next().await {
+        out.extend_from_slice(&chunk?);
+        if out.len() >= limit {
+            out.truncate(limit);
+            break;
+        }
+    }
+    Ok(out)
+}
+
 async fn send(
     config: &GatewayConfig,
     id: &str,
@@ -146,7 +161,7 @@ async fn send(
     let (fetch, signal) = (Fetch::Request(request), controller.signal());
     let send = Box::pin(async {
         let mut resp = fetch.send_with_signal(&signal).await?;
-        let answer = if read_answer { Some(resp.bytes().await?) } else { None };
+        let answer = if read_answer { Some(read_at_most(&mut resp, ON_DEMAND_ANSWER_BYTES + 1).await?) } else { None };
         Ok::<_, worker::Error>((resp, answer))
     });
     let timeout = Box::pin(Delay::from(Duration::from_millis(timeout_ms)));

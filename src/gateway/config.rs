@@ -12,6 +12,12 @@ use crate::verify::Verifier;
 pub const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 2000;
 /// Default time the origin has for a queued delivery, where no provider is waiting.
 pub const DEFAULT_DELIVERY_TIMEOUT_MS: u64 = 15_000;
+/// The longest `ORIGIN_TIMEOUT_MS`: well below the 30 s after which a pending claim may be taken
+/// over by the provider's retry (so a slow first attempt is not delivered a second time).
+pub const MAX_ORIGIN_TIMEOUT_MS: u64 = 20_000;
+/// The largest `MAX_BODY_BYTES`: an event's JSON must fit one Durable Object row (a large event
+/// kept by reference, a dead letter), which Cloudflare limits to 2 MB.
+pub const MAX_BODY_BYTES_LIMIT: u64 = 2 * 1024 * 1024;
 
 /// The gateway's configuration, validated as a whole.
 #[derive(Clone, Debug)]
@@ -61,10 +67,10 @@ impl GatewayConfig {
             }
         };
         let tolerance = number("TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS, 86_400)?;
-        let max_body = number("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES as u64, 100 * 1024 * 1024)?;
-        let origin_timeout_ms = number("ORIGIN_TIMEOUT_MS", DEFAULT_ORIGIN_TIMEOUT_MS, 30_000)?;
+        let max_body = number("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES as u64, MAX_BODY_BYTES_LIMIT)?;
+        let origin_timeout_ms = number("ORIGIN_TIMEOUT_MS", DEFAULT_ORIGIN_TIMEOUT_MS, MAX_ORIGIN_TIMEOUT_MS)?;
         if origin_timeout_ms == 0 {
-            return Err(bad("ORIGIN_TIMEOUT_MS", "expected a whole number from 1 to 30000"));
+            return Err(bad("ORIGIN_TIMEOUT_MS", &format!("expected a whole number from 1 to {MAX_ORIGIN_TIMEOUT_MS}")));
         }
         let delivery_timeout_ms = number("DELIVERY_TIMEOUT_MS", DEFAULT_DELIVERY_TIMEOUT_MS, 60_000)?.max(1);
         let forward_unknown_events = match get("FORWARD_UNKNOWN_EVENTS").as_deref() {
