@@ -5,7 +5,8 @@
 #   dist/worker/  the Cloudflare Worker that wrangler.toml points at
 # Runs the set-up first when something is missing.
 #   --pkg-only   just the npm package (into $MEDIAHOOK_PKG_DIR, default pkg/), with whatever
-#                toolchain the environment already has (the test suite's Debian pass uses it)
+#                toolchain the environment already has (the test suite's Debian pass uses it,
+#                with MEDIAHOOK_PKG_PROFILE=debian: no LTO)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pkg_only=false
@@ -22,9 +23,11 @@ size_line() { # label file
 }
 
 # --- npm package and web build --------------------------------------------------------------
-say "building the wasm library (profile npm: opt-level 3, LTO)"
-cargo build -q --profile npm --lib --target wasm32-unknown-unknown --features wasm
-raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/npm/mediahook.wasm"
+profile="${MEDIAHOOK_PKG_PROFILE:-npm}"
+say "building the wasm library (profile $profile)"
+# The typed Rust structs are for Rust users: the wasm builds leave the `typed` feature off.
+cargo build -q --profile "$profile" --lib --target wasm32-unknown-unknown --no-default-features --features wasm
+raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile/mediahook.wasm"
 rm -rf "$PKG_DIR" && mkdir -p "$PKG_DIR"
 for target in nodejs web; do
   out="$PKG_DIR/wasm-$target"
@@ -42,7 +45,7 @@ rm -rf www/wasm && mkdir -p www/wasm && cp pkg/wasm-web/* www/wasm/ && cp pkg/ap
 
 # --- the worker -------------------------------------------------------------------------------
 say "building the worker (worker-build, release)"
-worker-build --release --out-dir dist/worker --features worker >&2
+worker-build --release --out-dir dist/worker --no-default-features --features worker >&2
 # worker-build keeps the names section (wasm-opt --debuginfo); panics still say what failed.
 wasm-opt --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-exception-handling \

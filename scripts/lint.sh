@@ -31,7 +31,7 @@ say "lint: clippy (native, all targets)"
 cargo clippy --locked -q --all-targets -- -D warnings
 if [ -n "$wasm_target" ] && ls "$wasm_target"/libcore-* >/dev/null 2>&1; then
   say "lint: clippy (wasm32, npm and worker code)"
-  cargo clippy --locked -q --lib --target wasm32-unknown-unknown --features wasm,worker -- -D warnings
+  cargo clippy --locked -q --lib --target wasm32-unknown-unknown --no-default-features --features wasm,worker -- -D warnings
 else
   say "lint: clippy for wasm32 skipped: this toolchain has no wasm32 std (only Debian's rustc-web does here)"
 fi

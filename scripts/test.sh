@@ -13,23 +13,42 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 started=$(date +%s)
-bash "$ROOT/scripts/setup.sh" --browser
-bash "$ROOT/scripts/lint.sh"
-bash "$ROOT/scripts/build.sh"
+
+# Each step's time, printed as a table at the end (also when a step fails), so that the next
+# slow-down is seen where it happens.
+steps=()
+step() { # name command...
+  local name="$1" t0 rc=0
+  shift
+  t0=$(date +%s)
+  "$@" || rc=$?
+  steps+=("$(printf '%-44s %6d s%s' "$name" "$(( $(date +%s) - t0 ))" "$([ $rc -eq 0 ] || echo '  FAILED')")")
+  return $rc
+}
+table() {
+  say "step times"
+  printf '  %s\n' "${steps[@]}" "$(printf '%-44s %6d s' total "$(( $(date +%s) - started ))")" >&2
+}
+trap table EXIT
+
+step "set-up" bash "$ROOT/scripts/setup.sh" --browser
+step "lint (rustfmt, clippy, rustdoc, Biome)" bash "$ROOT/scripts/lint.sh"
+step "build (npm package, page, worker)" bash "$ROOT/scripts/build.sh"
 load_env
 cd "$ROOT"
 
 say "1/5 Rust core, native"
-cargo test --locked -q
+step "1 Rust core, native" cargo test --locked -q
 
 say "2/5 Rust core under wasm32 in Node"
-# (--test '*': the integration tests; the lib has no unit tests, which the runner counts as failure)
-cargo test --locked --target wasm32-unknown-unknown --test '*'
+# (--test '*': the integration tests; the lib's unit tests are native only)
+step "2 Rust core under wasm32 in Node" cargo test --locked --target wasm32-unknown-unknown --test '*'
 
 suites=(tests/js tests/runtimes tests/e2e)
 [ -d tests/browser ] && suites+=(tests/browser tests/bundlers)
 say "3-5/5 npm package, worker end to end, browser: ${suites[*]}"
-node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}"
+step "3-5 npm package, worker, browser (node --test)" \
+  node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}"
 
 say "6/6 the Debian compiler path"
 if [ "${MEDIAHOOK_TOOLCHAIN_KIND:-}" = debian ]; then
@@ -37,17 +56,22 @@ if [ "${MEDIAHOOK_TOOLCHAIN_KIND:-}" = debian ]; then
 elif ! command -v apt-get >/dev/null; then
   say "skipped: no apt-get on this machine, so Debian's rustc-web cannot be installed"
 else
-  debian_started=$(date +%s)
-  bash "$ROOT/scripts/setup.sh" --debian-only
-  (
-    . "$MEDIAHOOK_HOME/env-debian.sh"
-    export CARGO_TARGET_DIR="$ROOT/target/debian" MEDIAHOOK_PKG_DIR="$ROOT/target/debian/pkg"
-    say "$(rustc --version): native core tests"
-    cargo test --locked -q
-    bash "$ROOT/scripts/build.sh" --pkg-only
-    node --test --test-concurrency=1 --test-reporter=spec tests/js/package.test.mjs
-  )
-  say "the Debian pass took $(( $(date +%s) - debian_started )) s"
+  # (Called by `step`, where `set -e` does not apply: every command checks its own status.)
+  debian_pass() {
+    bash "$ROOT/scripts/setup.sh" --debian-only || return 1
+    (
+      . "$MEDIAHOOK_HOME/env-debian.sh"
+      # Its own target dir: another compiler's artifacts cannot be shared. The package is built
+      # without LTO (profile debian): this pass proves the compiler path, not the package's speed.
+      export CARGO_TARGET_DIR="$ROOT/target/debian" MEDIAHOOK_PKG_DIR="$ROOT/target/debian/pkg"
+      export MEDIAHOOK_PKG_PROFILE=debian
+      say "$(rustc --version): native core tests"
+      cargo test --locked -q --lib --tests || exit 1
+      bash "$ROOT/scripts/build.sh" --pkg-only || exit 1
+      node --test --test-concurrency=1 --test-reporter=spec tests/js/package.test.mjs || exit 1
+    )
+  }
+  step "6 the Debian compiler path" debian_pass
 fi
 
 say "all suites passed in $(( $(date +%s) - started )) s"

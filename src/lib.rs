@@ -45,7 +45,9 @@ mod edge;
 mod js;
 
 pub use error::{Error, ErrorCode};
-pub use events::{known_event_types, parse_event, untyped_event, Event, EventData};
+#[cfg(feature = "typed")]
+pub use events::EventData;
+pub use events::{known_event_types, parse_event, untyped_event, Event};
 pub use gateway::delivery;
 pub use gateway::standard_webhooks::WebhookSecret;
 pub use provider::{Provider, ProviderSpec, Scheme};

@@ -41,3 +41,15 @@ fn m1_the_normalised_event_reads_back_and_serialises_as_is() {
     }
     assert!(accepted >= 3, "{accepted}");
 }
+
+/// I6: the typed Tencent view of an unknown type name picks the payload member the walker
+/// checked: the first one sent, not the first in sorted order.
+#[test]
+fn i6_the_typed_tencent_view_follows_the_order_sent() {
+    let body = br#"{"EventType":"SomethingNew","ProcedureStateChangeEvent":{"TaskId":"t"},"FileDeleteEvent":{"FileIdSet":["1"]}}"#;
+    let event = parse_event(Provider::TencentVod, body, "").unwrap();
+    let mediahook::EventData::TencentVod(mediahook::events::TencentEvent::V3 { body_key, .. }) = event.data() else {
+        panic!("a v3 Tencent event")
+    };
+    assert_eq!(body_key, "ProcedureStateChangeEvent");
+}

@@ -2,11 +2,14 @@
 //! Field names, types and required-ness follow the provider's tables; a field is required only
 //! where the table says so and every sample has it.
 
-use serde_json::{Map, Value};
+#[cfg(feature = "typed")]
+use serde_json::Map;
+use serde_json::Value;
 
 use super::family::event_family;
 use super::record::record;
 use super::schema::{Embedded, Id64};
+#[cfg(feature = "typed")]
 use super::{take, take_string};
 
 record! {
@@ -972,6 +975,7 @@ event_family! {
 }
 
 /// An IMS event: the envelope and its typed `MessageBody`.
+#[cfg(feature = "typed")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImsEvent {
     /// `EventType`.
@@ -986,6 +990,7 @@ pub struct ImsEvent {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "typed")]
 impl ImsEvent {
     pub(crate) fn from_normalised(event_type: &str, value: Value) -> ImsEvent {
         let mut m = super::object(value);

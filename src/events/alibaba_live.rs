@@ -144,6 +144,7 @@ event_family! {
 }
 
 /// A Live callback.
+#[cfg(feature = "typed")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveEvent {
     /// The event type (see the module docs).
@@ -205,6 +206,7 @@ fn hex_digit(c: u8) -> u8 {
     }
 }
 
+#[cfg(feature = "typed")]
 impl LiveEvent {
     pub(crate) fn from_normalised(event_type: &str, value: Value) -> LiveEvent {
         LiveEvent { event_type: event_type.to_owned(), body: LiveBody::from_normalised(event_type, value) }

@@ -3,11 +3,13 @@
 //! provider's own samples omit fields its tables list (`Status`, `VideoId`), and a genuine
 //! callback must never be refused. Unknown fields are kept.
 
+#[cfg(feature = "typed")]
 use serde_json::Value;
 
 use super::family::event_family;
 use super::record::record;
 use super::schema::Embedded;
+#[cfg(feature = "typed")]
 use super::take_string;
 
 record! {
@@ -680,6 +682,7 @@ event_family! {
 }
 
 /// A VOD event: `EventType`, `EventTime`, and the typed rest of the body.
+#[cfg(feature = "typed")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct VodEvent {
     /// `EventType`.
@@ -690,6 +693,7 @@ pub struct VodEvent {
     pub body: VodBody,
 }
 
+#[cfg(feature = "typed")]
 impl VodEvent {
     pub(crate) fn from_normalised(event_type: &str, value: Value) -> VodEvent {
         let mut m = super::object(value);

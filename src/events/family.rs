@@ -27,6 +27,12 @@ macro_rules! event_family {
         $family:ident { $( $variant:ident($ty:ty) = $name:literal $(| $alias:literal)* ; )* }
     ) => {
         $(#[doc = $doc])*
+        #[cfg(not(feature = "typed"))]
+        #[derive(Debug)]
+        pub struct $family;
+
+        $(#[doc = $doc])*
+        #[cfg(feature = "typed")]
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         // Built on demand and matched once: boxing would only add an allocation.
@@ -57,6 +63,7 @@ macro_rules! event_family {
 
             /// The typed body of an `event_type` event, from its normalised JSON; unknown types
             /// (and, defensively, a body that does not read as its type) give `Unknown`.
+            #[cfg(feature = "typed")]
             pub fn from_normalised(event_type: &str, body: serde_json::Value) -> $family {
                 match event_type {
                     $( $name $(| $alias)* => match serde_json::from_value::<$ty>(body.clone()) {
@@ -68,11 +75,13 @@ macro_rules! event_family {
             }
 
             /// Whether the event type is one mediahook knows.
+            #[cfg(feature = "typed")]
             pub fn is_known(&self) -> bool {
                 !matches!(self, $family::Unknown(_))
             }
         }
 
+        #[cfg(feature = "typed")]
         impl serde::Serialize for $family {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {

@@ -22,15 +22,18 @@ pub mod tencent_vod_spec;
 mod walk;
 
 use serde::{Deserialize, Serialize, Serializer};
+#[cfg(feature = "typed")]
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub use alibaba_ims::{ImsBody, ImsEvent};
-pub use alibaba_live::{LiveBody, LiveEvent};
-pub use alibaba_vod::{VodBody, VodEvent};
+pub use alibaba_ims::ImsBody;
+pub use alibaba_live::LiveBody;
+pub use alibaba_vod::VodBody;
 pub use family::EventSchema;
 pub use schema::{Embedded, FieldSchema, Id64, Kind, Record, RecordSchema, Shape};
-pub use tencent_vod::{TencentBody, TencentEvent};
+pub use tencent_vod::TencentBody;
+#[cfg(feature = "typed")]
+pub use {alibaba_ims::ImsEvent, alibaba_live::LiveEvent, alibaba_vod::VodEvent, tencent_vod::TencentEvent};
 
 use crate::error::Error;
 use crate::json::without_bom;
@@ -59,7 +62,8 @@ pub struct Event {
     data_range: std::ops::Range<usize>,
 }
 
-/// The typed content of an event, per provider.
+/// The typed content of an event, per provider (feature `typed`, on by default).
+#[cfg(feature = "typed")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 // Built on demand and matched once, not stored in bulk: boxing would only add an allocation.
@@ -75,6 +79,7 @@ pub enum EventData {
     TencentVod(TencentEvent),
 }
 
+#[cfg(feature = "typed")]
 impl EventData {
     /// Whether the typed body is of a known type (as [`Event::is_known`] says).
     pub fn is_known(&self) -> bool {
@@ -113,15 +118,17 @@ impl Event {
         &self.json[self.data_range.clone()]
     }
 
-    /// `data` read into typed structs (unknown types as `Unknown` bodies).
+    /// `data` read into typed structs (unknown types as `Unknown` bodies; feature `typed`).
+    #[cfg(feature = "typed")]
     pub fn data(&self) -> EventData {
-        let value: Value = serde_json::from_str(self.data_json()).unwrap_or(Value::Null);
+        let json = self.data_json();
+        let value = || serde_json::from_str(json).unwrap_or(Value::Null);
         let t = self.event_type.as_str();
         match self.provider {
-            Provider::AlibabaIms => EventData::AlibabaIms(ImsEvent::from_normalised(t, value)),
-            Provider::AlibabaVod => EventData::AlibabaVod(VodEvent::from_normalised(t, value)),
-            Provider::AlibabaLive => EventData::AlibabaLive(LiveEvent::from_normalised(t, value)),
-            Provider::TencentVod => EventData::TencentVod(TencentEvent::from_normalised(t, value)),
+            Provider::AlibabaIms => EventData::AlibabaIms(ImsEvent::from_normalised(t, value())),
+            Provider::AlibabaVod => EventData::AlibabaVod(VodEvent::from_normalised(t, value())),
+            Provider::AlibabaLive => EventData::AlibabaLive(LiveEvent::from_normalised(t, value())),
+            Provider::TencentVod => EventData::TencentVod(TencentEvent::from_normalised(t, json)),
         }
     }
 }
@@ -309,6 +316,7 @@ pub fn untyped_event(
 }
 
 /// A JSON object's members (empty for anything else).
+#[cfg(feature = "typed")]
 fn object(value: Value) -> serde_json::Map<String, Value> {
     match value {
         Value::Object(m) => m,
@@ -317,11 +325,13 @@ fn object(value: Value) -> serde_json::Map<String, Value> {
 }
 
 /// Remove a member (null when absent).
+#[cfg(feature = "typed")]
 fn take(m: &mut serde_json::Map<String, Value>, key: &str) -> Value {
     m.remove(key).unwrap_or(Value::Null)
 }
 
 /// Remove a string member ("" when absent).
+#[cfg(feature = "typed")]
 fn take_string(m: &mut serde_json::Map<String, Value>, key: &str) -> String {
     match m.remove(key) {
         Some(Value::String(s)) => s,

@@ -1,6 +1,8 @@
 //! `record!`: one definition gives a record's schema table (what the walker reads bodies
-//! against, and what the docs and TypeScript types are generated from) and a typed struct for
-//! Rust users, read from the normalised JSON (unknown fields kept in `extra`).
+//! against, and what the docs and TypeScript types are generated from) and, with the `typed`
+//! feature (on by default), a typed struct for Rust users, read from the normalised JSON
+//! (unknown fields kept in `extra`). Without it (the wasm builds) the struct is a bare name that
+//! carries the schema: nothing of serde is compiled for the 300-odd records.
 
 /// Define a record: `"WireName" ("Alias") rust_name: Type,` in `required {}` and `optional {}`.
 macro_rules! record {
@@ -12,6 +14,12 @@ macro_rules! record {
         }
     ) => {
         $(#[doc = $doc])*
+        #[cfg(not(feature = "typed"))]
+        #[derive(Debug)]
+        pub struct $name;
+
+        $(#[doc = $doc])*
+        #[cfg(feature = "typed")]
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct $name {
             $(

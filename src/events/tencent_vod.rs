@@ -2,12 +2,14 @@
 //! TencentCloud SDKs): `{"EventType": "...", "<Kind>Event": {...}}`. The legacy 2.0 format
 //! (`{"version": "4.0", "eventType": "...", "data": {...}}`) is recognised and its `data` parsed.
 
+#[cfg(feature = "typed")]
 use serde_json::{Map, Value};
 
 use super::family::{event_family, EventSchema};
 use super::record::record;
 use super::schema::{FieldSchema, Kind};
 use super::tencent_vod_spec as spec;
+#[cfg(feature = "typed")]
 use super::{take, take_string};
 
 // The 36 event types of Tencent's `EventContent`, by the member that holds each payload (the
@@ -387,6 +389,7 @@ pub(crate) fn type_of_member(key: &str) -> Option<&'static EventSchema> {
 }
 
 /// A Tencent VOD event, either format.
+#[cfg(feature = "typed")]
 #[derive(Clone, Debug, PartialEq)]
 // Built once per callback and moved, not copied around: boxing the large variant would only
 // add an allocation (and change the public type).
@@ -416,9 +419,11 @@ pub enum TencentEvent {
     },
 }
 
+#[cfg(feature = "typed")]
 impl TencentEvent {
-    pub(crate) fn from_normalised(event_type: &str, value: Value) -> TencentEvent {
-        let mut m = super::object(value);
+    /// From the normalised `data` JSON (its text: members are looked at in the order sent).
+    pub(crate) fn from_normalised(event_type: &str, json: &str) -> TencentEvent {
+        let mut m = super::object(serde_json::from_str(json).unwrap_or(Value::Null));
         if m.contains_key("eventType") && !m.contains_key("EventType") {
             return TencentEvent::Legacy {
                 version: take_string(&mut m, "version"),
@@ -428,8 +433,15 @@ impl TencentEvent {
             };
         }
         let event_type = take_string(&mut m, "EventType");
-        // As the walk does: a type by its name, else by the payload member it carries.
-        let by_member = || m.keys().find_map(|k| type_of_member(k)).map(|e| (e.name, payload_member(e).0));
+        // As the walk does: a type by its name, else by the first payload member it carries (in
+        // the order sent, not the map's sorted order).
+        let by_member = || {
+            crate::json::members(json)
+                .map_while(Result::ok)
+                .filter(|member| !member.is_null())
+                .find_map(|member| type_of_member(&member.key()))
+                .map(|e| (e.name, payload_member(e).0))
+        };
         let (typed_as, body_key) = match TencentBody::schema_of(&event_type) {
             Some(_) => (event_type.clone(), body_key(&event_type)),
             None => by_member()

@@ -70,7 +70,10 @@ impl GatewayConfig {
         let max_body = number("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES as u64, MAX_BODY_BYTES_LIMIT)?;
         let origin_timeout_ms = number("ORIGIN_TIMEOUT_MS", DEFAULT_ORIGIN_TIMEOUT_MS, MAX_ORIGIN_TIMEOUT_MS)?;
         if origin_timeout_ms == 0 {
-            return Err(bad("ORIGIN_TIMEOUT_MS", &format!("expected a whole number from 1 to {MAX_ORIGIN_TIMEOUT_MS}")));
+            return Err(bad(
+                "ORIGIN_TIMEOUT_MS",
+                &format!("expected a whole number from 1 to {MAX_ORIGIN_TIMEOUT_MS}"),
+            ));
         }
         let delivery_timeout_ms = number("DELIVERY_TIMEOUT_MS", DEFAULT_DELIVERY_TIMEOUT_MS, 60_000)?.max(1);
         let forward_unknown_events = match get("FORWARD_UNKNOWN_EVENTS").as_deref() {

@@ -62,11 +62,12 @@ fn credentials(req: &CallbackRequest<'_>) -> Result<Credentials, Error> {
     }
     let sign = req.query_value("sign");
     if matches!(sign, Lookup::Absent) {
-        let json_error =
-            if is_object { None } else { std::str::from_utf8(body).ok().and_then(|t| Reader::check(t).err()) };
-        return Err(match (json_error, std::str::from_utf8(body)) {
-            (Some(f), _) => Error::MalformedJson { detail: f.detail() },
-            (None, Err(e)) if !is_object => invalid_utf8(e),
+        // In neither place: a body that is not JSON at all says so first.
+        let not_json = (!is_object).then(|| {
+            body_text(body).and_then(|t| Reader::check(t).map_err(|f| Error::MalformedJson { detail: f.detail() }))
+        });
+        return Err(match not_json {
+            Some(Err(e)) => e,
             _ => Error::MissingSignature { field: SIGN_FIELD },
         });
     }

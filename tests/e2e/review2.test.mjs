@@ -113,11 +113,18 @@ describe("review 2, through the worker in workerd", () => {
       answers.map((a) => `${a.status} ${a.json.outcome ?? a.json.error}`),
       [...Array(5).fill("200 dead_lettered"), "503 storage_unavailable", "503 storage_unavailable"],
     );
+    const refused = await until("both refusals in the log", () => {
+      const lines = worker.logs.filter((l) => l.code === "storage_unavailable");
+      return lines.length === 2 && lines;
+    });
+    assert.ok(
+      refused.every((l) => /dead letters of alibaba-ims are full/.test(l.error)),
+      JSON.stringify(refused),
+    );
     const out = worker.output();
     assert.match(out, /\{"msg":"dead_letters","provider":"alibaba-ims","stored":true,"letters":4,/);
     assert.match(out, /\{"msg":"dead_letters","provider":"alibaba-ims","stored":false,"letters":6,/);
-    const refused = worker.logs.filter((l) => l.code === "storage_unavailable");
-    assert.ok(refused.length === 2 && refused.every((l) => /full/.test(l.error)), JSON.stringify(refused));
+
     // A Tencent dead letter is still kept: the cap is per provider.
     const tencent = await send(JSON.stringify({ EventType: "Flood", N: 1 }), "tencent-vod");
     assert.equal(tencent.json.outcome, "dead_lettered", JSON.stringify(tencent.json));

@@ -2,7 +2,7 @@
 // each reproduced as the review did, from the packed package installed in an empty project.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -20,6 +20,9 @@ before(async () => {
 after(() => rmSync(project, { recursive: true, force: true }));
 
 const KEY = "ImsKey1234567890";
+const fixture = JSON.parse(
+  readFileSync(new URL("../fixtures/alibaba-ims/ProduceMediaComplete.json", import.meta.url), "utf8"),
+);
 const URL_IMS = "https://hooks.example.com/alibaba/ims";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what must not reach the terminal
 const ESC = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -49,7 +52,10 @@ describe("L1: the CLI shows request and server text with control characters esca
   test("(a) an event type full of terminal sequences, verified on a terminal", async () => {
     const type = "\u001b]0;pwned\u0007\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2K\r\u001b[32m✓ valid: ProduceMediaComplete";
     const file = join(project, "capture-a.txt");
-    writeFileSync(file, capture(JSON.stringify({ EventType: type, UserId: 1, EventTime: "2024-01-01T00:00:00Z" })));
+    writeFileSync(
+      file,
+      capture(JSON.stringify({ EventType: type, UserId: 1, EventTime: "2024-01-01T00:00:00Z", MessageBody: {} })),
+    );
     const r = await onTty(`${bin} verify --provider alibaba-ims --key ${KEY} --url ${URL_IMS} --own-time`, file);
     assert.equal(r.code, 0, r.out);
     assert.ok(
@@ -151,9 +157,7 @@ describe("L7 and I1: the lazy id and the verifier cache", () => {
   test("the id is of the body as verified, even when a Node Buffer is reused afterwards", () => {
     const ids = [];
     for (const media of ["media-A", "media-B"]) {
-      const body = Buffer.from(
-        JSON.stringify({ EventType: "ProduceMediaComplete", UserId: 1, MessageBody: { MediaId: media } }),
-      );
+      const body = Buffer.from(JSON.stringify({ ...fixture, MessageBody: { ...fixture.MessageBody, MediaId: media } }));
       const signed = pkg.sign({ provider: "alibaba-ims", url: URL_IMS, key: KEY, body, timestamp: 1_700_000_000 });
       const event = pkg.verify({
         provider: "alibaba-ims",
