@@ -21,11 +21,16 @@ macro_rules! error_codes {
             /// Every code, in documentation order.
             pub const ALL: [ErrorCode; [$($code),*].len()] = [$(ErrorCode::$variant),*];
 
+            /// The code's row of the table: wire form, HTTP status, reason.
+            const fn row(self) -> (&'static str, u16, &'static str) {
+                match self {
+                    $(ErrorCode::$variant => ($code, $status, $reason),)*
+                }
+            }
+
             /// The stable wire form, e.g. `"signature_mismatch"`.
             pub const fn as_str(self) -> &'static str {
-                match self {
-                    $(ErrorCode::$variant => $code,)*
-                }
+                self.row().0
             }
 
             /// The HTTP status a receiver should answer with: 400 for input it cannot read, 401
@@ -33,16 +38,12 @@ macro_rules! error_codes {
             /// 502/504 when the origin failed and 503 when its own storage or queue did (so the
             /// provider retries).
             pub const fn http_status(self) -> u16 {
-                match self {
-                    $(ErrorCode::$variant => $status,)*
-                }
+                self.row().1
             }
 
             /// What the code means for a person looking at a failed callback (the page, the CLI).
             pub const fn reason(self) -> &'static str {
-                match self {
-                    $(ErrorCode::$variant => $reason,)*
-                }
+                self.row().2
             }
         }
     };

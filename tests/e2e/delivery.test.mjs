@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startOrigin } from "../../scripts/origin.mjs";
 import { parseEvent, sign } from "../../pkg/node.mjs";
-import { startWorker } from "./harness.mjs";
+import { startWorker, until } from "./harness.mjs";
 
 const SECRET = "whsec_dGVzdC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4OTA=";
 const KEY = "TestImsKey1";
@@ -78,16 +78,6 @@ function delivered() {
     if (e.answered >= 200 && e.answered < 300)
       byId.set(e.headers["webhook-id"], (byId.get(e.headers["webhook-id"]) ?? 0) + 1);
   return byId;
-}
-
-async function until(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 // Record what the origin answered each delivery.

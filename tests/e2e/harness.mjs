@@ -117,3 +117,14 @@ export async function startWorker(vars, { main = MEDIAHOOK_WORKER, stateDir, mod
     },
   };
 }
+
+/** Poll `check` until it returns something truthy (that value), or fail after `timeoutMs`. */
+export async function until(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startOrigin } from "../../scripts/origin.mjs";
 import { parseEvent, sign } from "../../pkg/node.mjs";
-import { startWorker } from "./harness.mjs";
+import { startWorker, until } from "./harness.mjs";
 
 const SECRET = "whsec_dGVzdC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4OTA=";
 const KEY = "TestImsKey1";
@@ -18,7 +18,6 @@ const fixture = JSON.parse(
   readFileSync(new URL("../fixtures/alibaba-ims/ProduceMediaComplete.json", import.meta.url), "utf8"),
 );
 const now = () => Math.floor(Date.now() / 1000);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let origin, worker, stateDir;
 before(async () => {
@@ -55,16 +54,6 @@ async function send(body, provider = "alibaba-ims") {
   });
   const res = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
   return { status: res.status, json: await res.json() };
-}
-
-async function until(what, check, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 describe("review 2, through the worker in workerd", () => {

@@ -41,6 +41,12 @@ function onTty(cmd, input) {
   });
 }
 
+/** The options of `verify` for a signed IMS callback, as a receiver at `now` has them. */
+function received(body, timestamp, now) {
+  const signed = pkg.sign({ provider: "alibaba-ims", url: URL_IMS, key: KEY, body, timestamp });
+  return { provider: "alibaba-ims", url: URL_IMS, keys: KEY, headers: signed.headers, body, now };
+}
+
 /** A raw HTTP capture of a signed IMS callback with this body. */
 function capture(body, method = "POST") {
   const signed = pkg.sign({ provider: "alibaba-ims", url: URL_IMS, key: KEY, body, timestamp: 1_700_000_000 });
@@ -158,15 +164,7 @@ describe("L7 and I1: the lazy id and the verifier cache", () => {
     const ids = [];
     for (const media of ["media-A", "media-B"]) {
       const body = Buffer.from(JSON.stringify({ ...fixture, MessageBody: { ...fixture.MessageBody, MediaId: media } }));
-      const signed = pkg.sign({ provider: "alibaba-ims", url: URL_IMS, key: KEY, body, timestamp: 1_700_000_000 });
-      const event = pkg.verify({
-        provider: "alibaba-ims",
-        url: URL_IMS,
-        keys: KEY,
-        headers: signed.headers,
-        body,
-        now: 1_700_000_000,
-      });
+      const event = pkg.verify(received(body, 1_700_000_000, 1_700_000_000));
       const expected = pkg.parseEvent("alibaba-ims", Buffer.from(body), URL_IMS).id;
       body.fill(0);
       assert.equal(event.id, expected, media);
@@ -176,18 +174,8 @@ describe("L7 and I1: the lazy id and the verifier cache", () => {
   });
 
   test("NaN and ±Infinity tolerances do not share a cached verifier", () => {
-    const body = "{}";
-    const signed = pkg.sign({ provider: "alibaba-ims", url: URL_IMS, key: KEY, body, timestamp: 1_500_000_000 });
-    const call = (toleranceSeconds) =>
-      pkg.verifySignature({
-        provider: "alibaba-ims",
-        url: URL_IMS,
-        keys: KEY,
-        headers: signed.headers,
-        body,
-        now: 1_700_000_000,
-        toleranceSeconds,
-      });
+    const options = received("{}", 1_500_000_000, 1_700_000_000);
+    const call = (toleranceSeconds) => pkg.verifySignature({ ...options, toleranceSeconds });
     assert.equal(call(Infinity).keyIndex, 0);
     assert.throws(() => call(Number.NaN), { code: "timestamp_too_old" }, "NaN means the default window");
   });
