@@ -22,12 +22,12 @@ step() { # name command...
   shift
   t0=$(date +%s)
   "$@" || rc=$?
-  steps+=("$(printf '%-44s %6d s%s' "$name" "$(( $(date +%s) - t0 ))" "$([ $rc -eq 0 ] || echo '  FAILED')")")
+  steps+=("$(printf '%-50s %6d s%s' "$name" "$(( $(date +%s) - t0 ))" "$([ $rc -eq 0 ] || echo '  FAILED')")")
   return $rc
 }
 table() {
   say "step times"
-  printf '  %s\n' "${steps[@]}" "$(printf '%-44s %6d s' total "$(( $(date +%s) - started ))")" >&2
+  printf '  %s\n' "${steps[@]}" "$(printf '%-50s %6d s' total "$(( $(date +%s) - started ))")" >&2
 }
 trap table EXIT
 

@@ -53,3 +53,24 @@ fn i6_the_typed_tencent_view_follows_the_order_sent() {
     };
     assert_eq!(body_key, "ProcedureStateChangeEvent");
 }
+
+/// I2 and I7: the origin's timeout stays below the 30 s claim takeover, and the body limit
+/// within one Durable Object row.
+#[test]
+#[cfg(not(target_arch = "wasm32"))]
+fn i2_i7_timeouts_and_body_limits_are_capped() {
+    let config = |name: &str, value: &str| {
+        mediahook::gateway::GatewayConfig::from_vars(|n| match n {
+            "ORIGIN_URL" => Some("https://origin.example.com/events".into()),
+            "ORIGIN_SECRET" => Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+            _ if n == name => Some(value.into()),
+            _ => None,
+        })
+    };
+    for (name, ok, refused) in [("ORIGIN_TIMEOUT_MS", "20000", "25000"), ("MAX_BODY_BYTES", "2097152", "2097153")] {
+        assert!(config(name, ok).is_ok(), "{name}={ok}");
+        let e = config(name, refused).unwrap_err();
+        assert_eq!(e.code(), mediahook::ErrorCode::InvalidConfig, "{name}={refused}");
+        assert!(e.to_string().contains(name), "{e}");
+    }
+}

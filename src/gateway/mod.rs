@@ -155,7 +155,7 @@ pub struct Kept {
 /// The identity of a signature without the signature itself: the MD5 schemes sign only the
 /// URL (or host), the time and the key, so these determine it. Every callback a provider
 /// sends in one second shares it; the guard counts the distinct events under each.
-pub fn signature_id(v: &crate::VerifiedCallback<'_>) -> String {
+pub fn signature_id(v: &crate::verify::VerifiedCallback<'_>) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(v.provider.id());

@@ -89,11 +89,11 @@ fn authority_host(rest: &str) -> Option<String> {
 
 /// A Live host as Alibaba signs it, "the hostname in the callback URL": a URL and a bare
 /// `host[:port][/path]` are reduced alike to the lower-cased host name.
-pub(crate) fn live_host(url_or_host: &str) -> Result<String, crate::Error> {
+pub(crate) fn live_host(url_or_host: &str) -> Result<String, crate::error::Error> {
     let s = url_or_host.trim();
     let host = match s.split_once("://") {
         Some((_, rest)) => authority_host(rest),
         None => authority_host(s),
     };
-    host.ok_or_else(|| crate::Error::InvalidUrl { reason: "no host in the Live callback URL or host".into() })
+    host.ok_or_else(|| crate::error::Error::InvalidUrl { reason: "no host in the Live callback URL or host".into() })
 }
