@@ -171,12 +171,8 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
             } else {
                 let event_type = text_of(v3);
                 // An unknown (or unconfirmed) type name is typed by the payload member it carries.
-                let schema = tencent_vod::TencentBody::schema_of(&event_type).or_else(|| {
-                    members(text)
-                        .map_while(Result::ok)
-                        .filter(|m| !m.is_null())
-                        .find_map(|m| tencent_vod::type_of_member(&m.key()))
-                });
+                let schema =
+                    tencent_vod::TencentBody::schema_of(&event_type).or_else(|| tencent_vod::type_by_member(text));
                 let mut tables = [TENCENT, none, tencent_vod::PAYLOAD_FIELDS];
                 if let Some(s) = schema {
                     let (key, also) = tencent_vod::payload_member(s);

@@ -388,6 +388,15 @@ pub(crate) fn type_of_member(key: &str) -> Option<&'static EventSchema> {
     TencentBody::schema_of(name)
 }
 
+/// The type of a 3.0 body whose type name is unknown: that of the first payload member it
+/// carries (not null), in the order sent.
+pub(crate) fn type_by_member(json: &str) -> Option<&'static EventSchema> {
+    crate::json::members(json)
+        .map_while(Result::ok)
+        .filter(|member| !member.is_null())
+        .find_map(|member| type_of_member(&member.key()))
+}
+
 /// A Tencent VOD event, either format.
 #[cfg(feature = "typed")]
 #[derive(Clone, Debug, PartialEq)]
@@ -435,13 +444,7 @@ impl TencentEvent {
         let event_type = take_string(&mut m, "EventType");
         // As the walk does: a type by its name, else by the first payload member it carries (in
         // the order sent, not the map's sorted order).
-        let by_member = || {
-            crate::json::members(json)
-                .map_while(Result::ok)
-                .filter(|member| !member.is_null())
-                .find_map(|member| type_of_member(&member.key()))
-                .map(|e| (e.name, payload_member(e).0))
-        };
+        let by_member = || type_by_member(json).map(|e| (e.name, payload_member(e).0));
         let (typed_as, body_key) = match TencentBody::schema_of(&event_type) {
             Some(_) => (event_type.clone(), body_key(&event_type)),
             None => by_member()

@@ -30,7 +30,19 @@ const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
  * same state); mode: DELIVERY_MODE unless vars set it. Returns { url, logs, deliveries,
  * output(), stop() }.
  */
-export async function startWorker(vars, { main = MEDIAHOOK_WORKER, stateDir, mode = "direct" } = {}) {
+export async function startWorker(vars, options = {}) {
+  // A port found free can be taken by another process before workerd binds it: start again
+  // on new ports then (a few times), rather than fail the suite on a race outside the test.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startWorkerOnce(vars, options);
+    } catch (e) {
+      if (attempt >= 3 || !/Address already in use/.test(e.message)) throw e;
+    }
+  }
+}
+
+async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode = "direct" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mediahook-e2e-"));
   // The shipped wrangler.toml (queues, Durable Objects, migrations) without its [vars]: the
   // test's vars go to .dev.vars. DELIVERY_MODE defaults to direct here, as most suites test
