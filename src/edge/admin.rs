@@ -104,18 +104,13 @@ async fn redeliver(edge: &Edge, letter: DeadLetter) -> (u16, serde_json::Value) 
                 return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": e.code().as_str() }));
             }
             let mark = DeadLetterOp::Mark { id: id.clone(), state: LetterState::Redelivering };
-            if let Err(e) = store::dead_letters::<serde_json::Value>(env, mark).await {
-                storage_error(edge, "mark", &id, &e.to_string());
-            }
+            edge.best_effort("mark", &id, store::dead_letters::<serde_json::Value>(env, mark)).await;
             (202, serde_json::json!({ "id": id, "outcome": Outcome::Queued }))
         }
         DeliveryMode::Direct => {
             let attempt = edge.post(&id, body.as_bytes(), config.delivery_timeout_ms, false).await;
             if attempt.delivered() {
-                let op = DeadLetterOp::Delete { id: id.clone() };
-                if let Err(e) = store::dead_letters::<serde_json::Value>(env, op).await {
-                    storage_error(edge, "delete_letter", &id, &e.to_string());
-                }
+                edge.delete_letter(&id).await;
                 (200, serde_json::json!({ "id": id, "outcome": "delivered", "origin_status": attempt.status }))
             } else {
                 (502, serde_json::json!({ "id": id, "outcome": "failed", "origin_status": attempt.status }))

@@ -85,16 +85,10 @@ async fn deliver(edge: &Edge, message: &RawMessage, mut event: QueuedEvent) {
             console_log!("{}", serde_json::to_string(&log).unwrap_or_default());
             message.ack();
             if event.stored {
-                let op = store::GuardOp::DeleteBody { id: event.id.clone() };
-                if let Err(e) = store::guard(&edge.env, &event.id, op).await {
-                    storage_error(edge, "delete_body", &event.id, &e.to_string());
-                }
+                edge.delete_body(&event.id).await;
             }
             if event.redelivery {
-                let op = store::DeadLetterOp::Delete { id: event.id.clone() };
-                if let Err(e) = store::dead_letters::<serde_json::Value>(&edge.env, op).await {
-                    storage_error(edge, "delete_letter", &event.id, &e.to_string());
-                }
+                edge.delete_letter(&event.id).await;
             }
         }
         AttemptVerdict::Rejected => {
@@ -174,10 +168,7 @@ async fn die(
         Ok(()) => {
             // The letter holds its own copy of a large body: the stored one can go.
             if event.stored {
-                let op = store::GuardOp::DeleteBody { id: event.id.clone() };
-                if let Err(e) = store::guard(&edge.env, &event.id, op).await {
-                    storage_error(edge, "delete_body", &event.id, &e.to_string());
-                }
+                edge.delete_body(&event.id).await;
             }
             true
         }

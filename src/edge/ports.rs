@@ -2,6 +2,7 @@
 //! `store`), the delivery queue, the origin (fetch: Standard Webhooks headers signed for each
 //! attempt, redirects never followed, a timeout), the clock, the timer and the log.
 
+use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -14,7 +15,9 @@ use worker::{
 
 use super::store::{self, DeadLetterOp, GuardOp, PutAnswer};
 use crate::error::clip;
-use crate::gateway::accept::{DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict, ON_DEMAND_ANSWER_BYTES};
+use crate::gateway::accept::{
+    storage_error, DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict, ON_DEMAND_ANSWER_BYTES,
+};
 use crate::gateway::delivery::{parse_retry_after, Attempt, DeadLetter, QueuedEvent, Retention};
 use crate::gateway::{GatewayConfig, Notice};
 
@@ -26,6 +29,32 @@ pub(crate) const QUEUE_BINDING: &str = "EVENTS";
 pub(crate) struct Edge {
     pub env: Env,
     pub config: Rc<GatewayConfig>,
+}
+
+impl Edge {
+    /// A write that nothing waits for: a failure is logged (`storage_error`), not answered.
+    pub(crate) async fn best_effort<T>(
+        &self,
+        op: &'static str,
+        id: &str,
+        write: impl Future<Output = worker::Result<T>>,
+    ) {
+        if let Err(e) = write.await {
+            storage_error(self, op, id, &e.to_string());
+        }
+    }
+
+    /// Drop a large body kept for an event that no message needs any more.
+    pub(crate) async fn delete_body(&self, id: &str) {
+        let op = GuardOp::DeleteBody { id: id.to_owned() };
+        self.best_effort("delete_body", id, store::guard(&self.env, id, op)).await;
+    }
+
+    /// Drop a dead letter whose event was delivered.
+    pub(crate) async fn delete_letter(&self, id: &str) {
+        let op = DeadLetterOp::Delete { id: id.to_owned() };
+        self.best_effort("delete_letter", id, store::dead_letters::<serde_json::Value>(&self.env, op)).await;
+    }
 }
 
 fn words(e: worker::Error) -> String {

@@ -229,8 +229,13 @@ const LETTER_COLUMNS: &str = "id, provider, type, reason, detail, last_status, a
 impl DurableObject for DeadLetters {
     fn new(state: State, _env: Env) -> Self {
         create_tables(&state, &[
-            "CREATE TABLE IF NOT EXISTS letters (id TEXT PRIMARY KEY, provider TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, last_status INTEGER, attempts INTEGER NOT NULL, accepted_ms INTEGER NOT NULL, died_ms INTEGER NOT NULL, state TEXT NOT NULL, body TEXT)",
+            "CREATE TABLE IF NOT EXISTS letters (id TEXT PRIMARY KEY, provider TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, last_status INTEGER, attempts INTEGER NOT NULL, accepted_ms INTEGER NOT NULL, died_ms INTEGER NOT NULL, state TEXT NOT NULL, bytes INTEGER NOT NULL DEFAULT 0, body TEXT)",
             "CREATE INDEX IF NOT EXISTS letters_by_death ON letters (died_ms, id)",
+            // A table from before the caps: its bodies' sizes, counted once.
+            "ALTER TABLE letters ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0",
+            "UPDATE letters SET bytes = LENGTH(CAST(body AS BLOB)) WHERE bytes = 0 AND body IS NOT NULL",
+            // Each provider's fill is read from this index alone, never from the bodies.
+            "CREATE INDEX IF NOT EXISTS letters_fill ON letters (provider, bytes)",
         ]);
         DeadLetters { state }
     }
@@ -251,11 +256,23 @@ impl DurableObject for DeadLetters {
                 }
                 let fill = sql
                     .exec(
-                        "SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(body AS BLOB))), 0) AS bytes FROM letters WHERE provider = ? AND id != ?",
-                        vec![letter.provider.clone().into(), letter.id.clone().into()],
+                        "SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS bytes FROM letters WHERE provider = ?",
+                        vec![letter.provider.clone().into()],
                     )?
                     .one::<Fill>()?;
-                let (letters, bytes) = (fill.n + 1, fill.bytes + letter.body.as_ref().map_or(0, |b| b.len() as i64));
+                // A letter dying again replaces its old row (and keeps its body when it has none).
+                #[derive(Deserialize)]
+                struct Size {
+                    bytes: i64,
+                }
+                let old = sql
+                    .exec("SELECT bytes FROM letters WHERE id = ?", vec![letter.id.clone().into()])?
+                    .to_array::<Size>()?
+                    .pop()
+                    .map(|r| r.bytes);
+                let size = letter.body.as_ref().map_or(old.unwrap_or(0), |b| b.len() as i64);
+                let letters = fill.n + i64::from(old.is_none());
+                let bytes = fill.bytes - old.unwrap_or(0) + size;
                 let fill = PutAnswer { stored: false, near_cap: false, letters, bytes };
                 let (max_count, max_bytes) = (i64::from(retention.max_count), retention.max_bytes as i64);
                 if letters > max_count || bytes > max_bytes {
@@ -266,8 +283,8 @@ impl DurableObject for DeadLetters {
                 sql.exec(
                     // A letter dying again replaces the old one, but never loses its body (a
                     // stored body may be gone by the second death).
-                    "INSERT INTO letters (id, provider, type, reason, detail, last_status, attempts, accepted_ms, died_ms, state, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                     ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, type = excluded.type, reason = excluded.reason, detail = excluded.detail, last_status = excluded.last_status, attempts = excluded.attempts, accepted_ms = excluded.accepted_ms, died_ms = excluded.died_ms, state = excluded.state, body = COALESCE(excluded.body, letters.body)",
+                    "INSERT INTO letters (id, provider, type, reason, detail, last_status, attempts, accepted_ms, died_ms, state, bytes, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, type = excluded.type, reason = excluded.reason, detail = excluded.detail, last_status = excluded.last_status, attempts = excluded.attempts, accepted_ms = excluded.accepted_ms, died_ms = excluded.died_ms, state = excluded.state, bytes = excluded.bytes, body = COALESCE(excluded.body, letters.body)",
                     vec![
                         letter.id.into(),
                         letter.provider.into(),
@@ -279,6 +296,7 @@ impl DurableObject for DeadLetters {
                         (letter.accepted_ms as i64).into(),
                         (letter.died_ms as i64).into(),
                         letter.state.as_str().into(),
+                        size.into(),
                         letter.body.into(),
                     ],
                 )?;

@@ -200,33 +200,28 @@ impl<'s> Reader<'s> {
 
     // ---- objects and arrays: the joints, written once ---------------------------------
 
-    /// Enter an object or array (past its opening byte), counting depth.
-    fn open(&mut self) -> Read<()> {
+    /// Enter an object or array at its opening byte, counting depth.
+    fn open(&mut self, opening: u8, what: &str) -> Read<Joint> {
+        if self.peek() != Some(opening) {
+            return Err(self.syntax(what));
+        }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.syntax("recursion limit exceeded"));
         }
         self.pos += 1;
-        Ok(())
+        Ok(Joint { items: 0 })
     }
 
     /// At `{`: enter the object. Then call [`Reader::next_key`] until it gives `None`, reading
     /// each member's value in between.
     pub fn begin_object(&mut self) -> Read<Joint> {
-        if self.peek() != Some(b'{') {
-            return Err(self.syntax("expected `{`"));
-        }
-        self.open()?;
-        Ok(Joint { items: 0 })
+        self.open(b'{', "expected `{`")
     }
 
     /// At `[`: enter the array. Then call [`Reader::next_element`] until it gives false.
     pub fn begin_array(&mut self) -> Read<Joint> {
-        if self.peek() != Some(b'[') {
-            return Err(self.syntax("expected `[`"));
-        }
-        self.open()?;
-        Ok(Joint { items: 0 })
+        self.open(b'[', "expected `[`")
     }
 
     /// The next member's key, the reader left at its value; `None` past the closing `}`.

@@ -110,16 +110,15 @@ fn from_body(sign: Option<Member<'_>>, t: Option<Member<'_>>) -> Result<Credenti
     };
     let t_text = match t {
         None => return Err(Error::MissingTimestamp { field: T_FIELD }),
-        Some(m) => match (m.first_byte(), m.string()) {
+        Some(m) => match m.string() {
             // T is signed as sent, so a string with spaces around the digits is not trimmed
             // into another value: refused.
-            (_, Some(s)) if s.trim_matches([' ', '\t']).len() != s.len() => {
+            Some(s) if s.trim_matches([' ', '\t']).len() != s.len() => {
                 return Err(malformed_t("it has spaces around the digits"))
             }
-            (_, Some(s)) => s.into_owned(),
-            (b'0'..=b'9', None) if m.value.bytes().all(|b| b.is_ascii_digit()) && m.value.parse::<u64>().is_ok() => {
-                m.value.to_owned()
-            }
+            Some(s) => s.into_owned(),
+            // A JSON number of digits only (no sign, fraction or exponent) that fits in 64 bits.
+            None if m.value.bytes().all(|b| b.is_ascii_digit()) && m.value.parse::<u64>().is_ok() => m.value.to_owned(),
             _ => return Err(malformed_t("expected a non-negative integer")),
         },
     };
