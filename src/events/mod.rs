@@ -269,33 +269,36 @@ pub fn untyped_event(
     let malformed = |f: crate::json::Failure| Error::MalformedJson { detail: f.detail() };
     let mut data = Vec::with_capacity(text.len());
     let mut event_type = None;
+    // Written one level down in the envelope, as the walker's output is.
     let mut reader = crate::json::Reader::nested(text, 1);
     reader.ws();
     if reader.peek() == Some(b'{') {
         // An object: its members as sent (minified), less Tencent's per-delivery Sign/T.
+        let mut joint = reader.begin_object().map_err(malformed)?;
         data.push(b'{');
-        for member in crate::json::members(text) {
-            let m = member.map_err(malformed)?;
-            let key = m.key();
-            if provider == Provider::TencentVod && (key == SIGN_FIELD || key == T_FIELD) {
+        while let Some(key) = reader.next_key(&mut joint).map_err(malformed)? {
+            let name = reader.decode(key);
+            if provider == Provider::TencentVod && (name == SIGN_FIELD || name == T_FIELD) {
+                reader.skip().map_err(malformed)?;
                 continue;
-            }
-            if event_type.is_none() && ["EventType", "eventType", "action", "event"].contains(&&*key) {
-                event_type = m.string().map(std::borrow::Cow::into_owned);
             }
             if data.len() > 1 {
                 data.push(b',');
             }
-            data.push(b'"');
-            data.extend_from_slice(m.raw_key().as_bytes());
-            data.extend_from_slice(b"\":");
-            crate::json::Reader::nested(m.value, 2).copy(&mut data).map_err(malformed)?;
+            data.extend_from_slice(reader.raw(key));
+            data.push(b':');
+            let value = data.len();
+            reader.copy(&mut data).map_err(malformed)?;
+            if event_type.is_none() && ["EventType", "eventType", "action", "event"].contains(&&*name) {
+                let copied = std::str::from_utf8(&data[value..]).unwrap_or_default();
+                event_type = crate::json::Reader::new(copied).decoded_string().ok().map(std::borrow::Cow::into_owned);
+            }
         }
         data.push(b'}');
     } else {
         reader.copy(&mut data).map_err(malformed)?;
-        reader.end().map_err(malformed)?;
     }
+    reader.end().map_err(malformed)?;
     let mut marked = b"invalid\0".to_vec();
     marked.extend_from_slice(&data);
     let id = event_id(provider, &marked);
