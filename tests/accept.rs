@@ -92,6 +92,7 @@ impl Queue for Memory {
         if self.fail_queue.get() {
             return Err("Queue send failed: message too large".into());
         }
+        assert_eq!(message.cost(), serde_json::to_string(message).unwrap().len(), "cost is the message's JSON size");
         assert!(message.cost() <= MAX_QUEUE_MESSAGE_COST, "a message over the queue's limit was sent");
         self.sent.borrow_mut().push(message.clone());
         Ok(())
