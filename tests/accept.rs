@@ -1,5 +1,6 @@
-//! The gateway's accepting of a decided event (claim → queue / deliver / keep → settle or
-//! release), run natively against in-memory ports: what the worker does on workerd, minus
+//! The gateway's accepting of a decided event (queue mode: one send; direct mode: claim →
+//! deliver / keep → settle or release) and the queue consumer (claim per shard → deliver →
+//! settle), run natively against in-memory ports: what the worker does on workerd, minus
 //! workerd. Also the decision's body: the origin gets `Event::as_json()` byte for byte.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -9,9 +10,13 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use mediahook::delivery::{Attempt, DeadLetter, DeadReason, QueuedEvent, Retention, MAX_QUEUE_MESSAGE_COST};
-use mediahook::gateway::accept::{
-    accept, after, Accepting, After, DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict,
+use mediahook::delivery::{
+    guard_shard, signature_shard, Attempt, DeadLetter, DeadReason, QueuedEvent, Retention, MAX_QUEUE_MESSAGE_COST,
+};
+use mediahook::gateway::accept::{accept, after, Accepting, After};
+use mediahook::gateway::consume::{consume, Disposition, Received};
+use mediahook::gateway::ports::{
+    DeadLetters, Guard, GuardState, Host, Origin, Queue, ShardClaims, ShardVerdicts, Verdict,
 };
 use mediahook::gateway::{Decision, GatewayConfig, LogLine, Outcome};
 use mediahook::{parse_event, sign, AuthKey, CallbackRequest, ErrorCode, Provider, SignInput};
@@ -21,19 +26,26 @@ mod common;
 const NOW: u64 = 1_700_000_000;
 const URL: &str = "https://hooks.example.com/alibaba/ims";
 
-/// The ports' futures never wait on anything outside: poll once.
+/// The ports' futures never wait on anything outside: poll until ready (a `join_all` of many
+/// futures may yield to the executor once in a while).
 fn run<F: Future>(f: F) -> F::Output {
     let mut f = pin!(f);
-    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("an in-memory port never waits"),
+    for _ in 0..1000 {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            return v;
+        }
     }
+    panic!("an in-memory port never waits")
 }
 
 /// In-memory guard, queue, origin, dead letters, clock and log, with switches to fail each.
 #[derive(Default)]
 struct Memory {
     seen: RefCell<HashMap<String, GuardState>>,
+    owners: RefCell<HashMap<String, String>>,
+    sigs: RefCell<HashMap<String, Vec<String>>>,
+    shard_requests: RefCell<Vec<usize>>,
+    fail_shard: Cell<Option<usize>>,
     bodies: RefCell<HashMap<String, String>>,
     sent: RefCell<Vec<QueuedEvent>>,
     posted: RefCell<Vec<Vec<u8>>>,
@@ -85,6 +97,64 @@ impl Guard for Memory {
         self.signature_count.set(self.signature_count.get() + 1);
         Ok(self.signature_count.get())
     }
+    async fn claim_batch(
+        &self,
+        shard: usize,
+        batch: &ShardClaims,
+        _now_ms: i64,
+        _ttl_ms: i64,
+    ) -> Result<ShardVerdicts, String> {
+        self.shard_requests.borrow_mut().push(shard);
+        if self.fail_shard.get() == Some(shard) {
+            return Err("shard down".into());
+        }
+        let (mut seen, mut owners) = (self.seen.borrow_mut(), self.owners.borrow_mut());
+        let verdicts = batch
+            .claims
+            .iter()
+            .map(|(id, owner)| {
+                assert_eq!(guard_shard(id), shard, "an id sent to another shard");
+                match (seen.get(id), owners.get(id)) {
+                    (Some(GuardState::Pending), Some(o)) if o == owner => Verdict::Accepted,
+                    (Some(GuardState::Pending), _) => Verdict::Pending,
+                    (Some(_), _) => Verdict::Duplicate,
+                    (None, _) => {
+                        seen.insert(id.clone(), GuardState::Pending);
+                        owners.insert(id.clone(), owner.clone());
+                        Verdict::Accepted
+                    }
+                }
+            })
+            .collect();
+        let mut sigs = self.sigs.borrow_mut();
+        let counts = batch
+            .signatures
+            .iter()
+            .map(|(sig, id)| {
+                assert_eq!(signature_shard(sig), shard, "a signature sent to another shard");
+                let ids = sigs.entry(sig.clone()).or_default();
+                if !ids.contains(id) {
+                    ids.push(id.clone());
+                }
+                ids.len() as i64
+            })
+            .collect();
+        Ok(ShardVerdicts { verdicts, counts })
+    }
+    async fn settle_batch(&self, shard: usize, settled: &[(String, GuardState)]) -> Result<(), String> {
+        self.shard_requests.borrow_mut().push(shard);
+        for (id, state) in settled {
+            self.seen.borrow_mut().insert(id.clone(), *state);
+        }
+        Ok(())
+    }
+    async fn get_body(&self, id: &str) -> Result<Option<String>, String> {
+        Ok(self.bodies.borrow().get(id).cloned())
+    }
+    async fn delete_body(&self, id: &str) -> Result<(), String> {
+        self.bodies.borrow_mut().remove(id);
+        Ok(())
+    }
 }
 
 impl Queue for Memory {
@@ -114,6 +184,10 @@ impl DeadLetters for Memory {
         self.letters.borrow_mut().push(letter);
         Ok(())
     }
+    async fn delete(&self, id: &str) -> Result<(), String> {
+        self.letters.borrow_mut().retain(|l| l.id != id);
+        Ok(())
+    }
 }
 
 impl Host for Memory {
@@ -122,6 +196,9 @@ impl Host for Memory {
     }
     async fn sleep(&self, ms: u64) {
         self.clock_ms.set(self.clock_ms.get() + ms);
+    }
+    fn random(&self) -> f64 {
+        0.5
     }
     fn log(&self, line: &str) {
         self.logs.borrow_mut().push(line.to_owned());
@@ -186,27 +263,136 @@ fn the_origin_body_is_the_parsed_event_byte_for_byte() {
 }
 
 #[test]
-fn queue_mode_claims_sends_then_settles_after_the_answer() {
+fn queue_mode_answers_after_one_send_and_the_consumer_drops_the_retry() {
     let c = config("queue");
-    let ports = Memory::default();
+    let ports = Memory { origin_status: Cell::new(Some(204)), ..Memory::default() };
     let (answer, later, log) = accept_forward(&ports, &c, &ims_body(""));
     let answer = answer.unwrap();
     assert!(answer.starts_with(r#"{"code":0,"id":"mh_"#) && answer.ends_with(r#","outcome":"queued"}"#), "{answer}");
     assert_eq!(log.outcome, Outcome::Queued);
+    // No guard on the provider's path, nothing left for after the answer.
+    assert!(later.is_empty() && ports.seen.borrow().is_empty() && ports.shard_requests.borrow().is_empty());
     let sent = ports.sent.borrow()[0].clone();
+    assert!(sent.claim && sent.signature.is_some());
     assert_eq!(sent.body.as_deref().map(str::as_bytes), Some(ports_event_json(&c).as_bytes()));
-    // The claim stays pending until the work after the answer settles it.
-    assert_eq!(ports.seen.borrow()[&sent.id], GuardState::Pending);
-    run(after(&ports, later));
-    assert_eq!(ports.seen.borrow()[&sent.id], GuardState::Queued);
-    // SIGNATURE_REUSE_WARN=1: the second distinct event under one signature is reported.
-    let (_, later, _) = accept_forward(&ports, &c, &ims_body(r#","Other":1"#));
-    run(after(&ports, later));
+    // The provider's retry is queued too (answered `queued`): the consumer drops it.
+    let (answer, _, _) = accept_forward(&ports, &c, &ims_body(""));
+    assert!(answer.unwrap().contains(r#""outcome":"queued""#));
+    let batch = take_batch(&ports);
+    assert_eq!(run(consume(&ports, &c, &batch, false)), [Disposition::Ack, Disposition::Ack]);
+    assert_eq!(ports.posted.borrow().len(), 1, "delivered once");
+    assert_eq!(ports.seen.borrow()[&sent.id], GuardState::Delivered);
+    assert_eq!(delivery_outcomes(&ports), ["delivered", "duplicate"]);
+    // One shard touched: one claim request and one settle request for the batch (the id and
+    // the signature share a shard here, or the signature's adds one).
+    let shards = ports.shard_requests.borrow().clone();
+    let touched = if guard_shard(&sent.id) == signature_shard(sent.signature.as_deref().unwrap()) { 2 } else { 3 };
+    assert_eq!(shards.len(), touched, "{shards:?}");
+    // A later retry, in another batch: dropped as well.
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    assert_eq!(ports.posted.borrow().len(), 1, "delivered once");
+}
+
+/// The messages sent so far, as a batch (each with its own queue message id).
+fn take_batch(ports: &Memory) -> Vec<Received> {
+    ports
+        .sent
+        .borrow_mut()
+        .drain(..)
+        .enumerate()
+        .map(|(i, e)| Received { message_id: format!("msg-{}-{i}", ports.clock_ms.get()), event: Some(e) })
+        .collect()
+}
+
+fn delivery_outcomes(ports: &Memory) -> Vec<String> {
+    let logs = ports.logs.borrow();
+    logs.iter()
+        .filter(|l| l.contains(r#""msg":"delivery""#))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["outcome"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_consumer_claims_once_per_shard_and_counts_signatures() {
+    let c = config("queue");
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    for i in 0..40 {
+        accept_forward(&ports, &c, &ims_body(&format!(r#","N":{i}"#))).0.unwrap();
+    }
+    let batch = take_batch(&ports);
+    let dispositions = run(consume(&ports, &c, &batch, false));
+    assert!(dispositions.iter().all(|d| *d == Disposition::Ack));
+    assert_eq!(ports.posted.borrow().len(), 40);
+    // Each shard asked at most twice (claim, settle) for the whole batch.
+    let requests = ports.shard_requests.borrow().clone();
+    let mut per_shard = HashMap::new();
+    for s in &requests {
+        *per_shard.entry(*s).or_insert(0) += 1;
+    }
+    assert!(per_shard.values().all(|n| *n <= 2), "{per_shard:?}");
+    assert!(requests.len() <= 32, "{} requests for 40 events", requests.len());
+    // 40 events under one signature (one second, one URL): SIGNATURE_REUSE_WARN=1 warns.
     assert!(ports.logs.borrow().iter().any(|l| l.contains(r#""msg":"signature_reuse""#)), "{:?}", ports.logs);
-    // The provider's retry is a duplicate, answered 200, not queued again.
-    let (answer, _, log) = accept_forward(&ports, &c, &ims_body(""));
-    assert!(answer.unwrap().contains(r#""outcome":"duplicate""#));
-    assert_eq!((log.outcome, ports.sent.borrow().len()), (Outcome::Duplicate, 2));
+    assert_eq!(ports.sigs.borrow().values().next().map(Vec::len), Some(40));
+}
+
+#[test]
+fn the_queues_own_retry_of_a_message_takes_its_claim_back() {
+    // The consumer died after claiming: the queue delivers the same message again.
+    let c = config("queue");
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    let batch = take_batch(&ports);
+    let id = batch[0].event.as_ref().unwrap().id.clone();
+    ports.seen.borrow_mut().insert(id.clone(), GuardState::Pending);
+    ports.owners.borrow_mut().insert(id.clone(), batch[0].message_id.clone());
+    assert_eq!(run(consume(&ports, &c, &batch, false)), [Disposition::Ack]);
+    assert_eq!(ports.posted.borrow().len(), 1);
+    // Another message of the same event while the first holds the claim: dropped.
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    ports.seen.borrow_mut().insert(id.clone(), GuardState::Pending);
+    ports.owners.borrow_mut().insert(id, "another-message".into());
+    assert_eq!(run(consume(&ports, &c, &batch, false)), [Disposition::Ack]);
+    assert_eq!((ports.posted.borrow().len(), delivery_outcomes(&ports)), (0, vec!["duplicate".to_owned()]));
+}
+
+#[test]
+fn a_failed_attempt_is_queued_again_claimed_and_a_late_retry_is_still_a_duplicate() {
+    let c = config("queue");
+    let ports = Memory { origin_status: Cell::new(Some(503)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    let first = take_batch(&ports);
+    let id = first[0].event.as_ref().unwrap().id.clone();
+    assert_eq!(run(consume(&ports, &c, &first, false)), [Disposition::Ack]);
+    assert_eq!(ports.seen.borrow()[&id], GuardState::Queued);
+    let retry = ports.sent.borrow()[0].clone();
+    assert!(!retry.claim && retry.signature.is_none() && retry.attempts == 1);
+    // The provider's retry arrives while the event waits for its next attempt: dropped.
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    ports.origin_status.set(Some(200));
+    let batch = take_batch(&ports);
+    assert_eq!(run(consume(&ports, &c, &batch, false)), [Disposition::Ack, Disposition::Ack]);
+    assert_eq!(ports.posted.borrow().len(), 2, "one failed attempt, one delivery");
+    assert_eq!(delivery_outcomes(&ports), ["retry", "delivered", "duplicate"]);
+}
+
+#[test]
+fn a_guard_shard_that_fails_sends_its_messages_back_to_the_queue_undelivered() {
+    let c = config("queue");
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    let batch = take_batch(&ports);
+    ports.fail_shard.set(Some(guard_shard(&batch[0].event.as_ref().unwrap().id)));
+    assert!(matches!(run(consume(&ports, &c, &batch, false))[..], [Disposition::Retry { .. }]));
+    assert!(ports.posted.borrow().is_empty());
+    assert!(ports.logs.borrow().iter().any(|l| l.contains(r#""op":"claim_batch""#)));
+    // Messages queued before the guard moved to the consumer were claimed on ingest: delivered
+    // without a claim.
+    let old = QueuedEvent { claim: false, signature: None, ..batch[0].event.clone().unwrap() };
+    let received = [Received { message_id: "old".into(), event: Some(old) }];
+    assert_eq!(run(consume(&ports, &c, &received, false)), [Disposition::Ack]);
+    assert_eq!(ports.posted.borrow().len(), 1);
 }
 
 fn ports_event_json(c: &GatewayConfig) -> String {
@@ -215,8 +401,8 @@ fn ports_event_json(c: &GatewayConfig) -> String {
 }
 
 #[test]
-fn an_event_being_accepted_elsewhere_waits_then_answers_in_flight() {
-    let c = config("queue");
+fn direct_mode_waits_for_an_event_being_accepted_elsewhere_then_answers_in_flight() {
+    let c = config("direct");
     let ports = Memory::default();
     let Decision::Forward(fwd) = decide(&c, &ims_body("")) else { panic!() };
     ports.seen.borrow_mut().insert(fwd.event.id.clone(), GuardState::Pending);
@@ -228,22 +414,25 @@ fn an_event_being_accepted_elsewhere_waits_then_answers_in_flight() {
 
 #[test]
 fn failures_answer_503_release_the_claim_and_log_the_runtime_words() {
-    let c = config("queue");
+    let c = config("direct");
     let ports = Memory { fail_claim: Cell::new(true), ..Memory::default() };
     let (answer, _, log) = accept_forward(&ports, &c, &ims_body(""));
     assert_eq!((answer.unwrap_err(), log.outcome), (ErrorCode::StorageUnavailable, Outcome::StorageFailed));
     assert_eq!(log.error.as_deref(), Some("guard down"));
 
     let ports = Memory { fail_queue: Cell::new(true), ..Memory::default() };
-    let (answer, _, log) = accept_forward(&ports, &c, &ims_body(""));
+    let (answer, _, log) = accept_forward(&ports, &config("queue"), &ims_body(""));
     assert_eq!((answer.unwrap_err(), log.outcome), (ErrorCode::QueueUnavailable, Outcome::QueueFailed));
     assert_eq!(log.error.as_deref(), Some("Queue send failed: message too large"));
-    assert!(ports.seen.borrow().is_empty(), "the claim is released so that the provider's retry is taken");
 
-    // A release (or a settle) that fails is logged, never dropped silently.
-    let ports = Memory { fail_queue: Cell::new(true), fail_release: Cell::new(true), ..Memory::default() };
-    assert_eq!(accept_forward(&ports, &c, &ims_body("")).0.unwrap_err(), ErrorCode::QueueUnavailable);
-    let ports2 = Memory { fail_settle: Cell::new(true), ..Memory::default() };
+    // Direct mode: an origin failure releases the claim so that the provider's retry is taken;
+    // a release (or a settle) that fails is logged, never dropped silently.
+    let ports = Memory { origin_status: Cell::new(Some(500)), ..Memory::default() };
+    assert_eq!(accept_forward(&ports, &c, &ims_body("")).0.unwrap_err(), ErrorCode::OriginError);
+    assert!(ports.seen.borrow().is_empty(), "the claim is released");
+    let ports = Memory { origin_status: Cell::new(Some(500)), fail_release: Cell::new(true), ..Memory::default() };
+    assert_eq!(accept_forward(&ports, &c, &ims_body("")).0.unwrap_err(), ErrorCode::OriginError);
+    let ports2 = Memory { origin_status: Cell::new(Some(200)), fail_settle: Cell::new(true), ..Memory::default() };
     let (_, later, _) = accept_forward(&ports2, &c, &ims_body(""));
     run(after(&ports2, later));
     for (p, op) in [(&ports, "release"), (&ports2, "settle")] {
@@ -288,15 +477,20 @@ fn direct_mode_answers_the_origins_failure_and_releases() {
 
 #[test]
 fn unknown_and_invalid_events_are_kept_as_dead_letters() {
-    let c = config("queue");
+    for mode in ["queue", "direct"] {
+        kept_as_dead_letters(&config(mode));
+    }
+}
+
+fn kept_as_dead_letters(c: &GatewayConfig) {
     let ports = Memory::default();
     let unknown =
         br#"{"EventType":"SomethingNew","UserId":1,"EventTime":"2026-11-29T10:00:00Z","MessageBody":{"N":1e400}}"#;
     let invalid = br#"{"EventType":"ProduceMediaComplete","UserId":1,"EventTime":"2026-11-29T10:00:00Z","MessageBody":{},"N":1e400}"#;
     for (body, reason) in [(&unknown[..], DeadReason::UnknownEventType), (&invalid[..], DeadReason::InvalidEvent)] {
-        let Decision::Keep(kept) = decide(&c, body) else { panic!("kept") };
+        let Decision::Keep(kept) = decide(c, body) else { panic!("kept") };
         let mut log = LogLine::callback();
-        let (answer, later) = run(accept(&ports, &c, Accepting::Keep(&kept), &mut log));
+        let (answer, later) = run(accept(&ports, c, Accepting::Keep(&kept), &mut log));
         let answer = answer.unwrap();
         assert!(answer.contains(r#""outcome":"dead_lettered""#), "{answer}");
         assert!(answer.contains(&format!(r#""reason":"{}""#, reason.as_str())), "{answer}");

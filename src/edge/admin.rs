@@ -16,7 +16,8 @@ use super::ports::Edge;
 use super::store::{self, DeadLetterOp, DeadLetterPage};
 use super::{json_response, reject};
 use crate::error::{clip, Error};
-use crate::gateway::accept::{send_new, storage_error, Origin};
+use crate::gateway::accept::send_new;
+use crate::gateway::ports::{best_effort, storage_error, DeadLetters, Origin};
 use crate::gateway::delivery::{DeadLetter, DeliveryMode, LetterState, QueuedEvent};
 use crate::gateway::{GatewayConfig, LogLine, Outcome};
 
@@ -104,13 +105,13 @@ async fn redeliver(edge: &Edge, letter: DeadLetter) -> (u16, serde_json::Value) 
                 return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": e.code().as_str() }));
             }
             let mark = DeadLetterOp::Mark { id: id.clone(), state: LetterState::Redelivering };
-            edge.best_effort("mark", &id, store::dead_letters::<serde_json::Value>(env, mark)).await;
+            best_effort(edge, "mark", &id, async { edge.store(store::dead_letters::<serde_json::Value>(env, mark)).await.map(drop) }).await;
             (202, serde_json::json!({ "id": id, "outcome": Outcome::Queued }))
         }
         DeliveryMode::Direct => {
             let attempt = edge.post(&id, body.as_bytes(), config.delivery_timeout_ms, false).await;
             if attempt.delivered() {
-                edge.delete_letter(&id).await;
+                best_effort(edge, "delete_letter", &id, edge.delete(&id)).await;
                 (200, serde_json::json!({ "id": id, "outcome": "delivered", "origin_status": attempt.status }))
             } else {
                 (502, serde_json::json!({ "id": id, "outcome": "failed", "origin_status": attempt.status }))

@@ -4,7 +4,7 @@
 //!
 //! - `ports`: the gateway's ports on workerd (guard, queue, origin, dead letters, clock, log).
 //! - `store`: the Durable Objects (duplicate guard, dead letters).
-//! - `consumer`: the queue consumer (retries, dead letters).
+//! - `consumer`: the queue consumer (duplicate guard, retries, dead letters).
 //! - `admin`: the operator's dead-letter API.
 
 mod admin;
@@ -51,9 +51,9 @@ async fn route(req: Request, env: Env, ctx: &Context, log: &mut LogLine) -> Resu
         }
     };
     match route {
-        Route::Admin => admin::handle(req, Edge { env, config }, log).await,
+        Route::Admin => admin::handle(req, Edge::new(env, config), log).await,
         Route::Health => health(&req, &config, log),
-        Route::Callback(provider) => callback(req, url, provider, Edge { env, config }, ctx, log).await,
+        Route::Callback(provider) => callback(req, url, provider, Edge::new(env, config), ctx, log).await,
     }
 }
 
@@ -157,6 +157,7 @@ async fn callback(
         }
     };
     let (answer, after) = accept::accept(&edge, &config, accepting, log).await;
+    log.store_requests = edge.store_requests();
     if !after.is_empty() {
         ctx.wait_until(async move { accept::after(&edge, after).await });
     }

@@ -2,6 +2,7 @@
 //! `store`), the delivery queue, the origin (fetch: Standard Webhooks headers signed for each
 //! attempt, redirects never followed, a timeout), the clock, the timer and the log.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
@@ -15,45 +16,43 @@ use worker::{
 
 use super::store::{self, DeadLetterOp, GuardOp, PutAnswer};
 use crate::error::clip;
-use crate::gateway::accept::{
-    storage_error, DeadLetters, Guard, GuardState, Host, Origin, Queue, Verdict, ON_DEMAND_ANSWER_BYTES,
-};
+use crate::gateway::accept::ON_DEMAND_ANSWER_BYTES;
 use crate::gateway::delivery::{parse_retry_after, Attempt, DeadLetter, QueuedEvent, Retention};
+use crate::gateway::ports::{
+    DeadLetters, Guard, GuardState, Host, Origin, Queue, ShardClaims, ShardVerdicts, Verdict,
+};
 use crate::gateway::{GatewayConfig, Notice};
 
 /// The delivery queue's producer binding (wrangler.toml).
 pub(crate) const QUEUE_BINDING: &str = "EVENTS";
 
-/// The worker's environment and configuration, as the gateway's ports.
+/// The worker's environment and configuration, as the gateway's ports; counts the Durable
+/// Object requests made through it (the log lines report them).
 #[derive(Clone)]
 pub(crate) struct Edge {
     pub env: Env,
     pub config: Rc<GatewayConfig>,
+    requests: Rc<Cell<u32>>,
 }
 
 impl Edge {
-    /// A write that nothing waits for: a failure is logged (`storage_error`), not answered.
-    pub(crate) async fn best_effort<T>(
-        &self,
-        op: &'static str,
-        id: &str,
-        write: impl Future<Output = worker::Result<T>>,
-    ) {
-        if let Err(e) = write.await {
-            storage_error(self, op, id, &e.to_string());
-        }
+    pub(crate) fn new(env: Env, config: Rc<GatewayConfig>) -> Edge {
+        Edge { env, config, requests: Rc::default() }
     }
 
-    /// Drop a large body kept for an event that no message needs any more.
-    pub(crate) async fn delete_body(&self, id: &str) {
-        let op = GuardOp::DeleteBody { id: id.to_owned() };
-        self.best_effort("delete_body", id, store::guard(&self.env, id, op)).await;
+    /// Durable Object requests made so far.
+    pub(crate) fn store_requests(&self) -> u32 {
+        self.requests.get()
     }
 
-    /// Drop a dead letter whose event was delivered.
-    pub(crate) async fn delete_letter(&self, id: &str) {
-        let op = DeadLetterOp::Delete { id: id.to_owned() };
-        self.best_effort("delete_letter", id, store::dead_letters::<serde_json::Value>(&self.env, op)).await;
+    /// One Durable Object request, counted.
+    pub(crate) async fn store<T>(&self, request: impl Future<Output = worker::Result<T>>) -> Result<T, String> {
+        self.requests.set(self.requests.get() + 1);
+        request.await.map_err(words)
+    }
+
+    async fn guard(&self, id: &str, op: GuardOp) -> Result<store::GuardAnswer, String> {
+        self.store(store::guard(&self.env, &store::shard_name(crate::gateway::delivery::guard_shard(id)), &op)).await
     }
 }
 
@@ -64,30 +63,51 @@ fn words(e: worker::Error) -> String {
 impl Guard for Edge {
     async fn claim(&self, id: &str, now_ms: i64, ttl_ms: i64) -> Result<Verdict, String> {
         let op = GuardOp::Claim { id: id.to_owned(), now_ms, ttl_ms };
-        match store::guard(&self.env, id, op).await.map_err(words)? {
-            (Some(v), _, _) => Ok(v),
-            _ => Err("the duplicate guard gave no verdict".into()),
-        }
+        self.guard(id, op).await?.verdict.ok_or_else(|| "the duplicate guard gave no verdict".into())
     }
 
     async fn settle(&self, id: &str, state: GuardState) -> Result<(), String> {
-        store::guard(&self.env, id, GuardOp::Settle { id: id.to_owned(), state }).await.map(|_| ()).map_err(words)
+        self.guard(id, GuardOp::Settle { id: id.to_owned(), state }).await.map(drop)
     }
 
     async fn release(&self, id: &str) -> Result<(), String> {
-        store::guard(&self.env, id, GuardOp::Release { id: id.to_owned() }).await.map(|_| ()).map_err(words)
-    }
-
-    async fn put_body(&self, id: &str, body: &str, now_ms: i64) -> Result<(), String> {
-        let op = GuardOp::PutBody { id: id.to_owned(), body: body.to_owned(), now_ms };
-        store::guard(&self.env, id, op).await.map(|_| ()).map_err(words)
+        self.guard(id, GuardOp::Release { id: id.to_owned() }).await.map(drop)
     }
 
     async fn count_signature(&self, signature: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<i64, String> {
-        store::count_signature(&self.env, signature, id, now_ms, ttl_ms)
-            .await
-            .map_err(words)?
-            .ok_or_else(|| "the guard gave no count".into())
+        let op = GuardOp::CountSignature { sig: signature.to_owned(), id: id.to_owned(), now_ms, ttl_ms };
+        let shard = store::shard_name(crate::gateway::delivery::signature_shard(signature));
+        let answer = self.store(store::guard(&self.env, &shard, &op)).await?;
+        answer.count.ok_or_else(|| "the guard gave no count".into())
+    }
+
+    async fn claim_batch(
+        &self,
+        shard: usize,
+        batch: &ShardClaims,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<ShardVerdicts, String> {
+        let op = GuardOp::ClaimBatch { batch: batch.clone(), now_ms, ttl_ms };
+        let answer = self.store(store::guard(&self.env, &store::shard_name(shard), &op)).await?;
+        answer.batch.ok_or_else(|| "the duplicate guard gave no verdicts".into())
+    }
+
+    async fn settle_batch(&self, shard: usize, settled: &[(String, GuardState)]) -> Result<(), String> {
+        let op = GuardOp::SettleBatch { settled: settled.to_vec() };
+        self.store(store::guard(&self.env, &store::shard_name(shard), &op)).await.map(drop)
+    }
+
+    async fn put_body(&self, id: &str, body: &str, now_ms: i64) -> Result<(), String> {
+        self.guard(id, GuardOp::PutBody { id: id.to_owned(), body: body.to_owned(), now_ms }).await.map(drop)
+    }
+
+    async fn get_body(&self, id: &str) -> Result<Option<String>, String> {
+        self.guard(id, GuardOp::GetBody { id: id.to_owned() }).await.map(|a| a.body)
+    }
+
+    async fn delete_body(&self, id: &str) -> Result<(), String> {
+        self.guard(id, GuardOp::DeleteBody { id: id.to_owned() }).await.map(drop)
     }
 }
 
@@ -102,9 +122,9 @@ impl DeadLetters for Edge {
     async fn put(&self, letter: DeadLetter, retention: Retention) -> Result<(), String> {
         let provider = letter.provider.clone();
         let op = DeadLetterOp::Put { letter, retention };
-        let fill: PutAnswer = store::dead_letters(&self.env, op)
-            .await
-            .map_err(words)?
+        let fill: PutAnswer = self
+            .store(store::dead_letters(&self.env, op))
+            .await?
             .ok_or_else(|| "the dead-letter store gave no answer".to_owned())?;
         let notice =
             Notice::DeadLetters { provider: &provider, stored: fill.stored, letters: fill.letters, bytes: fill.bytes };
@@ -119,6 +139,11 @@ impl DeadLetters for Edge {
         }
         Ok(())
     }
+
+    async fn delete(&self, id: &str) -> Result<(), String> {
+        let op = DeadLetterOp::Delete { id: id.to_owned() };
+        self.store(store::dead_letters::<serde_json::Value>(&self.env, op)).await.map(drop)
+    }
 }
 
 impl Host for Edge {
@@ -128,6 +153,10 @@ impl Host for Edge {
 
     async fn sleep(&self, ms: u64) {
         Delay::from(Duration::from_millis(ms)).await;
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
     }
 
     fn log(&self, line: &str) {

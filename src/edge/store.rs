@@ -1,9 +1,10 @@
 //! The worker's two Durable Objects, both SQLite-backed, and the calls the worker makes to them.
 //!
-//! - [`DuplicateGuard`], sharded by the event id's first hex digit (16 objects, so one hot
-//!   object is not the ceiling): which event ids were accepted (`pending` while being
-//!   enqueued, then `queued`, `delivered` or `kept`), the bodies too large for a queue
-//!   message, and how many distinct events arrived under one signature.
+//! - [`DuplicateGuard`], sharded by the first hex digit of the event id (or of the signature
+//!   id, for counts): which event ids were claimed (`pending` while a request or a queue
+//!   message delivers or keeps it, then `queued` for a retry, `delivered` or `kept`), the
+//!   bodies too large for a queue message, and how many distinct events arrived under one
+//!   signature. The queue consumer asks each shard once per batch.
 //! - [`DeadLetters`], one object: events that could not be delivered, for the admin API.
 //!
 //! Each check-and-set runs without an `.await` between its SELECT and its write, so requests
@@ -14,17 +15,21 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State};
 
-use crate::gateway::accept::{GuardState, Verdict};
-use crate::gateway::delivery::{guard_shard, DeadLetter, LetterState, Retention, DEAD_LETTER_WARN_PERCENT};
+use crate::gateway::delivery::{DeadLetter, LetterState, Retention, DEAD_LETTER_WARN_PERCENT};
+use crate::gateway::ports::{GuardState, ShardClaims, ShardVerdicts, Verdict};
 
 /// Durable Object binding names (wrangler.toml).
 pub const GUARD_BINDING: &str = "GUARD";
 /// See [`GUARD_BINDING`].
 pub const DEAD_LETTERS_BINDING: &str = "DEAD_LETTERS";
 
-/// How long a claim may stay `pending` before another request may take it over (a worker
-/// that died between claiming and enqueueing must not block the event forever).
+/// How long a request's claim (direct mode) may stay `pending` before another request may take
+/// it over (a worker that died while delivering must not block the event forever).
 const PENDING_MS: i64 = 30_000;
+/// The same for a queue message's claim: longer than an attempt (the origin's timeout) and
+/// the queue's own retries of a message whose consumer died (the same message takes its claim
+/// back at once).
+const MESSAGE_PENDING_MS: i64 = 600_000;
 /// Large bodies are kept long enough for every retry of a day-long outage and its dead letter.
 const BODY_TTL_MS: i64 = 7 * 86_400_000;
 
@@ -32,8 +37,12 @@ const BODY_TTL_MS: i64 = 7 * 86_400_000;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum GuardOp {
-    /// Remember `id` unless already seen.
+    /// Remember `id` unless already seen (direct mode).
     Claim { id: String, now_ms: i64, ttl_ms: i64 },
+    /// A queue batch's ids in this shard, each for its message, and signatures to count.
+    ClaimBatch { batch: ShardClaims, now_ms: i64, ttl_ms: i64 },
+    /// What became of a batch's claimed ids.
+    SettleBatch { settled: Vec<(String, GuardState)> },
     /// Record what became of a claimed id.
     Settle { id: String, state: GuardState },
     /// Forget a pending claim whose enqueue or delivery failed, so the provider's retry is new.
@@ -48,14 +57,21 @@ pub enum GuardOp {
     CountSignature { sig: String, id: String, now_ms: i64, ttl_ms: i64 },
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct GuardAnswer {
+/// A guard shard's answer (the fields its operation fills).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct GuardAnswer {
+    /// To `Claim`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    verdict: Option<Verdict>,
+    pub verdict: Option<Verdict>,
+    /// To `GetBody`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<String>,
+    pub body: Option<String>,
+    /// To `CountSignature`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    count: Option<i64>,
+    pub count: Option<i64>,
+    /// To `ClaimBatch`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<ShardVerdicts>,
 }
 
 /// Duplicate guard shard (see the module docs).
@@ -72,6 +88,8 @@ impl DurableObject for DuplicateGuard {
             "CREATE INDEX IF NOT EXISTS seen_expiry ON seen (expires_ms)",
             "CREATE TABLE IF NOT EXISTS bodies (id TEXT PRIMARY KEY, body TEXT NOT NULL, expires_ms INTEGER NOT NULL)",
             "CREATE TABLE IF NOT EXISTS sigs (sig TEXT NOT NULL, id TEXT NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (sig, id))",
+            // The claimant of a pending id: a queue message's id ('' for a request).
+            "ALTER TABLE seen ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
         ]);
         DuplicateGuard { state, purged_ms: Cell::new(0) }
     }
@@ -79,39 +97,28 @@ impl DurableObject for DuplicateGuard {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let op: GuardOp = req.json().await?;
         let sql = self.state.storage().sql();
-        let mut answer = GuardAnswer { verdict: None, body: None, count: None };
+        let mut answer = GuardAnswer::default();
         match op {
             GuardOp::Claim { id, now_ms, ttl_ms } => {
                 self.purge(now_ms)?;
-                #[derive(Deserialize)]
-                struct Row {
-                    state: String,
-                    expires_ms: i64,
-                    pending_until_ms: i64,
+                answer.verdict = Some(self.claim(&id, "", now_ms, ttl_ms, PENDING_MS)?);
+            }
+            GuardOp::ClaimBatch { batch, now_ms, ttl_ms } => {
+                self.purge(now_ms)?;
+                let mut verdicts = Vec::with_capacity(batch.claims.len());
+                for (id, owner) in &batch.claims {
+                    verdicts.push(self.claim(id, owner, now_ms, ttl_ms, MESSAGE_PENDING_MS)?);
                 }
-                let row = sql
-                    .exec("SELECT state, expires_ms, pending_until_ms FROM seen WHERE id = ?", vec![id.clone().into()])?
-                    .to_array::<Row>()?
-                    .pop()
-                    .filter(|r| r.expires_ms >= now_ms);
-                let verdict = match row {
-                    Some(r) if r.state != GuardState::Pending.as_str() => Verdict::Duplicate,
-                    Some(r) if r.pending_until_ms >= now_ms => Verdict::Pending,
-                    // New, expired, or a stale pending claim: take it.
-                    _ => {
-                        sql.exec(
-                            "INSERT OR REPLACE INTO seen (id, state, expires_ms, pending_until_ms) VALUES (?, ?, ?, ?)",
-                            vec![
-                                id.into(),
-                                GuardState::Pending.as_str().into(),
-                                (now_ms + ttl_ms).into(),
-                                (now_ms + PENDING_MS).into(),
-                            ],
-                        )?;
-                        Verdict::Accepted
-                    }
-                };
-                answer.verdict = Some(verdict);
+                let mut counts = Vec::with_capacity(batch.signatures.len());
+                for (sig, id) in &batch.signatures {
+                    counts.push(self.count(sig, id, now_ms, ttl_ms)?);
+                }
+                answer.batch = Some(ShardVerdicts { verdicts, counts });
+            }
+            GuardOp::SettleBatch { settled } => {
+                for (id, state) in settled {
+                    sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.as_str().into(), id.into()])?;
+                }
             }
             GuardOp::Settle { id, state } => {
                 sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.as_str().into(), id.into()])?;
@@ -144,19 +151,7 @@ impl DurableObject for DuplicateGuard {
             }
             GuardOp::CountSignature { sig, id, now_ms, ttl_ms } => {
                 self.purge(now_ms)?;
-                sql.exec(
-                    "INSERT OR IGNORE INTO sigs (sig, id, expires_ms) VALUES (?, ?, ?)",
-                    vec![sig.clone().into(), id.into(), (now_ms + ttl_ms).into()],
-                )?;
-                #[derive(Deserialize)]
-                struct Row {
-                    n: i64,
-                }
-                answer.count = sql
-                    .exec("SELECT COUNT(*) AS n FROM sigs WHERE sig = ?", vec![sig.into()])?
-                    .one::<Row>()
-                    .ok()
-                    .map(|r| r.n);
+                answer.count = Some(self.count(&sig, &id, now_ms, ttl_ms)?);
             }
         }
         Response::from_json(&answer)
@@ -164,6 +159,57 @@ impl DurableObject for DuplicateGuard {
 }
 
 impl DuplicateGuard {
+    /// Claim `id` for `owner` unless already seen: a duplicate once settled; pending while
+    /// another owner's claim is younger than `pending_ms`; the same owner takes its claim back.
+    fn claim(&self, id: &str, owner: &str, now_ms: i64, ttl_ms: i64, pending_ms: i64) -> Result<Verdict> {
+        #[derive(Deserialize)]
+        struct Row {
+            state: String,
+            owner: String,
+            expires_ms: i64,
+            pending_until_ms: i64,
+        }
+        let sql = self.state.storage().sql();
+        let row = sql
+            .exec("SELECT state, owner, expires_ms, pending_until_ms FROM seen WHERE id = ?", vec![id.into()])?
+            .to_array::<Row>()?
+            .pop()
+            .filter(|r| r.expires_ms >= now_ms);
+        Ok(match row {
+            Some(r) if r.state != GuardState::Pending.as_str() => Verdict::Duplicate,
+            Some(r) if !owner.is_empty() && r.owner == owner => Verdict::Accepted,
+            Some(r) if r.pending_until_ms >= now_ms => Verdict::Pending,
+            // New, expired, or a stale pending claim: take it.
+            _ => {
+                sql.exec(
+                    "INSERT OR REPLACE INTO seen (id, state, expires_ms, pending_until_ms, owner) VALUES (?, ?, ?, ?, ?)",
+                    vec![
+                        id.into(),
+                        GuardState::Pending.as_str().into(),
+                        (now_ms + ttl_ms).into(),
+                        (now_ms + pending_ms).into(),
+                        owner.into(),
+                    ],
+                )?;
+                Verdict::Accepted
+            }
+        })
+    }
+
+    /// Count `id` under `sig`; the distinct events under it.
+    fn count(&self, sig: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<i64> {
+        #[derive(Deserialize)]
+        struct Row {
+            n: i64,
+        }
+        let sql = self.state.storage().sql();
+        sql.exec(
+            "INSERT OR IGNORE INTO sigs (sig, id, expires_ms) VALUES (?, ?, ?)",
+            vec![sig.into(), id.into(), (now_ms + ttl_ms).into()],
+        )?;
+        Ok(sql.exec("SELECT COUNT(*) AS n FROM sigs WHERE sig = ?", vec![sig.into()])?.one::<Row>()?.n)
+    }
+
     /// Drop expired rows, at most once a minute per object.
     fn purge(&self, now_ms: i64) -> Result<()> {
         if now_ms - self.purged_ms.get() < 60_000 {
@@ -366,23 +412,14 @@ async fn call<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// The guard shard that holds an event id.
-fn shard_name(id: &str) -> String {
-    format!("guard-{:x}", guard_shard(id))
+/// The name of guard shard `shard`.
+pub fn shard_name(shard: usize) -> String {
+    format!("guard-{shard:x}")
 }
 
-/// Ask an event's guard shard.
-pub async fn guard(env: &Env, id: &str, op: GuardOp) -> Result<(Option<Verdict>, Option<String>, Option<i64>)> {
-    let a: Option<GuardAnswer> = call(env, GUARD_BINDING, &shard_name(id), &op).await?;
-    Ok(a.map_or((None, None, None), |a| (a.verdict, a.body, a.count)))
-}
-
-/// Count distinct events under one signature, in the signature's own shard.
-pub async fn count_signature(env: &Env, sig: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<Option<i64>> {
-    let op = GuardOp::CountSignature { sig: sig.to_owned(), id: id.to_owned(), now_ms, ttl_ms };
-    let name = format!("sig-{}", sig.chars().next().unwrap_or('0'));
-    let a: Option<GuardAnswer> = call(env, GUARD_BINDING, &name, &op).await?;
-    Ok(a.and_then(|a| a.count))
+/// Ask a guard shard.
+pub async fn guard(env: &Env, shard: &str, op: &GuardOp) -> Result<GuardAnswer> {
+    Ok(call(env, GUARD_BINDING, shard, op).await?.unwrap_or_default())
 }
 
 /// Ask the dead-letter object.

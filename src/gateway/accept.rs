@@ -1,108 +1,20 @@
-//! Accepting a verified event, free of any runtime: claim it in the duplicate guard, then
-//! queue it, deliver it while the provider waits (direct mode) or keep it as a dead letter,
-//! then settle the claim (after the answer) or release it (before answering an error). Written
-//! against small traits ([`Guard`], [`Queue`], [`Origin`], [`DeadLetters`], [`Host`]): the
-//! worker implements them on workerd (`edge`), the tests in memory.
+//! Accepting a verified event, free of any runtime, against the gateway's [`ports`](super::ports).
+//!
+//! - Queue mode: one queue send, then the answer. The duplicate guard is the consumer's
+//!   ([`super::consume`]): a provider's retry is queued too and dropped there. An event too
+//!   large for a queue message is kept by reference first (one Durable Object write); an
+//!   unknown or invalid one is kept as a dead letter (one write, keyed by its id).
+//! - Direct mode: claim the event in the duplicate guard, deliver it while the provider waits
+//!   (or keep it), then settle the claim after the answer, or release it before answering an
+//!   error.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::delivery::{
-    Attempt, DeadLetter, DeadReason, DeliveryMode, LetterState, QueuedEvent, Retention, MAX_QUEUE_MESSAGE_COST,
-};
-use super::log::{LogLine, Notice, Outcome};
+use super::delivery::{DeadLetter, DeadReason, DeliveryMode, LetterState, QueuedEvent, MAX_QUEUE_MESSAGE_COST};
+use super::log::{LogLine, Outcome};
+use super::ports::{signature_reuse, storage_error, DeadLetters, Guard, GuardState, Host, Origin, Ports, Queue, Verdict};
 use super::{Forward, GatewayConfig, Kept};
 use crate::error::{clip, Error};
-
-/// What the duplicate guard remembers of an event id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GuardState {
-    /// Claimed by a request that is queueing, delivering or keeping it right now.
-    Pending,
-    /// On the delivery queue.
-    Queued,
-    /// Delivered while the provider waited (direct mode).
-    Delivered,
-    /// Kept as a dead letter.
-    Kept,
-}
-
-impl GuardState {
-    /// The stable name (as stored).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GuardState::Pending => "pending",
-            GuardState::Queued => "queued",
-            GuardState::Delivered => "delivered",
-            GuardState::Kept => "kept",
-        }
-    }
-}
-
-/// The guard's answer to a claim.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// First time: go ahead.
-    Accepted,
-    /// Seen before (and not pending): answer `duplicate`.
-    Duplicate,
-    /// Another request is accepting it right now.
-    Pending,
-}
-
-/// The duplicate guard: which event ids were accepted, large bodies, signature counts.
-/// Errors are the runtime's words, for the log.
-#[allow(async_fn_in_trait)]
-pub trait Guard {
-    /// Remember `id` for `ttl_ms` unless already seen.
-    async fn claim(&self, id: &str, now_ms: i64, ttl_ms: i64) -> Result<Verdict, String>;
-    /// Record what became of a claimed id.
-    async fn settle(&self, id: &str, state: GuardState) -> Result<(), String>;
-    /// Forget a pending claim whose queueing, delivery or keeping failed.
-    async fn release(&self, id: &str) -> Result<(), String>;
-    /// Keep a body too large for a queue message.
-    async fn put_body(&self, id: &str, body: &str, now_ms: i64) -> Result<(), String>;
-    /// Count the distinct events seen under one signature; the count.
-    async fn count_signature(&self, signature: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<i64, String>;
-}
-
-/// The delivery queue.
-#[allow(async_fn_in_trait)]
-pub trait Queue {
-    /// Send a message, to be delivered after `delay_s` seconds.
-    async fn send(&self, message: &QueuedEvent, delay_s: u32) -> Result<(), String>;
-}
-
-/// The user's origin.
-#[allow(async_fn_in_trait)]
-pub trait Origin {
-    /// POST the event JSON `body` of event `id`, signed for this attempt, within `timeout_ms`;
-    /// with `read_answer`, the answer's body too.
-    async fn post(&self, id: &str, body: &[u8], timeout_ms: u64, read_answer: bool) -> Attempt;
-}
-
-/// The dead-letter store.
-#[allow(async_fn_in_trait)]
-pub trait DeadLetters {
-    /// Keep (or replace) a letter as `retention` says; refused (`Err`) past its caps.
-    async fn put(&self, letter: DeadLetter, retention: Retention) -> Result<(), String>;
-}
-
-/// The runtime's clock, timer and log.
-#[allow(async_fn_in_trait)]
-pub trait Host {
-    /// UNIX milliseconds.
-    fn now_ms(&self) -> u64;
-    /// Wait.
-    async fn sleep(&self, ms: u64);
-    /// Write one log line.
-    fn log(&self, line: &str);
-}
-
-/// Everything [`accept`] needs, implemented by one value.
-pub trait Ports: Guard + Queue + Origin + DeadLetters + Host {}
-impl<T: Guard + Queue + Origin + DeadLetters + Host> Ports for T {}
 
 /// A verified event on its way past the duplicate guard.
 #[derive(Clone, Copy, Debug)]
@@ -161,7 +73,7 @@ pub type Answer = Result<String, Error>;
 const PENDING_WAIT_STEPS: u32 = 8;
 const PENDING_WAIT_MS: u64 = 150;
 
-/// Past verification: the duplicate guard, then queue, direct delivery or dead letter. The
+/// Past verification: queue mode sends, direct mode claims, then delivers or keeps. The
 /// answer, and what to do after answering. `log` gets the outcome.
 pub async fn accept<P: Ports>(
     ports: &P,
@@ -169,6 +81,9 @@ pub async fn accept<P: Ports>(
     event: Accepting<'_>,
     log: &mut LogLine,
 ) -> (Answer, Vec<After>) {
+    if config.delivery.mode == DeliveryMode::Queue {
+        return (accept_queued(ports, config, event, log).await, Vec::new());
+    }
     let id = event.id().to_owned();
     let accepted_ms = ports.now_ms() as i64;
     let ttl_ms = config.delivery.dedupe_seconds as i64 * 1000;
@@ -212,14 +127,9 @@ pub async fn accept<P: Ports>(
             let kept_now = keep(ports, config, kept, accepted_ms, log).await;
             (kept_now, GuardState::Kept, Outcome::DeadLettered, Some(kept.reason))
         }
-        Accepting::Deliver(fwd) => match config.delivery.mode {
-            DeliveryMode::Queue => {
-                (enqueue(ports, fwd, accepted_ms, log).await, GuardState::Queued, Outcome::Queued, None)
-            }
-            DeliveryMode::Direct => {
-                (deliver_now(ports, config, fwd, log).await, GuardState::Delivered, Outcome::Forwarded, None)
-            }
-        },
+        Accepting::Deliver(fwd) => {
+            (deliver_now(ports, config, fwd, log).await, GuardState::Delivered, Outcome::Forwarded, None)
+        }
     };
     match result {
         Ok(()) => {
@@ -253,22 +163,12 @@ pub async fn after<P: Guard + Host>(ports: &P, jobs: Vec<After>) {
             }
             After::CountSignature { signature, id, now_ms, ttl_ms, warn_at } => {
                 match ports.count_signature(&signature, &id, now_ms, ttl_ms).await {
-                    Ok(n) if n > warn_at && (n - warn_at - 1) % warn_at.max(1) == 0 => {
-                        let notice =
-                            Notice::SignatureReuse { signature: &signature, distinct_events: n, threshold: warn_at };
-                        ports.log(&notice.to_json());
-                    }
-                    Ok(_) => {}
+                    Ok(n) => signature_reuse(ports, &signature, n, warn_at),
                     Err(e) => storage_error(ports, "count_signature", &id, &e),
                 }
             }
         }
     }
-}
-
-/// Log a storage write that failed where nothing waits for it.
-pub fn storage_error<H: Host + ?Sized>(host: &H, op: &'static str, id: &str, error: &str) {
-    host.log(&Notice::StorageError { op, id, error: clip(error, 200) }.to_json());
 }
 
 /// The JSON body of a 200 to the provider: `{"code":0,"id","outcome","reason"?}`.
@@ -284,19 +184,42 @@ pub fn answer_body(id: &str, outcome: Outcome, reason: Option<DeadReason>) -> St
     serde_json::to_string(&Body { code: 0, id, outcome, reason }).unwrap_or_default()
 }
 
-/// Queue mode: put the event on the delivery queue.
-async fn enqueue<P: Guard + Queue + Host>(
-    ports: &P,
-    fwd: &Forward,
-    accepted_ms: i64,
-    log: &mut LogLine,
-) -> Result<(), Error> {
-    let e = &fwd.event;
-    let message = QueuedEvent::new(&e.id, e.provider.id(), &clip(&e.event_type, 128), accepted_ms as u64);
-    send_new(ports, message, e.as_json().to_owned()).await.map_err(|(error, words)| {
-        log.error = Some(clip(&words, 120));
-        error
-    })
+/// Queue mode: one queue send (an event to deliver) or one dead-letter write (an event to
+/// keep), then the answer. No duplicate guard here: the consumer drops a provider's retry.
+async fn accept_queued<P: Ports>(ports: &P, config: &GatewayConfig, event: Accepting<'_>, log: &mut LogLine) -> Answer {
+    let accepted_ms = ports.now_ms() as i64;
+    let (id, result, outcome, reason) = match event {
+        Accepting::Deliver(fwd) => {
+            let e = &fwd.event;
+            let message = QueuedEvent {
+                claim: true,
+                signature: Some(fwd.signature.clone()),
+                ..QueuedEvent::new(&e.id, e.provider.id(), &clip(&e.event_type, 128), accepted_ms as u64)
+            };
+            let sent = send_new(ports, message, e.as_json().to_owned()).await.map_err(|(error, words)| {
+                log.error = Some(clip(&words, 120));
+                error
+            });
+            (&e.id, sent, Outcome::Queued, None)
+        }
+        // Keyed by the event id: a provider's retry replaces the same letter.
+        Accepting::Keep(kept) => {
+            (&kept.id, keep(ports, config, kept, accepted_ms, log).await, Outcome::DeadLettered, Some(kept.reason))
+        }
+    };
+    match result {
+        Ok(()) => {
+            log.outcome = outcome;
+            Ok(answer_body(id, outcome, reason))
+        }
+        Err(e) => {
+            log.outcome = match e {
+                Error::QueueUnavailable => Outcome::QueueFailed,
+                _ => Outcome::StorageFailed,
+            };
+            Err(e)
+        }
+    }
 }
 
 /// Put an event on the delivery queue with its body: in the message, or, when the message

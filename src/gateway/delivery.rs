@@ -189,10 +189,16 @@ fn days_from_civil(y: u64, m: u64, d: u64) -> Option<u64> {
 
 /// The duplicate-guard shard of an event id (`mh_` + hex): its first hex digit.
 pub fn guard_shard(id: &str) -> usize {
-    id.strip_prefix("mh_")
-        .and_then(|h| h.chars().next())
-        .and_then(|c| c.to_digit(16))
-        .map_or(0, |d| d as usize % GUARD_SHARDS)
+    hex_shard(id.strip_prefix("mh_").unwrap_or(""))
+}
+
+/// The guard shard that counts the events under a signature id (hex): its first hex digit.
+pub fn signature_shard(signature: &str) -> usize {
+    hex_shard(signature)
+}
+
+fn hex_shard(hex: &str) -> usize {
+    hex.chars().next().and_then(|c| c.to_digit(16)).map_or(0, |d| d as usize % GUARD_SHARDS)
 }
 
 /// One event on the delivery queue. The body is the normalised event JSON as the origin
@@ -225,6 +231,14 @@ pub struct QueuedEvent {
     /// Sent again from the dead letters by an operator: leaves the list once delivered.
     #[serde(default)]
     pub redelivery: bool,
+    /// A callback's first message: the consumer claims its id in the duplicate guard before
+    /// delivering (a provider's retry is then dropped). Retries and redeliveries were claimed
+    /// before; messages queued before the guard moved to the consumer were claimed on ingest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub claim: bool,
+    /// The identity of the callback's signature, counted by the consumer (with `claim`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 impl QueuedEvent {
@@ -241,6 +255,8 @@ impl QueuedEvent {
             last_status: None,
             accepted_ms,
             redelivery: false,
+            claim: false,
+            signature: None,
         }
     }
 

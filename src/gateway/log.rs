@@ -76,10 +76,18 @@ pub struct LogLine {
     /// Bytes of the body the worker read (for an oversized upload: where it stopped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body_bytes: Option<u64>,
+    /// Durable Object requests made before answering (queue mode: none, unless the event was
+    /// too large for a queue message or is kept as a dead letter).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub store_requests: u32,
     /// The runtime's own words when the origin could not be reached (clipped; for the
     /// operator only, never sent to the caller).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl LogLine {
@@ -101,7 +109,8 @@ pub enum Notice<'a> {
     /// A write to the guard or the dead letters failed where nothing waits for it (a settle,
     /// a release, a delete): the event is safe, but may be delivered twice or linger.
     StorageError {
-        /// What was being done: `settle`, `release`, `delete_body`, `delete_letter`, `mark`.
+        /// What was being done: `settle`, `settle_batch`, `claim_batch`, `release`,
+        /// `get_body`, `delete_body`, `delete_letter`, `mark`, `put_letter`.
         op: &'static str,
         /// The event id.
         id: &'a str,

@@ -1,14 +1,17 @@
 //! The edge gateway's logic, free of any runtime: routes ([`route`]), configuration from
 //! string variables ([`config`]), the decision for one callback (forward, filter, keep or
-//! reject: [`GatewayConfig::decide`]), accepting a decided event past the duplicate guard
-//! ([`accept`], against small traits), the delivery rules ([`delivery`]), the origin's
+//! reject: [`GatewayConfig::decide`]), accepting a decided event ([`accept`]) and consuming
+//! the delivery queue ([`consume`]), both against small traits ([`ports`]), the delivery
+//! rules ([`delivery`]), the origin's
 //! signature ([`standard_webhooks`]) and the log lines ([`log`]). The `worker` feature wraps it
 //! in a Cloudflare Worker; anything else that can read variables and send HTTP could too.
 
 pub mod accept;
 pub mod config;
+pub mod consume;
 pub mod delivery;
 pub mod log;
+pub mod ports;
 pub mod route;
 pub mod standard_webhooks;
 

@@ -27,7 +27,7 @@ const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
 /**
  * vars: every var and secret (strings); main: the worker's entry (default: the built mediahook
  * worker); stateDir: where workerd keeps Durable Object state (reuse it to restart with the
- * same state); mode: DELIVERY_MODE unless vars set it. Returns { url, logs, deliveries,
+ * same state); mode: DELIVERY_MODE unless vars set it. Returns { url, logs, deliveries, batches,
  * output(), stop() }.
  */
 export async function startWorker(vars, options = {}) {
@@ -67,6 +67,7 @@ async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode =
   const port = await freePort();
   const logs = [];
   const deliveries = [];
+  const batches = [];
   const child = spawn(
     join(root, "node_modules/.bin/wrangler"),
     [
@@ -102,6 +103,7 @@ async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode =
     for (const line of String(chunk).split("\n")) {
       if (line.startsWith('{"msg":"callback"')) logs.push(JSON.parse(line));
       else if (line.startsWith('{"msg":"delivery"')) deliveries.push(JSON.parse(line));
+      else if (line.startsWith('{"msg":"batch"')) batches.push(JSON.parse(line));
     }
   };
   child.stdout.on("data", collect);
@@ -121,6 +123,7 @@ async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode =
     url,
     logs,
     deliveries,
+    batches,
     output: () => output,
     stop: async () => {
       child.kill("SIGINT");
