@@ -2,6 +2,8 @@
 // mediahook for IMS callbacks. js-md5 + JSON.parse, the same checks and answers, and the same
 // Standard Webhooks forwarding (HMAC-SHA256 with WebCrypto) with a timeout, and the same one
 // JSON log line per request as mediahook's worker (logging is part of the cost compared).
+// With PLAIN_MODE=queue it sends the event to the same kind of local queue (env.EVENTS) and
+// answers `queued`, like mediahook's queue mode; its consumer forwards each message.
 import jsMd5 from "js-md5";
 import { jsVerifySignature } from "./js-signature.mjs";
 
@@ -28,7 +30,44 @@ async function originKey(secret) {
   return hmacKey;
 }
 
+/** POST one event to the origin, Standard Webhooks signed; the origin's status. */
+async function forward(env, id, body) {
+  const now = Math.floor(Date.now() / 1000);
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    await originKey(env.ORIGIN_SECRET),
+    new TextEncoder().encode(`${id}.${now}.${body}`),
+  );
+  const signature = btoa(String.fromCharCode(...new Uint8Array(mac)));
+  const res = await fetch(env.ORIGIN_URL, {
+    method: "POST",
+    body,
+    signal: AbortSignal.timeout(Number(env.ORIGIN_TIMEOUT_MS ?? 2000)),
+    headers: {
+      "content-type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(now),
+      "webhook-signature": `v1,${signature}`,
+    },
+  });
+  return res.status;
+}
+
 export default {
+  async queue(batch, env) {
+    await Promise.all(
+      batch.messages.map(async (m) => {
+        try {
+          const status = await forward(env, m.body.id, m.body.body);
+          console.log(JSON.stringify({ msg: "delivery", id: m.body.id, attempt: 1, status, outcome: "delivered" }));
+          if (status >= 200 && status < 300) m.ack();
+          else m.retry({ delaySeconds: 10 });
+        } catch {
+          m.retry({ delaySeconds: 10 });
+        }
+      }),
+    );
+  },
   async fetch(request, env) {
     const started = Date.now();
     const log = { msg: "callback", provider: null, type: null, id: null, outcome: "", code: null };
@@ -88,27 +127,19 @@ async function handle(request, env, log) {
     log.type = event.EventType;
     log.id = id;
     const body = JSON.stringify({ id, provider: "alibaba-ims", type: event.EventType, data: event });
-    const now = Math.floor(Date.now() / 1000);
-    const mac = await crypto.subtle.sign(
-      "HMAC",
-      await originKey(env.ORIGIN_SECRET),
-      new TextEncoder().encode(`${id}.${now}.${body}`),
-    );
-    const signature = btoa(String.fromCharCode(...new Uint8Array(mac)));
+    if (env.PLAIN_MODE === "queue") {
+      try {
+        await env.EVENTS.send({ id, provider: "alibaba-ims", type: event.EventType, body, accepted_ms: Date.now() });
+      } catch {
+        log.outcome = "queue_failed";
+        return json(503, { error: "queue_unavailable" });
+      }
+      log.outcome = "queued";
+      return json(200, { code: 0, id, outcome: "queued" });
+    }
     try {
-      const res = await fetch(env.ORIGIN_URL, {
-        method: "POST",
-        body,
-        signal: AbortSignal.timeout(Number(env.ORIGIN_TIMEOUT_MS ?? 2000)),
-        headers: {
-          "content-type": "application/json",
-          "webhook-id": id,
-          "webhook-timestamp": String(now),
-          "webhook-signature": `v1,${signature}`,
-        },
-      });
-      log.origin_status = res.status;
-      if (!res.ok) {
+      log.origin_status = await forward(env, id, body);
+      if (log.origin_status < 200 || log.origin_status >= 300) {
         log.outcome = "origin_failed";
         return json(502, { error: "origin_error" });
       }

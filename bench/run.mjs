@@ -174,24 +174,30 @@ p();
 p("## Worker under load");
 p();
 p(
-  `Each worker runs in workerd through \`wrangler dev\` on 127.0.0.1 with the same local origin; ${worker.concurrency} requests in flight for ${worker.seconds} s after a warm-up, signed ${worker.body_bytes}-byte ProduceMediaComplete events (a distinct event per request, so the duplicate guard delivers each). \`mediahook\` is direct mode (the provider waits for the origin); \`mediahook-queue\` is queue mode (duplicate-guard claim in a Durable Object, queue send, then 200; the settle and the signature count run after the answer; delivery follows from the queue consumer). The load generator, wrangler's proxy, workerd (with the local queue broker and Durable Objects) and the origin share the machine's cores.`,
+  `Each worker runs in workerd through \`wrangler dev\` on 127.0.0.1 with the same local origin; ${worker.concurrency} requests in flight for ${worker.seconds} s after a warm-up, signed ${worker.body_bytes}-byte ProduceMediaComplete events (a distinct event per request, so the duplicate guard delivers each). \`mediahook\` is direct mode (duplicate-guard claim in a Durable Object, then the origin while the provider waits; the settle and the signature count run after the answer). \`mediahook-queue\` is queue mode (verify, parse, one queue send, then 200; the consumer claims each batch's ids, one request per guard shard, delivers, and settles, one request per shard). \`plain-js\` (bench/plain-worker.mjs) checks the IMS signature with js-md5, \`JSON.parse\`s and forwards with the same Standard Webhooks signing; \`plain-js-queue\` is the same worker sending to the same kind of local queue (\`env.EVENTS.send\`) and answering \`queued\`, its consumer forwarding. The plain workers do not type, validate or normalise the event and have no duplicate guard. All log the same one JSON line per request. The load generator, wrangler's proxy, workerd (with the local queue broker and Durable Objects) and the origin share the machine's cores.`,
 );
 p();
-p("| worker | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
-p("|---|---:|---:|---:|---:|---:|---:|---:|");
-for (const name of ["mediahook", "mediahook-queue", "plain-js"]) {
+p("| worker | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | DO requests per accepted callback |");
+p("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+const doRequests = (w) =>
+  w.store
+    ? `${fmt(w.store.per_callback, 2)} (${fmt(w.store.before_answer, 2)} before the answer${w.store.batches ? `; ${fmt(w.store.messages_per_batch, 1)} messages per batch` : "; +2 after it"})`
+    : "none";
+for (const name of ["mediahook", "mediahook-queue", "plain-js", "plain-js-queue"]) {
   const w = worker[name];
   p(
-    `| ${name} | ${fmt(w.requests)} | ${w.errors} | ${fmt(w.rps)} | ${fmt(w.p50, 1)} | ${fmt(w.p90, 1)} | ${fmt(w.p99, 1)} | ${fmt(w.max, 1)} |`,
+    `| ${name} | ${fmt(w.requests)} | ${w.errors} | ${fmt(w.rps)} | ${fmt(w.p50, 1)} | ${fmt(w.p90, 1)} | ${fmt(w.p99, 1)} | ${fmt(w.max, 1)} | ${doRequests(w)} |`,
   );
 }
 p();
+const q = worker["mediahook-queue"],
+  pq = worker["plain-js-queue"];
 p(
-  `Queue mode / direct mode: throughput ${ratio(worker["mediahook-queue"].rps / worker.mediahook.rps)}, provider-facing p50 ${ratio(worker["mediahook-queue"].p50 / worker.mediahook.p50)}, p99 ${ratio(worker["mediahook-queue"].p99 / worker.mediahook.p99)}. Queue mode's req/s is also what the duplicate guard held here: every accepted callback is one claim (and, after the answer, one settle and one signature count) on the 16 guard shards.`,
+  `Queue mode / plain-JS queue worker: throughput ${ratio(q.rps / pq.rps)} (target ≥ 1.0), provider-facing p50 ${ratio(q.p50 / pq.p50)}, p99 ${ratio(q.p99 / pq.p99)} (target ≤ 1.5); Durable Object requests per accepted callback ${fmt(q.store.per_callback, 2)} (target ≤ 1), of which ${fmt(q.store.before_answer, 2)} before the answer; ${q.store.delivered} of ${q.store.accepted} accepted events delivered when counted.`,
 );
 p();
 p(
-  `mediahook (direct) / plain-JS throughput: ${ratio(worker.mediahook.rps / worker["plain-js"].rps)}. The plain-JS worker (bench/plain-worker.mjs) checks the IMS signature with js-md5, \`JSON.parse\`s and forwards with the same Standard Webhooks signing; it does not type, validate or normalise the event, and has no duplicate guard (mediahook's direct mode claims each event in a Durable Object first). Both log the same one JSON line per request.`,
+  `Direct mode / plain-JS forwarding worker: throughput ${ratio(worker.mediahook.rps / worker["plain-js"].rps)}, p99 ${ratio(worker.mediahook.p99 / worker["plain-js"].p99)}. Queue mode / direct mode: throughput ${ratio(q.rps / worker.mediahook.rps)}, p99 ${ratio(q.p99 / worker.mediahook.p99)}.`,
 );
 p();
 writeFileSync(join(root, "docs/benchmarks.md"), lines.join("\n"));

@@ -1,8 +1,9 @@
 // Load on loopback against the real mediahook worker (direct mode and queue mode) and the
-// equivalent plain-JS worker, each in workerd (wrangler dev) with the same local origin, in one
-// run: requests/s and provider-facing latency percentiles. Every request carries a distinct
-// event (the duplicate guard would answer repeats without delivering them). Prints JSON for
-// bench/run.mjs.
+// equivalent plain-JS workers (forwarding, and sending to the same kind of local queue), each
+// in workerd (wrangler dev) with the same local origin, in one run: requests/s,
+// provider-facing latency percentiles, and Durable Object requests per accepted callback (from
+// mediahook's log lines, once the queue has drained). Every request carries a distinct event
+// (the duplicate guard would drop repeats). Prints JSON for bench/run.mjs.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -81,18 +82,45 @@ async function load(baseUrl) {
 const origin = await startOrigin({ secret: SECRET });
 const vars = { ORIGIN_URL: origin.url, ORIGIN_SECRET: SECRET, ALIBABA_IMS_AUTH_KEYS: KEY, ORIGIN_TIMEOUT_MS: "2000" };
 const results = {};
+const plain = join(root, "bench/plain-worker.mjs");
 const workers = [
   ["mediahook", { mode: "direct" }],
   ["mediahook-queue", { mode: "queue" }],
-  ["plain-js", { main: join(root, "bench/plain-worker.mjs") }],
+  ["plain-js", { main: plain }],
+  ["plain-js-queue", { main: plain, queue: true, vars: { PLAIN_MODE: "queue" } }],
 ];
 for (const [name, options] of workers) {
-  const worker = await startWorker(vars, options);
+  const worker = await startWorker({ ...vars, ...options.vars }, options);
   try {
     results[name] = await load(worker.url);
+    if (name.startsWith("mediahook")) results[name].store = await storeRequests(worker, name.endsWith("queue"));
   } finally {
     await worker.stop();
   }
+}
+
+/** Durable Object requests per accepted callback: before the answer (callback lines) and, in
+ * queue mode, in the consumer's batches once every accepted event is delivered. Direct mode's
+ * two requests after the answer (settle, signature count) are not in a log line: added. */
+async function storeRequests(worker, queued) {
+  const accepted = worker.logs.filter((l) => l.outcome === "queued" || l.outcome === "forwarded");
+  const ids = new Set(accepted.map((l) => l.id));
+  const before = accepted.reduce((n, l) => n + (l.store_requests ?? 0), 0);
+  if (!queued) return { accepted: accepted.length, before_answer: before / accepted.length, per_callback: before / accepted.length + 2 };
+  const deadline = Date.now() + 120_000;
+  const done = () => new Set(worker.deliveries.filter((d) => d.outcome === "delivered").map((d) => d.id));
+  while (Date.now() < deadline && [...ids].some((id) => !done().has(id))) await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 2000));
+  const consumer = worker.batches.reduce((n, b) => n + b.store_requests, 0);
+  const messages = worker.batches.reduce((n, b) => n + b.messages, 0);
+  return {
+    accepted: accepted.length,
+    delivered: [...ids].filter((id) => done().has(id)).length,
+    batches: worker.batches.length,
+    messages_per_batch: messages / Math.max(1, worker.batches.length),
+    before_answer: before / accepted.length,
+    per_callback: (before + consumer) / accepted.length,
+  };
 }
 await origin.close();
 console.log(

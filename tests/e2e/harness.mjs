@@ -27,7 +27,8 @@ const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
 /**
  * vars: every var and secret (strings); main: the worker's entry (default: the built mediahook
  * worker); stateDir: where workerd keeps Durable Object state (reuse it to restart with the
- * same state); mode: DELIVERY_MODE unless vars set it. Returns { url, logs, deliveries, batches,
+ * same state); mode: DELIVERY_MODE unless vars set it; queue: another worker gets the shipped
+ * queues (producer EVENTS and its consumer). Returns { url, logs, deliveries, batches,
  * output(), stop() }.
  */
 export async function startWorker(vars, options = {}) {
@@ -42,20 +43,21 @@ export async function startWorker(vars, options = {}) {
   }
 }
 
-async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode = "direct" } = {}) {
+async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode = "direct", queue = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mediahook-e2e-"));
   // The shipped wrangler.toml (queues, Durable Objects, migrations) without its [vars]: the
   // test's vars go to .dev.vars. DELIVERY_MODE defaults to direct here, as most suites test
   // the synchronous contract; the delivery suites pass mode "queue". Another worker (a JS
-  // Worker using the package) gets none of mediahook's bindings.
+  // Worker using the package) gets none of mediahook's bindings, or (queue) only its queues.
   const shipped = readFileSync(join(root, "wrangler.toml"), "utf8").replace(
     /^main = .*$/m,
     `main = ${JSON.stringify(main)}`,
   );
+  const queues = shipped.match(/\n\[\[queues\.producers\]\][\s\S]*?(?=\n# The duplicate guard)/)?.[0] ?? "";
   const config =
     main === MEDIAHOOK_WORKER
       ? shipped.replace(/\n\[vars\]\n[\s\S]*?(?=\n\[)/, "\n")
-      : shipped.replace(/\n\[vars\][\s\S]*$/, "\n");
+      : shipped.replace(/\n\[vars\][\s\S]*$/, "\n") + (queue ? queues : "");
   vars = { DELIVERY_MODE: mode, ...vars };
   writeFileSync(join(dir, "wrangler.toml"), config);
   writeFileSync(
