@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { sizesByCrate } from "../tools/wasm-sizes.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const run = (cmd, args, opts = {}) =>
@@ -166,6 +167,16 @@ p();
 p(
   `Budget: npm \`.wasm\` ≤ 150 KB gzip: ${fmt(sizes[0].gzip / 1024, 1)} KB (${sizes[0].gzip <= 150 * 1024 ? "within" : "over"}).`,
 );
+const byCrate = sizesByCrate(join(root, "target/wasm32-unknown-unknown/release/mediahook.wasm"));
+p(
+  `Budget: worker \`.wasm\` ≤ 250 KB gzip: ${fmt(sizes[1].gzip / 1024, 1)} KB (${sizes[1].gzip <= 250 * 1024 ? "within" : "over"}). Where it goes, by crate (tools/wasm-sizes.mjs on the module cargo writes, before wasm-bindgen and wasm-opt shrink it: raw bytes, compare shares): code ${fmt(byCrate.code)} bytes, data (strings and tables) ${fmt(byCrate.data)} bytes.`,
+);
+p();
+p("| crate | code bytes | share of code |");
+p("|---|---:|---:|");
+for (const c of byCrate.crates.slice(0, 16))
+  p(`| ${c.crate} | ${fmt(c.bytes)} | ${fmt((100 * c.bytes) / byCrate.code, 1)} % |`);
+p();
 p(`WebAssembly.compile of the npm \`.wasm\` in Node: ${fmt(instantiate.compile_ms, 2)} ms (median of 20);`);
 p(
   `\`import("mediahook")\` (Node entry, compile + instantiate + API set-up) in a fresh process: ${fmt(instantiate.import_ms, 1)} ms (median of 7).`,
@@ -203,7 +214,7 @@ p();
 writeFileSync(join(root, "docs/benchmarks.md"), lines.join("\n"));
 writeFileSync(
   join(root, "target/bench-results.json"),
-  JSON.stringify({ versions, node, criterion, sizes, packed: packed.size, instantiate, worker }, null, 2),
+  JSON.stringify({ versions, node, criterion, sizes, byCrate, packed: packed.size, instantiate, worker }, null, 2),
 );
 say("wrote docs/benchmarks.md");
 console.log(lines.join("\n"));

@@ -106,7 +106,12 @@ async function storeRequests(worker, queued) {
   const accepted = worker.logs.filter((l) => l.outcome === "queued" || l.outcome === "forwarded");
   const ids = new Set(accepted.map((l) => l.id));
   const before = accepted.reduce((n, l) => n + (l.store_requests ?? 0), 0);
-  if (!queued) return { accepted: accepted.length, before_answer: before / accepted.length, per_callback: before / accepted.length + 2 };
+  if (!queued)
+    return {
+      accepted: accepted.length,
+      before_answer: before / accepted.length,
+      per_callback: before / accepted.length + 2,
+    };
   const deadline = Date.now() + 120_000;
   const done = () => new Set(worker.deliveries.filter((d) => d.outcome === "delivered").map((d) => d.id));
   while (Date.now() < deadline && [...ids].some((id) => !done().has(id))) await new Promise((r) => setTimeout(r, 500));

@@ -130,7 +130,12 @@ export function createApi(wasm) {
     let verifier = verifiers.get(cacheKey);
     if (verifier === undefined) {
       const inner = new wasm.Verifier(provider, url, keyList, toleranceSeconds);
-      verifier = { wasm: inner, names: inner.headerNames() };
+      verifier = {
+        wasm: inner,
+        names: inner.headerNames(),
+        readsBody: inner.readsBody(),
+        maxBodyBytes: inner.maxBodyBytes(),
+      };
       if (verifiers.size >= MAX_VERIFIERS) {
         const [oldestKey, oldest] = verifiers.entries().next().value;
         verifiers.delete(oldestKey);
@@ -143,8 +148,16 @@ export function createApi(wasm) {
     return verifier;
   }
 
-  // The verifier and the packed request, from the documented options.
-  function verifyCall(options, run) {
+  // The body's size in bytes for the limit, without encoding a string unless it could be over
+  // (UTF-8 takes at most 3 bytes per UTF-16 unit).
+  function bodySize(body, limit) {
+    if (typeof body !== "string") return body.byteLength;
+    return body.length * 3 <= limit ? body.length : encoder.encode(body).byteLength;
+  }
+
+  // The verifier and the packed request, from the documented options. `signatureOnly`: the
+  // body is packed only when the signature is read from it (Tencent).
+  function verifyCall(options, run, signatureOnly = false) {
     const {
       provider,
       url = "",
@@ -160,8 +173,10 @@ export function createApi(wasm) {
       const verifier = verifierFor(String(provider), String(url), keys, Number(toleranceSeconds));
       const signedUrl = String(receivedUrl ?? url);
       const bytes = checkBody(body);
-      pack(`${method}\n${headerLines(headers, verifier.names)}`, signedUrl, bytes);
-      return run(verifier.wasm, Number(now ?? Math.floor(Date.now() / 1000)), signedUrl, bytes);
+      const packed = signatureOnly && !verifier.readsBody ? "" : bytes;
+      pack(`${method}\n${headerLines(headers, verifier.names)}`, signedUrl, packed);
+      const size = packed === bytes ? bodyLength : bodySize(bytes, verifier.maxBodyBytes);
+      return run(verifier.wasm, Number(now ?? Math.floor(Date.now() / 1000)), signedUrl, bytes, size);
     } catch (e) {
       rethrow(e);
     }
@@ -200,11 +215,15 @@ export function createApi(wasm) {
 
   /** Verify only the signature and time (no parsing): {keyIndex, timestamp}. */
   function verifySignature(options) {
-    return verifyCall(options, (v, now) => {
-      const verdict = v.verifySignatureIo(headLength, urlLength, bodyLength, now);
-      if (verdict < 0) throw wasm.ioError();
-      return { keyIndex: Math.floor(verdict / 2 ** 40), timestamp: verdict % 2 ** 40 };
-    });
+    return verifyCall(
+      options,
+      (v, now, _url, _body, size) => {
+        const verdict = v.verifySignatureIo(headLength, urlLength, bodyLength, size, now);
+        if (verdict < 0) throw wasm.ioError();
+        return { keyIndex: Math.floor(verdict / 2 ** 40), timestamp: verdict % 2 ** 40 };
+      },
+      true,
+    );
   }
 
   /** Parse a body into the normalised event without verifying it. */

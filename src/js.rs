@@ -68,13 +68,27 @@ impl JsVerifier {
     }
 
     /// Verify the signature and time only: `keyIndex * 2^40 + timestamp`, or -1 (then
-    /// [`io_error`] has the error).
+    /// [`io_error`] has the error). `body` bytes are packed (none for the Alibaba schemes, which
+    /// sign no byte of it); `body_len` is the body's size for the limit.
     #[wasm_bindgen(js_name = verifySignatureIo)]
-    pub fn verify_signature_io(&self, head: usize, url: usize, body: usize, now: f64) -> f64 {
+    pub fn verify_signature_io(&self, head: usize, url: usize, body: usize, body_len: f64, now: f64) -> f64 {
         with_io(head, url, body, |req, _| {
-            let verified = self.inner.verify(&req, clock(now))?;
-            Ok(verified.key_index as f64 * TIMESTAMP_SPAN + verified.timestamp.min(TIMESTAMP_SPAN as u64 - 1) as f64)
+            let (key_index, timestamp) = self.inner.verify_signature(&req, body_len as u64, clock(now))?;
+            Ok(key_index as f64 * TIMESTAMP_SPAN + timestamp.min(TIMESTAMP_SPAN as u64 - 1) as f64)
         })
+    }
+
+    /// Whether the signature is read from the body (Tencent's `Sign`/`T`): otherwise JS passes
+    /// only the body's length to [`JsVerifier::verify_signature_io`].
+    #[wasm_bindgen(js_name = readsBody)]
+    pub fn reads_body(&self) -> bool {
+        self.inner.provider().spec().scheme == crate::provider::Scheme::SignT
+    }
+
+    /// The body limit in bytes.
+    #[wasm_bindgen(js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> f64 {
+        self.inner.max_body_bytes() as f64
     }
 }
 

@@ -274,3 +274,24 @@ fn the_head_is_verified_once_then_the_body_without_checking_again() {
     let whole = CallbackRequest { body: BODY, ..head_only };
     assert_eq!(v.verify(&whole, TS).unwrap(), v.verify_body(v.verify_head(&whole, TS).unwrap(), &whole, TS).unwrap());
 }
+
+#[test]
+fn the_bare_check_reads_no_body_byte_and_checks_the_announced_size() {
+    // The Alibaba schemes sign no byte of the body: the bare check needs only its length.
+    let v = ims().with_max_body_bytes(100);
+    let mut req = ims_req("1519375990", SIG);
+    let full = v.verify(&req, TS).unwrap();
+    req.body = &[];
+    assert_eq!(v.verify_signature(&req, 100, TS).unwrap(), (full.key_index, full.timestamp));
+    assert_eq!(v.verify_signature(&req, 101, TS).unwrap_err().code(), ErrorCode::BodyTooLarge);
+    assert_eq!(
+        v.verify_signature(&ims_req("1519375990", &"0".repeat(32)), 1, TS).unwrap_err().code(),
+        ErrorCode::SignatureMismatch
+    );
+    // The received URL as the subject (none configured): the same answer, and the signed
+    // subject the full check reports is that URL.
+    let any = Verifier::new(Provider::AlibabaIms, ["test123"]).unwrap();
+    let at = with_headers(IMS_URL, BODY, &[("X-ICE-TIMESTAMP", "1519375990"), ("X-ICE-SIGNATURE", SIG)]);
+    assert_eq!(any.verify_signature(&at, 0, TS).unwrap().0, 0);
+    assert_eq!(any.verify(&at, TS).unwrap().signed_subject.as_deref(), Some(IMS_URL));
+}

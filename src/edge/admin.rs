@@ -17,8 +17,8 @@ use super::store::{self, DeadLetterOp, DeadLetterPage};
 use super::{json_response, reject};
 use crate::error::{clip, Error};
 use crate::gateway::accept::send_new;
-use crate::gateway::ports::{best_effort, storage_error, DeadLetters, Origin};
 use crate::gateway::delivery::{DeadLetter, DeliveryMode, LetterState, QueuedEvent};
+use crate::gateway::ports::{best_effort, storage_error, DeadLetters, Origin};
 use crate::gateway::{GatewayConfig, LogLine, Outcome};
 
 pub async fn handle(req: Request, edge: Edge, log: &mut LogLine) -> Result<Response> {
@@ -105,7 +105,10 @@ async fn redeliver(edge: &Edge, letter: DeadLetter) -> (u16, serde_json::Value) 
                 return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": e.code().as_str() }));
             }
             let mark = DeadLetterOp::Mark { id: id.clone(), state: LetterState::Redelivering };
-            best_effort(edge, "mark", &id, async { edge.store(store::dead_letters::<serde_json::Value>(env, mark)).await.map(drop) }).await;
+            best_effort(edge, "mark", &id, async {
+                edge.store(store::dead_letters::<serde_json::Value>(env, mark)).await.map(drop)
+            })
+            .await;
             (202, serde_json::json!({ "id": id, "outcome": Outcome::Queued }))
         }
         DeliveryMode::Direct => {

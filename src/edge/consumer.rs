@@ -6,7 +6,9 @@
 //! The dead-letter queue (a queue whose name ends in `-dlq`) only receives messages this
 //! consumer failed on repeatedly (a crash, not an origin failure): they become dead letters.
 
-use worker::{console_log, event, js_sys, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage};
+use worker::{
+    console_log, event, js_sys, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage,
+};
 
 use super::cached_config;
 use super::ports::Edge;

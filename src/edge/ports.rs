@@ -18,9 +18,7 @@ use super::store::{self, DeadLetterOp, GuardOp, PutAnswer};
 use crate::error::clip;
 use crate::gateway::accept::ON_DEMAND_ANSWER_BYTES;
 use crate::gateway::delivery::{parse_retry_after, Attempt, DeadLetter, QueuedEvent, Retention};
-use crate::gateway::ports::{
-    DeadLetters, Guard, GuardState, Host, Origin, Queue, ShardClaims, ShardVerdicts, Verdict,
-};
+use crate::gateway::ports::{DeadLetters, Guard, GuardState, Host, Origin, Queue, ShardClaims, ShardVerdicts, Verdict};
 use crate::gateway::{GatewayConfig, Notice};
 
 /// The delivery queue's producer binding (wrangler.toml).

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use super::delivery::{DeadLetter, DeadReason, DeliveryMode, LetterState, QueuedEvent, MAX_QUEUE_MESSAGE_COST};
 use super::log::{LogLine, Outcome};
-use super::ports::{signature_reuse, storage_error, DeadLetters, Guard, GuardState, Host, Origin, Ports, Queue, Verdict};
+use super::ports::{
+    signature_reuse, storage_error, DeadLetters, Guard, GuardState, Host, Origin, Ports, Queue, Verdict,
+};
 use super::{Forward, GatewayConfig, Kept};
 use crate::error::{clip, Error};
 

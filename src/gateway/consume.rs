@@ -279,12 +279,15 @@ async fn die<P: Ports>(
             false
         }
     };
-    log_delivery(ports, &DeliveryLog {
-        status: last_status,
-        outcome: if stored { "dead" } else { "dead_store_failed" },
-        reason: Some(reason.as_str()),
-        ..delivery_log(event, attempts)
-    });
+    log_delivery(
+        ports,
+        &DeliveryLog {
+            status: last_status,
+            outcome: if stored { "dead" } else { "dead_store_failed" },
+            reason: Some(reason.as_str()),
+            ..delivery_log(event, attempts)
+        },
+    );
     if stored {
         (Disposition::Ack, Some(GuardState::Kept))
     } else {

@@ -79,8 +79,13 @@ pub trait Guard {
     /// Direct mode: count the distinct events seen under one signature; the count.
     async fn count_signature(&self, signature: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<i64, String>;
     /// Queue mode: one shard's claims and signature counts for a batch, in one request.
-    async fn claim_batch(&self, shard: usize, batch: &ShardClaims, now_ms: i64, ttl_ms: i64)
-        -> Result<ShardVerdicts, String>;
+    async fn claim_batch(
+        &self,
+        shard: usize,
+        batch: &ShardClaims,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<ShardVerdicts, String>;
     /// Queue mode: what became of a batch's claimed ids in one shard, in one request.
     async fn settle_batch(&self, shard: usize, settled: &[(String, GuardState)]) -> Result<(), String>;
     /// Keep a body too large for a queue message.

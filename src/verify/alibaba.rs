@@ -4,7 +4,9 @@
 
 use super::digest::{digest_eq, md5_of, parse_md5_hex, parse_timestamp, to_hex, Timestamp};
 use super::request::{url_host, CallbackRequest, Lookup};
-use super::{Match, Policy};
+use std::borrow::Cow;
+
+use super::{Match, Policy, Subject};
 use crate::error::Error;
 use crate::provider::{ProviderSpec, Scheme};
 
@@ -38,40 +40,40 @@ pub(crate) fn verify(
     };
 
     let signs_host = spec.scheme == Scheme::PipeHost;
-    let received;
-    let subjects: &[String] = if policy.signed_subjects.is_empty() {
-        received = [subject_of_request(signs_host, req.url)?];
-        &received
-    } else {
-        &policy.signed_subjects
+    // The signed subjects, borrowed: the configured ones, or the request's own URL or host.
+    let received = match policy.signed_subjects.is_empty() {
+        true => Some(subject_of_request(signs_host, req.url)?),
+        false => None,
     };
+    let subjects = received.as_ref().map_or(policy.signed_subjects.len(), |_| 1);
+    let subject = |i: usize| received.as_deref().unwrap_or_else(|| &policy.signed_subjects[i]);
 
-    let (key_index, subject) = policy
+    let (key_index, si) = policy
         .keys
         .iter()
         .enumerate()
-        .flat_map(|(ki, key)| subjects.iter().map(move |s| (ki, key, s)))
-        .find(|(_, key, subject)| digest_eq(&pipe_digest(subject, ts, key.as_bytes()), &signature))
-        .map(|(ki, _, s)| (ki, s.clone()))
+        .flat_map(|(ki, key)| (0..subjects).map(move |si| (ki, key, si)))
+        .find(|(_, key, si)| digest_eq(&pipe_digest(subject(*si), ts, key.as_bytes()), &signature))
+        .map(|(ki, _, si)| (ki, si))
         .ok_or_else(|| Error::SignatureMismatch {
             keys: policy.keys.len(),
-            subjects: describe_subjects(subjects.len(), signs_host),
+            subjects: describe_subjects(subjects, signs_host),
         })?;
 
     check_window(ts.value as u64, now, policy.tolerance_seconds)?;
-    Ok(Match { key_index, timestamp: ts.value as u64, signed_subject: Some(subject) })
+    let subject = if received.is_some() { Subject::Received } else { Subject::Configured(si) };
+    Ok(Match { key_index, timestamp: ts.value as u64, subject: Some(subject) })
 }
 
-/// The signed subject when none is configured: the URL as received, or its host.
-fn subject_of_request(signs_host: bool, url: &str) -> Result<String, Error> {
+/// The subject the request itself names: its URL (IMS, VOD) or host (Live).
+pub(crate) fn subject_of_request(signs_host: bool, url: &str) -> Result<Cow<'_, str>, Error> {
     if signs_host {
-        url_host(url).ok_or_else(|| Error::InvalidUrl { reason: "the request URL has no host".into() })
+        url_host(url).map(Cow::Owned).ok_or_else(|| Error::InvalidUrl { reason: "the request URL has no host".into() })
     } else {
-        Ok(url.to_owned())
+        Ok(Cow::Borrowed(url))
     }
 }
 
-/// The headers a provider would send for this subject, time and key.
 pub(crate) fn sign_headers(spec: &ProviderSpec, subject: &str, timestamp: u64, key: &[u8]) -> Vec<(String, String)> {
     let (signature_header, timestamp_header) = headers(spec);
     let text = timestamp.to_string();

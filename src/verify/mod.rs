@@ -62,7 +62,16 @@ pub(crate) struct Match {
     /// The signed time: send time (Alibaba) or expiry time `T` (Tencent).
     pub timestamp: u64,
     /// The URL or host that was signed (none for Tencent, which signs no URL).
-    pub signed_subject: Option<String>,
+    pub subject: Option<Subject>,
+}
+
+/// Which URL or host a signature covered, without copying it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Subject {
+    /// The configured one at this index.
+    Configured(usize),
+    /// The request's own URL (or host).
+    Received,
 }
 
 /// What the request's head (method, URL, headers) proved before the body was read: for the
@@ -202,14 +211,33 @@ impl Verifier {
         now: u64,
     ) -> Result<VerifiedCallback<'a>, Error> {
         self.check_size(req.body.len() as u64)?;
-        let Match { key_index, timestamp, signed_subject } = match head.matched {
+        let Match { key_index, timestamp, subject } = match head.matched {
             Some(m) if head.provider == self.provider => m,
             _ => match self.provider.spec().scheme {
                 Scheme::SignT => tencent::verify(&self.policy, req, now)?,
                 Scheme::PipeUrl | Scheme::PipeHost => alibaba::verify(self.provider.spec(), &self.policy, req, now)?,
             },
         };
+        let signed_subject = match subject {
+            None => None,
+            Some(Subject::Configured(i)) => self.policy.signed_subjects.get(i).cloned(),
+            Some(Subject::Received) => {
+                let signs_host = self.provider.spec().scheme == Scheme::PipeHost;
+                Some(alibaba::subject_of_request(signs_host, req.url)?.into_owned())
+            }
+        };
         Ok(VerifiedCallback { provider: self.provider, key_index, timestamp, signed_subject, body: req.body })
+    }
+
+    /// The signature and the time only, without reading the body for the Alibaba schemes
+    /// (only `body_len` for the size limit): `(key index, signed time)`. Copies nothing.
+    pub fn verify_signature(&self, req: &CallbackRequest<'_>, body_len: u64, now: u64) -> Result<(usize, u64), Error> {
+        self.check_size(body_len)?;
+        let m = match self.verify_head(req, now)?.matched {
+            Some(m) => m,
+            None => tencent::verify(&self.policy, req, now)?,
+        };
+        Ok((m.key_index, m.timestamp))
     }
 
     /// The body limit, checked before any other work (an announced length can be checked

@@ -40,7 +40,7 @@ pub(crate) fn verify(policy: &Policy, req: &CallbackRequest<'_>, now: u64) -> Re
     if creds.t > now && creds.t - now > allowed {
         return Err(Error::TimestampInFuture { ahead: creds.t - now, allowed });
     }
-    Ok(Match { key_index, timestamp: creds.t, signed_subject: None })
+    Ok(Match { key_index, timestamp: creds.t, subject: None })
 }
 
 fn tencent_digest(key: &[u8], t_text: &str) -> Md5Digest {

@@ -211,8 +211,7 @@ describe("queue mode", () => {
       JSON.stringify(callbackLines().filter((l) => l.store_requests)),
     );
     // The consumer logs each dropped copy.
-    const dropped = () =>
-      worker.deliveries.filter((l) => l.outcome === "duplicate" && l.id === answers[0].json.id);
+    const dropped = () => worker.deliveries.filter((l) => l.outcome === "duplicate" && l.id === answers[0].json.id);
     await until("the dropped copies logged", () => dropped().length === 19, 20_000);
 
     // One second, one signature, 20 genuine events.

@@ -121,6 +121,20 @@ test("verifySignature checks signature and time without parsing", () => {
       () => m.verify({ ...base, keys: ["NewKey1"] }),
       (e) => e.code === "malformed_json",
     );
+    // The Alibaba schemes sign no byte of the body: it is not encoded, but its size is still
+    // checked against the limit (1 MiB), in UTF-8 bytes.
+    const sized = (b) => {
+      try {
+        return m.verifySignature({ ...base, keys: ["NewKey1"], body: b }).keyIndex;
+      } catch (e) {
+        return e.code;
+      }
+    };
+    assert.equal(sized("x".repeat(1024 * 1024)), 0);
+    assert.equal(sized("x".repeat(1024 * 1024 + 1)), "body_too_large");
+    assert.equal(sized("é".repeat(512 * 1024)), 0, "2 bytes each: exactly at the limit");
+    assert.equal(sized("é".repeat(512 * 1024 + 1)), "body_too_large");
+    assert.equal(sized(new Uint8Array(1024 * 1024 + 1)), "body_too_large");
   }
 });
 
