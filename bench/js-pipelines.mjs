@@ -39,9 +39,11 @@ const num = z.union([
     .transform(Number),
 ]);
 const id64 = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).transform(String);
+// A JSON document inside a string, decoded as mediahook writes it: the value alone, or the
+// string as sent when it does not decode.
 const embedded = z.string().transform((raw) => {
   try {
-    return { raw, json: JSON.parse(raw) };
+    return { json: JSON.parse(raw) };
   } catch {
     return { raw, json: null };
   }
@@ -138,6 +140,27 @@ const outFileMeta = z.looseObject({
 });
 
 export const zodSchemas = z.discriminatedUnion("EventType", [
+  envelope(
+    "SnapshotComplete",
+    z.looseObject({
+      JobId: z.string(),
+      TriggerSource: z.string(),
+      Name: z.string(),
+      Type: z.string(),
+      Input: embedded,
+      Output: embedded,
+      Count: int,
+      TemplateConfig: embedded,
+      TemplateId: z.string(),
+      SubmitTime: z.string(),
+      FinishTime: z.string(),
+      Status: z.string(),
+      PipelineId: z.string().optional(),
+      UserData: embedded.optional(),
+      ErrorCode: z.string().optional(),
+      ErrorMessage: z.string().optional(),
+    }),
+  ),
   envelope("RegisterMediaComplete", z.looseObject({ MediaId: z.string(), Status: z.string() })),
   envelope(
     "ProduceMediaComplete",

@@ -21,6 +21,7 @@ export const EVENTS = [
   ["smallest", "alibaba-ims", "alibaba-ims/RegisterMediaComplete.json"],
   ["typical", "alibaba-ims", "alibaba-ims/ProduceMediaComplete.json"],
   ["large", "alibaba-ims", "alibaba-ims/MediaConvertOutputComplete.json"],
+  ["JSON in strings", "alibaba-ims", "alibaba-ims/SnapshotComplete.json"],
   ["Tencent", "tencent-vod", "tencent-vod/v3_ProcedureStateChanged.json"],
   ["Alibaba VOD", "alibaba-vod", "alibaba-vod/StreamTranscodeComplete.json"],
 ];

@@ -153,11 +153,12 @@ impl<'de> Deserialize<'de> for Id64 {
 }
 
 /// A JSON document that providers send inside a string (`UserData`, `Input`, `Result`...) or,
-/// sometimes, as the object itself. Normalised as `{"raw": <the string, if one was sent>,
-/// "json": <the decoded value, if it decodes>}`.
+/// sometimes, as the object itself. Normalised as `{"json": <the decoded value>}`, or, when
+/// the string does not decode to the expected shape, `{"raw": <the string as sent>, "json":
+/// null}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Embedded<T = Value> {
-    /// The string as sent, when it was sent as a string.
+    /// The string as sent, when it was sent as a string that does not decode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
     /// The decoded document; `None` when the string is not JSON of the expected shape.

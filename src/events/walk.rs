@@ -243,18 +243,20 @@ impl<'s> Walker<'s> {
             None => Kind::Any,
         };
         match self.r.peek() {
+            // The decoded document alone (the string it came in says nothing more, and
+            // writing both would double it); the string as sent only when it does not decode.
             Some(b'"') => {
                 let lit = self.r.string()?;
-                out.extend_from_slice(b"{\"raw\":");
-                out.extend_from_slice(self.r.raw(lit));
-                out.extend_from_slice(b",\"json\":");
                 let mark = out.len();
+                out.extend_from_slice(b"{\"json\":");
                 let decoded = self.r.decode(lit);
                 let mut nested = Walker::nested(&decoded, self, 1);
                 nested.body = None;
                 if nested.whole(&inner, out).is_err() {
                     out.truncate(mark);
-                    out.extend_from_slice(b"null");
+                    out.extend_from_slice(b"{\"raw\":");
+                    out.extend_from_slice(self.r.raw(lit));
+                    out.extend_from_slice(b",\"json\":null");
                 }
                 out.push(b'}');
                 Ok(())

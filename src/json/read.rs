@@ -155,10 +155,18 @@ impl<'s> Reader<'s> {
         self.src.get(self.pos + 1).copied()
     }
 
-    /// Skip whitespace.
+    /// Skip whitespace; indentation (runs of spaces) eight bytes at a time.
     pub fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
+        const SPACES: u64 = 0x2020_2020_2020_2020;
+        loop {
+            match self.peek() {
+                Some(b' ') => {
+                    let eight = self.src.get(self.pos..self.pos + 8).and_then(|c| <[u8; 8]>::try_from(c).ok());
+                    self.pos += if eight.map(u64::from_ne_bytes) == Some(SPACES) { 8 } else { 1 };
+                }
+                Some(b'\n' | b'\r' | b'\t') => self.pos += 1,
+                _ => return,
+            }
         }
     }
 
