@@ -28,25 +28,37 @@ function checkBody(body) {
 function headerLines(headers, names) {
   if (headers == null || names.length === 0) return "";
   let lines = "";
-  const add = (name, value) => {
-    const lower = String(name).toLowerCase();
-    if (value === undefined || !names.includes(lower)) return;
-    for (const v of Array.isArray(value) ? value : [value]) lines += `${lower}\n${String(v).replaceAll("\n", " ")}\n`;
-  };
   if (typeof headers.get === "function" && typeof headers.append === "function") {
     // A fetch Headers object joins repeats with ", ", which the verifier refuses the same way.
     for (const name of names) {
       const value = headers.get(name);
-      if (value !== null) add(name, value);
+      if (value !== null) lines += headerLine(names, name, value);
     }
   } else if (typeof headers.entries === "function" && !Array.isArray(headers)) {
-    for (const [name, value] of headers.entries()) add(name, value);
+    for (const [name, value] of headers.entries()) lines += headerLine(names, name, value);
   } else if (Array.isArray(headers)) {
-    for (const [name, value] of headers) add(name, value);
+    for (const [name, value] of headers) lines += headerLine(names, name, value);
   } else {
-    for (const name in headers) if (Object.hasOwn(headers, name)) add(name, headers[name]);
+    for (const name in headers) if (Object.hasOwn(headers, name)) lines += headerLine(names, name, headers[name]);
   }
   return lines;
+}
+
+// The lines of one header if the verifier reads it (no closure or array per call: this runs
+// for every header of every request).
+function headerLine(names, name, value) {
+  if (value === undefined) return "";
+  const lower = String(name).toLowerCase();
+  if (!names.includes(lower)) return "";
+  if (!Array.isArray(value)) return `${lower}\n${oneLine(value)}\n`;
+  let lines = "";
+  for (const v of value) lines += `${lower}\n${oneLine(v)}\n`;
+  return lines;
+}
+
+function oneLine(value) {
+  const s = String(value);
+  return s.includes("\n") ? s.replaceAll("\n", " ") : s;
 }
 
 // Whether `keys` (a string or a list) is exactly `list` (strings compared strictly).
@@ -79,13 +91,22 @@ export function createApi(wasm) {
   let headLength = 0;
   let urlLength = 0;
   let bodyLength = 0;
+  // The input buffer from its start, kept while the buffer neither moves nor grows: the head
+  // is written into it without a new view per call.
+  let inputAt = -1;
+  let input = bytes;
   function pack(head, url, body) {
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
     const bodyRoom = typeof body === "string" ? body.length * 3 : body.byteLength;
     const at = wasm.ioInput(head.length * 3 + url.length * 3 + bodyRoom);
     const mem = view();
-    headLength = head === "" ? 0 : encoder.encodeInto(head, mem.subarray(at, at + head.length * 3)).written;
-    urlLength = encoder.encodeInto(url, mem.subarray(at + headLength, at + headLength + url.length * 3)).written;
+    if (at !== inputAt || input.buffer !== mem.buffer) {
+      inputAt = at;
+      input = mem.subarray(at);
+    }
+    headLength = head === "" ? 0 : encoder.encodeInto(head, input).written;
+    urlLength =
+      url === "" ? 0 : encoder.encodeInto(url, mem.subarray(at + headLength, at + headLength + url.length * 3)).written;
     const bodyAt = at + headLength + urlLength;
     if (typeof body === "string") bodyLength = body === "" ? 0 : encoder.encodeInto(body, mem.subarray(bodyAt)).written;
     else {
@@ -134,6 +155,9 @@ export function createApi(wasm) {
         wasm: inner,
         names: inner.headerNames(),
         readsBody: inner.readsBody(),
+        // The Alibaba schemes sign the configured URL (or host) when there is one: the
+        // request's own URL is then not needed to check the signature.
+        signsOwnUrl: inner.readsBody() || url === "",
         maxBodyBytes: inner.maxBodyBytes(),
       };
       if (verifiers.size >= MAX_VERIFIERS) {
@@ -174,7 +198,8 @@ export function createApi(wasm) {
       const signedUrl = String(receivedUrl ?? url);
       const bytes = checkBody(body);
       const packed = signatureOnly && !verifier.readsBody ? "" : bytes;
-      pack(`${method}\n${headerLines(headers, verifier.names)}`, signedUrl, packed);
+      const packedUrl = signatureOnly && !verifier.signsOwnUrl ? "" : signedUrl;
+      pack(`${method}\n${headerLines(headers, verifier.names)}`, packedUrl, packed);
       const size = packed === bytes ? bodyLength : bodySize(bytes, verifier.maxBodyBytes);
       return run(verifier.wasm, Number(now ?? Math.floor(Date.now() / 1000)), signedUrl, bytes, size);
     } catch (e) {

@@ -156,9 +156,10 @@ fn with_io(
             let packed = input.get(..head + url + body).ok_or_else(packing_error)?;
             let text = std::str::from_utf8(&packed[..head + url]).map_err(|_| packing_error())?;
             let (head_text, url) = text.split_at(head);
-            let mut lines = head_text.split('\n');
+            // `method\n(name\nvalue\n)*`, read line by line (the verifier reads two headers).
+            let mut lines = Lines(head_text);
             let method = lines.next().unwrap_or("");
-            let mut headers = Vec::new();
+            let mut headers = Vec::with_capacity(2);
             while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
                 headers.push((name, value));
             }
@@ -169,6 +170,23 @@ fn with_io(
             -1.0
         })
     })
+}
+
+/// The lines of the packed head: a byte loop (no searcher set up per call).
+struct Lines<'a>(&'a str);
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let end = self.0.bytes().position(|b| b == b'\n').unwrap_or(self.0.len());
+        let line = &self.0[..end];
+        self.0 = self.0.get(end + 1..).unwrap_or("");
+        Some(line)
+    }
 }
 
 fn packing_error() -> Error {

@@ -87,6 +87,11 @@ impl<'s> Walker<'s> {
             }
             (Kind::Integer, Some(b'-' | b'0'..=b'9')) => {
                 let (n, whole) = self.r.number()?;
+                // A whole number of at most 18 digits fits: copied as written (`-0` aside).
+                if whole && n.len() <= 18 && n != "-0" {
+                    out.extend_from_slice(n.as_bytes());
+                    return Ok(());
+                }
                 let value = if whole { n.parse::<i64>().ok() } else { None }.or_else(|| {
                     n.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)
                 });
@@ -347,7 +352,7 @@ impl<'s> Walker<'s> {
     fn record(&mut self, tables: &[&[FieldSchema]], captures: &mut [Capture], out: &mut Vec<u8>) -> Read<()> {
         let mut joint = self.r.begin_object()?;
         out.push(b'{');
-        let mut seen: u128 = 0;
+        let mut seen = Seen::default();
         let mut hint = 0;
         let mut weak: Vec<Weak> = Vec::new();
         let mut first = true;
@@ -355,9 +360,9 @@ impl<'s> Walker<'s> {
             let name = self.r.decode(key);
             let matched = lookup(tables, &name, hint).map(|(index, rank, field)| {
                 hint = index + 1;
-                let bit = 1u128 << (index % 128);
+                let bit = index;
                 let previous =
-                    (seen & bit != 0).then(|| weak.iter().rposition(|w| w.field == index).map_or(0, |i| weak[i].rank));
+                    seen.has(bit).then(|| weak.iter().rposition(|w| w.field == index).map_or(0, |i| weak[i].rank));
                 (index, rank, field, bit, previous)
             });
             match matched {
@@ -376,7 +381,7 @@ impl<'s> Walker<'s> {
                     // The earlier, lower-priority key goes back to its own name.
                     let earlier = previous.and_then(|_| weak.iter().rposition(|w| w.field == index));
                     if let Some(i) = earlier {
-                        seen &= !bit;
+                        seen.clear(bit);
                         let w = weak.remove(i);
                         let own = &self.r.text().as_bytes()[w.key_src.0..w.key_src.1];
                         out.splice(w.key_out.0..w.key_out.1, own.iter().copied());
@@ -397,7 +402,7 @@ impl<'s> Walker<'s> {
                     let value_start = out.len();
                     let present = self.field(field, out).map_err(|f| f.at(|| Segment::Key(field.name.into())))?;
                     if present {
-                        seen |= bit;
+                        seen.set(bit);
                         if rank > 0 {
                             weak.push(Weak { field: index, rank, key_out, key_src: (key.start, key.end) });
                         }
@@ -419,7 +424,7 @@ impl<'s> Walker<'s> {
         let mut index = 0;
         for table in tables {
             for field in *table {
-                if field.required && seen & (1u128 << (index % 128)) == 0 {
+                if field.required && !seen.has(index) {
                     return Err(Failure::schema("missing required field").at(|| Segment::Key(field.name.into())));
                 }
                 index += 1;
@@ -457,6 +462,29 @@ impl<'s> Walker<'s> {
         out.extend_from_slice(self.r.raw(key));
         out.push(b':');
         self.r.copy(out)
+    }
+}
+
+/// Which fields of a record were written, by index across its tables (modulo 128). Two words
+/// rather than a `u128`, whose shifts are a library call in wasm.
+#[derive(Default)]
+struct Seen([u64; 2]);
+
+impl Seen {
+    fn at(index: usize) -> (usize, u64) {
+        ((index / 64) % 2, 1 << (index % 64))
+    }
+    fn has(&self, index: usize) -> bool {
+        let (w, b) = Seen::at(index);
+        self.0[w] & b != 0
+    }
+    fn set(&mut self, index: usize) {
+        let (w, b) = Seen::at(index);
+        self.0[w] |= b;
+    }
+    fn clear(&mut self, index: usize) {
+        let (w, b) = Seen::at(index);
+        self.0[w] &= !b;
     }
 }
 

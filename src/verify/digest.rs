@@ -30,11 +30,8 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 /// Why a signature string is unusable.
 pub(crate) fn parse_md5_hex(s: &str) -> Result<Md5Digest, &'static str> {
     let s = s.trim_matches([' ', '\t']);
-    if s.contains(',') {
-        return Err("it was sent more than once");
-    }
     if s.len() != 32 {
-        return Err("expected 32 hexadecimal characters");
+        return Err(if s.contains(',') { "it was sent more than once" } else { "expected 32 hexadecimal characters" });
     }
     let mut out = [0u8; 16];
     for (i, pair) in s.as_bytes().chunks_exact(2).enumerate() {
@@ -68,14 +65,15 @@ pub(crate) struct Timestamp<'a> {
 /// Parse a plain non-negative decimal integer: no sign, no fraction, no inner spaces.
 pub(crate) fn parse_timestamp(s: &str) -> Result<Timestamp<'_>, &'static str> {
     let text = s.trim_matches([' ', '\t']);
-    if text.contains(',') {
-        return Err("it was sent more than once");
-    }
     if text.is_empty() {
         return Err("it is empty");
     }
     if !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("expected a non-negative decimal integer (UNIX seconds)");
+        return Err(if text.contains(',') {
+            "it was sent more than once"
+        } else {
+            "expected a non-negative decimal integer (UNIX seconds)"
+        });
     }
     if text.len() > MAX_TIMESTAMP_DIGITS {
         return Err("it is too large");
