@@ -18,7 +18,7 @@
 //! |---|---|---|
 //! | 0 | `error`, `provider` | the facts: one error table, one provider table |
 //! | 1 | [`json`] | the byte reader, one member iterator, the writer |
-//! | 2 | `verify` | the signature schemes, keys, requests, signing |
+//! | 2 | `verify`, [`api`] | the signature schemes, keys, requests, signing; requests to the providers' APIs, signed (TC3, ACS3, MNS) |
 //! | 3 | [`events`] | schemas, the schema walk, envelopes, typed records |
 //! | 4 | [`gateway`] | routes, configuration, the decision, accepting (guard → queue/deliver/keep) against traits, delivery rules, log lines |
 //! | 5 | `edge` (feature `worker`), `js` (feature `wasm`) | the adapters: workerd, and the npm/browser boundary |
@@ -34,6 +34,8 @@ mod provider;
 pub mod json;
 
 mod verify;
+
+pub mod api;
 
 pub mod events;
 
