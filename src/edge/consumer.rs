@@ -13,7 +13,7 @@ use worker::{
 use super::cached_config;
 use super::ports::Edge;
 use crate::gateway::consume::{consume, Disposition, Received};
-use crate::gateway::delivery::QueuedEvent;
+use crate::gateway::delivery::{BatchLog, QueuedEvent};
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> worker::Result<()> {
@@ -43,10 +43,13 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
             }
         }
     }
-    console_log!(
-        "{}",
-        serde_json::json!({ "msg": "batch", "queue": batch.queue(), "messages": messages.len(), "store_requests": edge.store_requests() })
-    );
+    let line = BatchLog {
+        msg: "batch",
+        queue: &batch.queue(),
+        messages: messages.len(),
+        store_requests: edge.store_requests(),
+    };
+    console_log!("{}", serde_json::to_string(&line).unwrap_or_default());
     Ok(())
 }
 

@@ -91,11 +91,17 @@ async fn callback(
     };
     let now = now_ms() / 1000;
     let method = req.method().to_string();
-    let headers: Vec<(String, String)> = req.headers().entries().collect();
+    // Only the headers the scheme reads cross into Rust. `Headers.get` joins a repeated header
+    // with ", ", which the verifier refuses like a repeat.
+    let headers: Vec<(&str, String)> = verifier
+        .header_names()
+        .iter()
+        .filter_map(|name| req.headers().get(name).ok().flatten().map(|value| (*name, value)))
+        .collect();
     let mut callback = CallbackRequest {
         method: &method,
         url: url.as_str(),
-        headers: headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
+        headers: headers.iter().map(|(n, v)| (*n, v.as_str())).collect(),
         body: &[],
     };
     // The method, and for the Alibaba schemes the whole signature (they sign the URL or host and
@@ -114,8 +120,9 @@ async fn callback(
         log.outcome = Outcome::Rejected;
         return reject(log, e);
     }
-    // Chunked bodies announce no length: count while reading and stop at the limit.
-    let body = match read_capped(&mut req, verifier.max_body_bytes()).await? {
+    // A body within its announced length is read at once; chunked bodies announce none: count
+    // while reading and stop at the limit.
+    let body = match read_body(&mut req, announced, verifier.max_body_bytes()).await? {
         Ok(body) => body,
         Err(seen) => {
             log.outcome = Outcome::Rejected;
@@ -207,6 +214,23 @@ fn check_bindings(env: &Env, config: &GatewayConfig) -> std::result::Result<(), 
 /// How much of an oversized upload is read (and dropped) before answering anyway: enough for
 /// a client that sent a little too much to get its 413, not a sink for unbounded uploads.
 const DRAIN_CAP: u64 = 4 * 1024 * 1024;
+
+/// The body: at once when its length was announced (and checked against the limit: the
+/// runtime holds a body to its `content-length`), else [`read_capped`].
+async fn read_body(
+    req: &mut Request,
+    announced: Option<u64>,
+    limit: usize,
+) -> Result<std::result::Result<Vec<u8>, u64>> {
+    match announced {
+        Some(_) if req.inner().body().is_none() => Ok(Ok(Vec::new())),
+        Some(size) if size <= limit as u64 => {
+            let body = req.bytes().await?;
+            Ok(if body.len() > limit { Err(body.len() as u64) } else { Ok(body) })
+        }
+        _ => read_capped(req, limit).await,
+    }
+}
 
 /// The body, or `Err(bytes seen)` when it exceeds `limit` (nothing past the limit is kept).
 async fn read_capped(req: &mut Request, limit: usize) -> Result<std::result::Result<Vec<u8>, u64>> {

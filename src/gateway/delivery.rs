@@ -407,6 +407,19 @@ impl fmt::Debug for AdminToken {
     }
 }
 
+/// A `batch` log line: one per queue batch the consumer took.
+#[derive(Debug, Serialize)]
+pub struct BatchLog<'a> {
+    /// Always `"batch"`.
+    pub msg: &'static str,
+    /// The queue's name.
+    pub queue: &'a str,
+    /// Messages in the batch.
+    pub messages: usize,
+    /// Durable Object requests the batch made (guard claims and settles, bodies, letters).
+    pub store_requests: u32,
+}
+
 /// A `delivery` log line: one per attempt. Never a key, secret or body.
 #[derive(Debug, Serialize)]
 pub struct DeliveryLog<'a> {
@@ -414,11 +427,12 @@ pub struct DeliveryLog<'a> {
     pub msg: &'static str,
     /// The event id.
     pub id: &'a str,
-    /// 1 for the first attempt.
+    /// 1 for the first attempt (0 for a dropped duplicate: none made).
     pub attempt: u32,
     /// The origin's status, if it answered.
     pub status: Option<u16>,
-    /// `delivered`, `retry` or `dead`.
+    /// `delivered`, `retry`, `dead`, `dead_store_failed`, or `duplicate` (dropped by the
+    /// consumer: the event was delivered, kept or in flight under another message).
     pub outcome: &'static str,
     /// The wait before the next attempt, for `retry`.
     pub delay_s: Option<u32>,
