@@ -112,8 +112,12 @@ impl Guard for Memory {
         let verdicts = batch
             .claims
             .iter()
-            .map(|(id, owner)| {
+            .enumerate()
+            .map(|(i, (id, owner))| {
                 assert_eq!(guard_shard(id), shard, "an id sent to another shard");
+                if batch.claims[..i].iter().any(|(other, _)| other == id) {
+                    return Verdict::Duplicate;
+                }
                 match (seen.get(id), owners.get(id)) {
                     (Some(GuardState::Pending), Some(o)) if o == owner => Verdict::Accepted,
                     (Some(GuardState::Pending), _) => Verdict::Pending,
@@ -349,12 +353,31 @@ fn the_queues_own_retry_of_a_message_takes_its_claim_back() {
     ports.owners.borrow_mut().insert(id.clone(), batch[0].message_id.clone());
     assert_eq!(run(consume(&ports, &c, &batch, false)), [Disposition::Ack]);
     assert_eq!(ports.posted.borrow().len(), 1);
-    // Another message of the same event while the first holds the claim: dropped.
+    // Another message of the same event while the first holds the claim: back to the queue
+    // (the holder may yet fail), then dropped once the holder's delivery is settled.
     let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
     ports.seen.borrow_mut().insert(id.clone(), GuardState::Pending);
-    ports.owners.borrow_mut().insert(id, "another-message".into());
+    ports.owners.borrow_mut().insert(id.clone(), "another-message".into());
+    assert!(matches!(run(consume(&ports, &c, &batch, false))[..], [Disposition::Retry { .. }]));
+    ports.seen.borrow_mut().insert(id, GuardState::Delivered);
     assert_eq!(run(consume(&ports, &c, &batch, false)), [Disposition::Ack]);
-    assert_eq!((ports.posted.borrow().len(), delivery_outcomes(&ports)), (0, vec!["duplicate".to_owned()]));
+    assert_eq!(ports.posted.borrow().len(), 0);
+    assert_eq!(delivery_outcomes(&ports), ["in_flight", "duplicate"]);
+}
+
+#[test]
+fn a_message_from_the_dead_letter_queue_is_kept_and_its_claim_settled() {
+    let c = config("queue");
+    let ports = Memory::default();
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    let batch = take_batch(&ports);
+    let id = batch[0].event.as_ref().unwrap().id.clone();
+    ports.seen.borrow_mut().insert(id.clone(), GuardState::Pending);
+    assert_eq!(run(consume(&ports, &c, &batch, true)), [Disposition::Ack]);
+    let letter = ports.letters.borrow()[0].clone();
+    assert_eq!((letter.id.as_str(), letter.reason), (id.as_str(), DeadReason::RetriesExhausted));
+    assert!(letter.body.is_some(), "the letter keeps the event");
+    assert_eq!(ports.seen.borrow()[&id], GuardState::Kept, "a later copy is a duplicate, not in flight forever");
 }
 
 #[test]

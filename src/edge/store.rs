@@ -106,8 +106,14 @@ impl DurableObject for DuplicateGuard {
             GuardOp::ClaimBatch { batch, now_ms, ttl_ms } => {
                 self.purge(now_ms)?;
                 let mut verdicts = Vec::with_capacity(batch.claims.len());
-                for (id, owner) in &batch.claims {
-                    verdicts.push(self.claim(id, owner, now_ms, ttl_ms, MESSAGE_PENDING_MS)?);
+                for (i, (id, owner)) in batch.claims.iter().enumerate() {
+                    // A second copy in the same batch: the first one's claim covers it.
+                    let earlier = batch.claims[..i].iter().any(|(other, _)| other == id);
+                    verdicts.push(if earlier {
+                        Verdict::Duplicate
+                    } else {
+                        self.claim(id, owner, now_ms, ttl_ms, MESSAGE_PENDING_MS)?
+                    });
                 }
                 let mut counts = Vec::with_capacity(batch.signatures.len());
                 for (sig, id) in &batch.signatures {

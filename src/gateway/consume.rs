@@ -57,8 +57,10 @@ enum Claim {
     NotNeeded,
     /// Claimed now, by this message.
     Accepted,
-    /// Delivered, kept or in flight under another message.
+    /// Delivered or kept, or claimed earlier in this batch.
     Duplicate,
+    /// Another message is delivering it right now: back to the queue, to be settled later.
+    InFlight,
     /// The guard could not be asked: the queue retries the message.
     Failed,
 }
@@ -72,13 +74,23 @@ pub async fn consume<P: Ports>(
     dead_letter_queue: bool,
 ) -> Vec<Disposition> {
     if dead_letter_queue {
-        return join_all(batch.iter().map(|r| async move {
+        let outcomes = join_all(batch.iter().map(|r| async move {
             match &r.event {
-                Some(event) => gave_up(ports, config, event).await,
-                None => unreadable(ports, r),
+                Some(event) => {
+                    let disposition = gave_up(ports, config, event).await;
+                    // A claim this message may hold is settled: its event is a dead letter now.
+                    (disposition, (disposition == Disposition::Ack).then_some(GuardState::Kept))
+                }
+                None => (unreadable(ports, r), None),
             }
         }))
         .await;
+        let claims: Vec<Claim> = batch
+            .iter()
+            .map(|r| if r.event.as_ref().is_some_and(|e| e.claim) { Claim::Accepted } else { Claim::NotNeeded })
+            .collect();
+        settle(ports, batch, &claims, &outcomes).await;
+        return outcomes.into_iter().map(|(disposition, _)| disposition).collect();
     }
     let claims = claim(ports, config, batch).await;
     let outcomes = join_all(batch.iter().zip(&claims).map(|(r, claim)| async move {
@@ -88,6 +100,10 @@ pub async fn consume<P: Ports>(
             (Some(event), Claim::Duplicate) => {
                 log_delivery(ports, &DeliveryLog { outcome: "duplicate", ..delivery_log(event, 0) });
                 (Disposition::Ack, None)
+            }
+            (Some(event), Claim::InFlight) => {
+                log_delivery(ports, &DeliveryLog { outcome: "in_flight", ..delivery_log(event, 0) });
+                (retry_soon(config), None)
             }
             (Some(event), Claim::Accepted | Claim::NotNeeded) => deliver(ports, config, event).await,
         }
@@ -135,7 +151,8 @@ async fn claim<P: Ports>(ports: &P, config: &GatewayConfig, batch: &[Received]) 
             None => Claim::NotNeeded,
             Some(event) => match verdicts.get_mut(&guard_shard(&event.id)).map(Iterator::next) {
                 Some(Some(Verdict::Accepted)) => Claim::Accepted,
-                Some(Some(Verdict::Duplicate | Verdict::Pending)) => Claim::Duplicate,
+                Some(Some(Verdict::Duplicate)) => Claim::Duplicate,
+                Some(Some(Verdict::Pending)) => Claim::InFlight,
                 // The shard failed (or answered short): never deliver unclaimed.
                 Some(None) | None => Claim::Failed,
             },

@@ -427,12 +427,13 @@ pub struct DeliveryLog<'a> {
     pub msg: &'static str,
     /// The event id.
     pub id: &'a str,
-    /// 1 for the first attempt (0 for a dropped duplicate: none made).
+    /// 1 for the first attempt (0 when none was made: `duplicate`, `in_flight`).
     pub attempt: u32,
     /// The origin's status, if it answered.
     pub status: Option<u16>,
-    /// `delivered`, `retry`, `dead`, `dead_store_failed`, or `duplicate` (dropped by the
-    /// consumer: the event was delivered, kept or in flight under another message).
+    /// `delivered`, `retry`, `dead`, `dead_store_failed`; `duplicate` (dropped: the event was
+    /// delivered or kept, or is in the same batch twice) or `in_flight` (another message is
+    /// delivering it: back to the queue).
     pub outcome: &'static str,
     /// The wait before the next attempt, for `retry`.
     pub delay_s: Option<u32>,
