@@ -1,5 +1,7 @@
 //! Requests to the providers' APIs, signed: each algorithm against the provider's published
 //! vector (docs: ../shared/notes/provider-apis.md), and the dates they sign.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mediahook::api::{acs3, http_date, iso_date_time, mns, tc3, utc_date, Credentials};
 

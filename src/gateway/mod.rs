@@ -12,6 +12,7 @@ pub mod consume;
 pub mod delivery;
 pub mod log;
 pub mod ports;
+pub mod pull;
 pub mod route;
 pub mod standard_webhooks;
 
