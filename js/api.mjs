@@ -151,13 +151,14 @@ export function createApi(wasm) {
     let verifier = verifiers.get(cacheKey);
     if (verifier === undefined) {
       const inner = new wasm.Verifier(provider, url, keyList, toleranceSeconds);
+      const readsBody = inner.readsBody();
       verifier = {
         wasm: inner,
         names: inner.headerNames(),
-        readsBody: inner.readsBody(),
+        readsBody,
         // The Alibaba schemes sign the configured URL (or host) when there is one: the
         // request's own URL is then not needed to check the signature.
-        signsOwnUrl: inner.readsBody() || url === "",
+        signsOwnUrl: readsBody || url === "",
         maxBodyBytes: inner.maxBodyBytes(),
       };
       if (verifiers.size >= MAX_VERIFIERS) {

@@ -76,8 +76,8 @@ pub fn sign(
         ("content-type", content_type.to_owned()),
         ("x-mns-version", VERSION.to_owned()),
     ];
-    let signed = [("x-mns-version", VERSION)];
-    let request = Request { method, content_md5: "", content_type, date: &date, headers: &signed, resource };
+    let sent: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let request = Request { method, content_md5: "", content_type, date: &date, headers: &sent, resource };
     headers.push(("authorization", authorization(credentials, &request)));
     headers
 }

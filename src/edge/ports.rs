@@ -17,7 +17,9 @@ use worker::{
 use super::store::{self, DeadLetterOp, GuardOp, PutAnswer};
 use crate::error::clip;
 use crate::gateway::accept::ON_DEMAND_ANSWER_BYTES;
-use crate::gateway::delivery::{parse_retry_after, Attempt, DeadLetter, QueuedEvent, Retention};
+use crate::gateway::delivery::{
+    guard_shard, parse_retry_after, signature_shard, Attempt, DeadLetter, QueuedEvent, Retention,
+};
 use crate::gateway::ports::{DeadLetters, Guard, GuardState, Host, Origin, Queue, ShardClaims, ShardVerdicts, Verdict};
 use crate::gateway::{GatewayConfig, Notice};
 
@@ -49,8 +51,14 @@ impl Edge {
         request.await.map_err(words)
     }
 
+    /// One request to guard shard `shard`.
+    async fn shard(&self, shard: usize, op: GuardOp) -> Result<store::GuardAnswer, String> {
+        self.store(store::guard(&self.env, &store::shard_name(shard), &op)).await
+    }
+
+    /// One request to the guard shard that holds event `id`.
     async fn guard(&self, id: &str, op: GuardOp) -> Result<store::GuardAnswer, String> {
-        self.store(store::guard(&self.env, &store::shard_name(crate::gateway::delivery::guard_shard(id)), &op)).await
+        self.shard(guard_shard(id), op).await
     }
 }
 
@@ -74,8 +82,7 @@ impl Guard for Edge {
 
     async fn count_signature(&self, signature: &str, id: &str, now_ms: i64, ttl_ms: i64) -> Result<i64, String> {
         let op = GuardOp::CountSignature { sig: signature.to_owned(), id: id.to_owned(), now_ms, ttl_ms };
-        let shard = store::shard_name(crate::gateway::delivery::signature_shard(signature));
-        let answer = self.store(store::guard(&self.env, &shard, &op)).await?;
+        let answer = self.shard(signature_shard(signature), op).await?;
         answer.count.ok_or_else(|| "the guard gave no count".into())
     }
 
@@ -86,14 +93,12 @@ impl Guard for Edge {
         now_ms: i64,
         ttl_ms: i64,
     ) -> Result<ShardVerdicts, String> {
-        let op = GuardOp::ClaimBatch { batch: batch.clone(), now_ms, ttl_ms };
-        let answer = self.store(store::guard(&self.env, &store::shard_name(shard), &op)).await?;
+        let answer = self.shard(shard, GuardOp::ClaimBatch { batch: batch.clone(), now_ms, ttl_ms }).await?;
         answer.batch.ok_or_else(|| "the duplicate guard gave no verdicts".into())
     }
 
     async fn settle_batch(&self, shard: usize, settled: &[(String, GuardState)]) -> Result<(), String> {
-        let op = GuardOp::SettleBatch { settled: settled.to_vec() };
-        self.store(store::guard(&self.env, &store::shard_name(shard), &op)).await.map(drop)
+        self.shard(shard, GuardOp::SettleBatch { settled: settled.to_vec() }).await.map(drop)
     }
 
     async fn put_body(&self, id: &str, body: &str, now_ms: i64) -> Result<(), String> {

@@ -123,12 +123,10 @@ impl DurableObject for DuplicateGuard {
             }
             GuardOp::SettleBatch { settled } => {
                 for (id, state) in settled {
-                    sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.as_str().into(), id.into()])?;
+                    self.settle(&id, state)?;
                 }
             }
-            GuardOp::Settle { id, state } => {
-                sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.as_str().into(), id.into()])?;
-            }
+            GuardOp::Settle { id, state } => self.settle(&id, state)?,
             GuardOp::Release { id } => {
                 sql.exec(
                     "DELETE FROM seen WHERE id = ? AND state = ?",
@@ -200,6 +198,13 @@ impl DuplicateGuard {
                 Verdict::Accepted
             }
         })
+    }
+
+    /// Record what became of a claimed id.
+    fn settle(&self, id: &str, state: GuardState) -> Result<()> {
+        let sql = self.state.storage().sql();
+        sql.exec("UPDATE seen SET state = ? WHERE id = ?", vec![state.as_str().into(), id.into()])?;
+        Ok(())
     }
 
     /// Count `id` under `sig`; the distinct events under it.

@@ -360,28 +360,27 @@ impl<'s> Walker<'s> {
             let name = self.r.decode(key);
             let matched = lookup(tables, &name, hint).map(|(index, rank, field)| {
                 hint = index + 1;
-                let bit = index;
                 let previous =
-                    seen.has(bit).then(|| weak.iter().rposition(|w| w.field == index).map_or(0, |i| weak[i].rank));
-                (index, rank, field, bit, previous)
+                    seen.has(index).then(|| weak.iter().rposition(|w| w.field == index).map_or(0, |i| weak[i].rank));
+                (index, rank, field, previous)
             });
             match matched {
-                Some((_, _, field, _, _)) if matches!(field.kind, Kind::Omit) => {
+                Some((_, _, field, _)) if matches!(field.kind, Kind::Omit) => {
                     self.r.skip()?;
                 }
-                Some((_, rank, field, _, Some(previous))) if rank == previous => {
+                Some((_, rank, field, Some(previous))) if rank == previous => {
                     return Err(Failure::schema("duplicate field").at(|| Segment::Key(field.name.into())));
                 }
                 // A better name for the field came first: this one is kept as sent.
-                Some((_, rank, _, _, Some(previous))) if rank > previous => {
+                Some((_, rank, _, Some(previous))) if rank > previous => {
                     self.unknown(key, first, out)?;
                     first = false;
                 }
-                Some((index, rank, field, bit, previous)) => {
+                Some((index, rank, field, previous)) => {
                     // The earlier, lower-priority key goes back to its own name.
                     let earlier = previous.and_then(|_| weak.iter().rposition(|w| w.field == index));
                     if let Some(i) = earlier {
-                        seen.clear(bit);
+                        seen.clear(index);
                         let w = weak.remove(i);
                         let own = &self.r.text().as_bytes()[w.key_src.0..w.key_src.1];
                         out.splice(w.key_out.0..w.key_out.1, own.iter().copied());
@@ -402,7 +401,7 @@ impl<'s> Walker<'s> {
                     let value_start = out.len();
                     let present = self.field(field, out).map_err(|f| f.at(|| Segment::Key(field.name.into())))?;
                     if present {
-                        seen.set(bit);
+                        seen.set(index);
                         if rank > 0 {
                             weak.push(Weak { field: index, rank, key_out, key_src: (key.start, key.end) });
                         }

@@ -3,9 +3,12 @@
 //!
 //! 1. **Claim.** A callback's first message claims its event id in the duplicate guard: one
 //!    request per guard shard the batch touches, carrying every id of the batch in that shard
-//!    and the signatures to count. A provider's retry of an event already delivered, kept or
-//!    in flight is dropped here (`"outcome":"duplicate"`). The claim belongs to the queue
-//!    message, so the queue's own retry of that message gets it back.
+//!    and the signatures to count. A provider's retry of an event already delivered or kept,
+//!    or a second copy in the same batch, is dropped here (`"outcome":"duplicate"`); a copy of
+//!    an event another message is delivering right now goes back to the queue
+//!    (`"outcome":"in_flight"`) and is dropped once that delivery is settled, so a claim whose
+//!    holder died never makes its event disappear. The claim belongs to the queue message, so
+//!    the queue's own retry of that message gets it back.
 //! 2. **Deliver.** One attempt per message, all at once; Standard Webhooks headers are signed
 //!    at each attempt (the origin port). A retry is a new message with the attempt counted
 //!    and a backoff delay; when the retries are used up, or the origin refuses the event, it
@@ -85,11 +88,8 @@ pub async fn consume<P: Ports>(
             }
         }))
         .await;
-        let claims: Vec<Claim> = batch
-            .iter()
-            .map(|r| if r.event.as_ref().is_some_and(|e| e.claim) { Claim::Accepted } else { Claim::NotNeeded })
-            .collect();
-        settle(ports, batch, &claims, &outcomes).await;
+        let held = batch.iter().map(|r| r.event.as_ref().filter(|e| e.claim));
+        settle(ports, held.zip(&outcomes)).await;
         return outcomes.into_iter().map(|(disposition, _)| disposition).collect();
     }
     let claims = claim(ports, config, batch).await;
@@ -109,7 +109,8 @@ pub async fn consume<P: Ports>(
         }
     }))
     .await;
-    settle(ports, batch, &claims, &outcomes).await;
+    let held = batch.iter().zip(&claims).map(|(r, c)| r.event.as_ref().filter(|_| *c == Claim::Accepted));
+    settle(ports, held.zip(&outcomes)).await;
     outcomes.into_iter().map(|(disposition, _)| disposition).collect()
 }
 
@@ -160,16 +161,15 @@ async fn claim<P: Ports>(ports: &P, config: &GatewayConfig, batch: &[Received]) 
         .collect()
 }
 
-/// Record what became of the ids this batch claimed: one request per shard.
-async fn settle<P: Ports>(
+/// Record what became of the events whose claim this batch holds (`Some`), when something
+/// did (the state): one request per shard.
+async fn settle<'a, P: Ports>(
     ports: &P,
-    batch: &[Received],
-    claims: &[Claim],
-    outcomes: &[(Disposition, Option<GuardState>)],
+    held: impl Iterator<Item = (Option<&'a QueuedEvent>, &'a (Disposition, Option<GuardState>))>,
 ) {
     let mut shards: BTreeMap<usize, Vec<(String, GuardState)>> = BTreeMap::new();
-    for ((r, claim), (_, state)) in batch.iter().zip(claims).zip(outcomes) {
-        if let (Some(event), Claim::Accepted, Some(state)) = (&r.event, claim, state) {
+    for (event, (_, state)) in held {
+        if let (Some(event), Some(state)) = (event, state) {
             shards.entry(guard_shard(&event.id)).or_default().push((event.id.clone(), *state));
         }
     }

@@ -41,10 +41,8 @@ pub(crate) fn verify(
 
     let signs_host = spec.scheme == Scheme::PipeHost;
     // The signed subjects, borrowed: the configured ones, or the request's own URL or host.
-    let received = match policy.signed_subjects.is_empty() {
-        true => Some(subject_of_request(signs_host, req.url)?),
-        false => None,
-    };
+    let received =
+        if policy.signed_subjects.is_empty() { Some(subject_of_request(signs_host, req.url)?) } else { None };
     let subjects = received.as_ref().map_or(policy.signed_subjects.len(), |_| 1);
     let subject = |i: usize| received.as_deref().unwrap_or_else(|| &policy.signed_subjects[i]);
 
