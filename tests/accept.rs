@@ -1,7 +1,9 @@
 //! The gateway's accepting of a decided event (queue mode: one send; direct mode: claim →
 //! deliver / keep → settle or release) and the queue consumer (claim per shard → deliver →
 //! settle), run natively against in-memory ports: what the worker does on workerd, minus
-//! workerd. Also the decision's body: the origin gets `Event::as_json()` byte for byte.
+//! workerd. Also the decision's body: the origin gets `Event::as_json()` byte for byte, with
+//! `verified_by` as its last member. Confirmation through a provider API and one poll of a
+//! pull source run against an in-memory API that answers as the provider documents.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::cell::{Cell, RefCell};
@@ -16,9 +18,9 @@ use mediahook::delivery::{
 use mediahook::gateway::accept::{accept, after, Accepting, After};
 use mediahook::gateway::consume::{consume, Disposition, Received};
 use mediahook::gateway::ports::{
-    DeadLetters, Guard, GuardState, Host, Origin, Queue, ShardClaims, ShardVerdicts, Verdict,
+    DeadLetters, Guard, GuardState, Host, Origin, ProviderApi, Queue, ShardClaims, ShardVerdicts, Verdict,
 };
-use mediahook::gateway::{Decision, GatewayConfig, LogLine, Outcome};
+use mediahook::gateway::{Decision, GatewayConfig, LogLine, Outcome, VerifiedBy};
 use mediahook::{parse_event, sign, AuthKey, CallbackRequest, ErrorCode, Provider, SignInput};
 
 mod common;
@@ -58,6 +60,34 @@ struct Memory {
     fail_release: Cell<bool>,
     fail_settle: Cell<bool>,
     signature_count: Cell<i64>,
+    /// The provider API's answers, by action (`x-tc-action`/`x-acs-action`, or `mns-GET`…).
+    api: RefCell<HashMap<String, Vec<(u16, String)>>>,
+    /// The API requests made: (action, url, body).
+    api_calls: RefCell<Vec<(String, String, String)>>,
+}
+
+impl Memory {
+    /// Answer the next call of `action` with `status` and `body` (the last answer repeats).
+    fn answer(&self, action: &str, status: u16, body: &str) {
+        self.api.borrow_mut().entry(action.to_owned()).or_default().push((status, body.to_owned()));
+    }
+}
+
+impl ProviderApi for Memory {
+    async fn call(&self, request: &mediahook::api::HttpRequest, _timeout_ms: u64) -> Result<(u16, String), String> {
+        let header = |n: &str| request.headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone());
+        let action =
+            header("x-tc-action").or_else(|| header("x-acs-action")).unwrap_or(format!("mns-{}", request.method));
+        assert!(header("authorization").is_some(), "every API request is signed");
+        let body = String::from_utf8(request.body.clone()).unwrap();
+        self.api_calls.borrow_mut().push((action.clone(), request.url.clone(), body));
+        let mut api = self.api.borrow_mut();
+        let answers = api.get_mut(&action).ok_or_else(|| format!("no answer for {action}"))?;
+        Ok(if answers.len() > 1 { answers.remove(0) } else { answers[0].clone() })
+    }
+    fn nonce(&self) -> String {
+        format!("nonce-{}", self.api_calls.borrow().len())
+    }
 }
 
 impl Guard for Memory {
@@ -256,12 +286,13 @@ fn the_origin_body_is_the_parsed_event_byte_for_byte() {
     assert_eq!(log.outcome, Outcome::Forwarded);
     let expected = parse_event(Provider::AlibabaIms, &body, URL).unwrap();
     let posted = ports.posted.borrow();
-    assert_eq!(posted[0], expected.as_json().as_bytes());
+    assert_eq!(posted[0], VerifiedBy::Signature.mark(expected.as_json()).as_bytes());
     let text = std::str::from_utf8(&posted[0]).unwrap();
     for kept in ["12.50", "1.5e3", "123456789012345678901234567890", "1e400"] {
         assert!(text.contains(kept), "{kept} in {text}");
     }
-    assert!(text.starts_with(r#"{"id":"mh_"#) && text.ends_with(r#","time":"2026-11-29T10:00:00Z"}"#), "{text}");
+    let end = r#","time":"2026-11-29T10:00:00Z","verified_by":"signature"}"#;
+    assert!(text.starts_with(r#"{"id":"mh_"#) && text.ends_with(end), "{text}");
     // The serde view of the event writes the same bytes.
     assert_eq!(serde_json::to_string(&expected).unwrap(), expected.as_json());
 }
@@ -420,7 +451,7 @@ fn a_guard_shard_that_fails_sends_its_messages_back_to_the_queue_undelivered() {
 
 fn ports_event_json(c: &GatewayConfig) -> String {
     let Decision::Forward(fwd) = decide(c, &ims_body("")) else { panic!() };
-    fwd.event.into_json()
+    fwd.body()
 }
 
 #[test]
@@ -478,7 +509,8 @@ fn a_message_that_would_not_fit_the_queue_is_kept_by_reference() {
     assert!(answer.unwrap().contains("queued"));
     let sent = &ports.sent.borrow()[0];
     assert!(sent.stored && sent.body.is_none());
-    assert_eq!(ports.bodies.borrow()[&sent.id], parse_event(Provider::AlibabaIms, &body, URL).unwrap().into_json());
+    let expected = VerifiedBy::Signature.mark(parse_event(Provider::AlibabaIms, &body, URL).unwrap().as_json());
+    assert!(ports.bodies.borrow()[&sent.id] == expected, "the stored body is the event with verified_by");
     // A small event stays inline.
     let ports = Memory::default();
     assert!(accept_forward(&ports, &c, &ims_body("")).0.is_ok());
@@ -550,4 +582,141 @@ fn a_kept_invalid_twin_never_makes_the_valid_event_a_duplicate() {
         })
         .collect();
     assert_ne!(ids[0], ids[1]);
+}
+
+fn confirming(extra: &[(&str, &str)]) -> GatewayConfig {
+    let mut vars = vec![
+        ("DELIVERY_MODE", "queue"),
+        ("CONFIRM_PROVIDERS", "alibaba-ims"),
+        ("ALIBABA_REGION", "cn-shanghai"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAItest"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "AlibabaTestSecret"),
+        ("CONFIRM_GRACE_SECONDS", "60"),
+    ];
+    vars.extend_from_slice(extra);
+    common::gateway_config(&vars).expect("a valid configuration")
+}
+
+const JOB_SUCCESS: &str = r#"{"RequestId":"r1","MediaProducingJob":{"JobId":"j1","Status":"Success","MediaId":"m1","MediaURL":"https://cdn.example.com/m1.mp4"}}"#;
+
+#[test]
+fn a_confirmed_callback_is_delivered_with_what_the_api_said() {
+    let c = confirming(&[]);
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    let sent = ports.sent.borrow()[0].clone();
+    let pending = sent.confirm.clone().expect("a lookup is pending");
+    assert_eq!((pending.id.as_str(), pending.status.as_deref()), ("j1", Some("Success")));
+    assert!(!sent.body.as_deref().unwrap().contains("verified_by"), "not vouched for yet");
+    ports.answer("GetMediaProducingJob", 200, JOB_SUCCESS);
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    let calls = ports.api_calls.borrow();
+    assert_eq!(calls.len(), 1);
+    assert!(calls[0].1.starts_with("https://ice.cn-shanghai.aliyuncs.com/?JobId=j1"), "{}", calls[0].1);
+    let posted = String::from_utf8(ports.posted.borrow()[0].clone()).unwrap();
+    let event: serde_json::Value = serde_json::from_str(&posted).unwrap();
+    assert_eq!(event["verified_by"], "provider_api");
+    assert_eq!(event["confirmed"]["api"], "GetMediaProducingJob");
+    assert_eq!(event["confirmed"]["status"], "Success");
+    assert_eq!(event["confirmed"]["record"]["MediaURL"], "https://cdn.example.com/m1.mp4");
+    // The event itself is as parsed, byte for byte, before the added members.
+    let parsed = ports_event_json(&confirming(&[("CONFIRM_PROVIDERS", "")]));
+    assert!(posted.starts_with(parsed.strip_suffix(r#","verified_by":"signature"}"#).unwrap()));
+}
+
+#[test]
+fn a_substituted_body_becomes_an_unconfirmed_dead_letter_after_the_grace_period() {
+    let c = confirming(&[]);
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    // The account's job j1 failed: a body claiming success was not sent by Alibaba.
+    ports.answer("GetMediaProducingJob", 200, &JOB_SUCCESS.replace("\"Success\"", "\"Failed\""));
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    assert_eq!(delivery_outcomes(&ports), ["confirm_wait"], "looked up again within the grace period");
+    assert!(ports.letters.borrow().is_empty() && ports.posted.borrow().is_empty());
+    ports.clock_ms.set(61_000);
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    let letters = ports.letters.borrow();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].reason, DeadReason::Unconfirmed);
+    assert!(letters[0].detail.contains("\"Failed\""), "{}", letters[0].detail);
+    assert!(letters[0].body.as_deref().unwrap().ends_with(r#""verified_by":"signature"}"#));
+    assert!(ports.posted.borrow().is_empty(), "never delivered");
+}
+
+#[test]
+fn a_job_the_api_finds_late_is_delivered_and_refused_credentials_never_are() {
+    let c = confirming(&[]);
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    ports.answer("GetMediaProducingJob", 404, r#"{"Code":"NotFound","Message":"no job"}"#);
+    ports.answer("GetMediaProducingJob", 200, JOB_SUCCESS);
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    ports.clock_ms.set(20_000);
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    assert_eq!(delivery_outcomes(&ports), ["confirm_wait", "delivered"]);
+
+    let c = confirming(&[("MAX_RETRIES", "1")]);
+    let ports = Memory { origin_status: Cell::new(Some(200)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    ports.answer("GetMediaProducingJob", 404, r#"{"Code":"InvalidAccessKeyId.NotFound","Message":"no key"}"#);
+    for _ in 0..3 {
+        run(consume(&ports, &c, &take_batch(&ports), false));
+    }
+    assert_eq!(delivery_outcomes(&ports), ["confirm_failed", "dead"]);
+    assert_eq!(ports.letters.borrow()[0].reason, DeadReason::ConfirmFailed);
+    assert!(ports.posted.borrow().is_empty());
+    assert!(ports.logs.borrow().iter().all(|l| !l.contains("AlibabaTestSecret")), "no secret in a log line");
+}
+
+#[test]
+fn confirmation_needs_queue_mode() {
+    let e = common::gateway_config(&[("DELIVERY_MODE", "direct"), ("CONFIRM_PROVIDERS", "alibaba-ims")]).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidConfig);
+    assert!(e.to_string().contains("CONFIRM_PROVIDERS"), "{e}");
+}
+
+fn pulling() -> GatewayConfig {
+    common::gateway_config(&[
+        ("DELIVERY_MODE", "queue"),
+        ("TENCENT_VOD_PULL_SUB_APP_IDS", "1500001"),
+        ("TENCENT_CLOUD_SECRET_ID", "AKIDtest"),
+        ("TENCENT_CLOUD_SECRET_KEY", "TencentTestSecretKey"),
+    ])
+    .expect("a valid configuration")
+}
+
+const PULLED: &str = r#"{"Response":{"EventSet":[{"EventHandle":"h1","EventType":"NewFileUpload","FileUploadEvent":{"FileId":"f1"},"ProcedureStateChangeEvent":null},{"EventHandle":"h2","EventType":"NewFileUpload","FileUploadEvent":{"FileId":"f2"}}],"RequestId":"r"}}"#;
+
+#[test]
+fn a_poll_acknowledges_only_what_was_queued() {
+    use mediahook::gateway::poll::poll;
+    let c = pulling();
+    let source = c.sources.pull[0].clone();
+    assert_eq!(source.name(), "tencent-vod:1500001");
+    let ports = Memory::default();
+    ports.answer("PullEvents", 200, PULLED);
+    ports.answer("ConfirmEvents", 200, r#"{"Response":{"RequestId":"r"}}"#);
+    // The queue is down: nothing is acknowledged, Tencent hands the events out again.
+    ports.fail_queue.set(true);
+    let report = run(poll(&ports, &c, &source));
+    assert_eq!((report.events, report.accepted, report.acknowledged, report.outcome), (2, 0, 0, "partial"));
+    assert!(ports.api_calls.borrow().iter().all(|(a, _, _)| a == "PullEvents"));
+    ports.fail_queue.set(false);
+    let report = run(poll(&ports, &c, &source));
+    assert_eq!((report.events, report.acknowledged, report.outcome), (2, 2, "acknowledged"));
+    let confirm = ports.api_calls.borrow().last().cloned().unwrap();
+    assert_eq!(confirm.0, "ConfirmEvents");
+    assert_eq!(confirm.2, r#"{"EventHandles":["h1","h2"],"SubAppId":1500001}"#);
+    let sent = ports.sent.borrow();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|m| m.claim && m.signature.is_none() && m.confirm.is_none()));
+    assert!(sent[0].body.as_deref().unwrap().ends_with(r#""verified_by":"provider_api"}"#));
+    assert!(report.to_json().starts_with(r#"{"msg":"pull","source":"tencent-vod:1500001","events":2"#));
+    // Refused credentials: reported, nothing accepted.
+    ports.answer("PullEvents", 200, r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"x"}}}"#);
+    ports.api.borrow_mut().get_mut("PullEvents").unwrap().remove(0);
+    let report = run(poll(&ports, &c, &source));
+    assert_eq!(report.outcome, "refused");
+    assert!(report.failed() && !report.to_json().contains("TencentTestSecretKey"));
 }

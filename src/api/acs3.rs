@@ -121,3 +121,18 @@ pub fn sign(credentials: &Credentials, call: &Call<'_>) -> Vec<(&'static str, St
     headers.push(("authorization", authorization));
     headers
 }
+
+/// A signed RPC-style call to `endpoint` (`POST /?<query>`, empty body).
+pub fn request(
+    credentials: &Credentials,
+    endpoint: &super::Endpoint,
+    action: &str,
+    version: &str,
+    query: &[(&str, &str)],
+    timestamp: u64,
+    nonce: &str,
+) -> super::HttpRequest {
+    let call = Call { host: &endpoint.host, action, version, query, timestamp, nonce };
+    let url = format!("{}/?{}", endpoint.base, canonical_query(query));
+    super::HttpRequest::new("POST", url, sign(credentials, &call), Vec::new())
+}

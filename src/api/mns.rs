@@ -81,3 +81,15 @@ pub fn sign(
     headers.push(("authorization", authorization(credentials, &request)));
     headers
 }
+
+/// A signed request without a body to `endpoint`'s `resource` (`/queues/<q>/messages?…`).
+pub fn request(
+    credentials: &Credentials,
+    endpoint: &super::Endpoint,
+    method: &'static str,
+    resource: &str,
+    timestamp: u64,
+) -> super::HttpRequest {
+    let headers = sign(credentials, method, &endpoint.host, resource, timestamp);
+    super::HttpRequest::new(method, format!("{}{resource}", endpoint.base), headers, Vec::new())
+}

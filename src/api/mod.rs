@@ -55,6 +55,53 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// An API's base URL (`https://vod.tencentcloudapi.com`, or a test server's
+/// `http://127.0.0.1:port`): where requests go, and the host they are signed for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `scheme://authority`, without a trailing slash.
+    pub base: String,
+    /// The authority (`host[:port]`), as the runtime sends it in `Host`.
+    pub host: String,
+}
+
+impl Endpoint {
+    /// An `http(s)://host[:port]` URL with no path, query or credentials.
+    pub fn parse(url: &str) -> Result<Endpoint, &'static str> {
+        let url = url.trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or("expected an http:// or https:// URL")?;
+        let valid = !host.is_empty()
+            && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'_'));
+        if !valid {
+            return Err("expected scheme://host[:port] with no path, query or user");
+        }
+        Ok(Endpoint { base: url.to_owned(), host: host.to_ascii_lowercase() })
+    }
+}
+
+/// A signed request, ready to send: nothing in it is secret but the signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, `DELETE`.
+    pub method: &'static str,
+    /// The whole URL.
+    pub url: String,
+    /// The headers to send (`host` is left to the runtime, which sends the URL's).
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    fn new(method: &'static str, url: String, mut headers: Vec<(&'static str, String)>, body: Vec<u8>) -> Self {
+        headers.retain(|(name, _)| *name != "host");
+        HttpRequest { method, url, headers, body }
+    }
+}
+
 /// Hex SHA-256.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     to_hex(&Sha256::digest(bytes))

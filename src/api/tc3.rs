@@ -92,3 +92,27 @@ pub fn sign(credentials: &Credentials, call: &Call<'_>) -> Vec<(&'static str, St
     headers.push(("authorization", signed.authorization));
     headers
 }
+
+/// A signed VOD API call (version 2018-07-17) with a JSON payload, to `endpoint`.
+pub fn vod_request(
+    credentials: &Credentials,
+    endpoint: &super::Endpoint,
+    action: &str,
+    payload: String,
+    timestamp: u64,
+) -> super::HttpRequest {
+    let call = Call {
+        service: "vod",
+        host: &endpoint.host,
+        action,
+        version: VOD_VERSION,
+        region: None,
+        payload: payload.as_bytes(),
+        timestamp,
+    };
+    let headers = sign(credentials, &call);
+    super::HttpRequest::new("POST", format!("{}/", endpoint.base), headers, payload.into_bytes())
+}
+
+/// The VOD API's version.
+pub const VOD_VERSION: &str = "2018-07-17";

@@ -148,7 +148,7 @@ async fn callback(
         }
         Decision::Forward(fwd) => {
             fill_event(log, &fwd.event.event_type, &fwd.event.id);
-            log.key_index = Some(fwd.key_index);
+            log.key_index = Some(fwd.by.key_index);
             if fwd.event.provider == Provider::AlibabaLive
                 && fwd.event.event_type == crate::events::alibaba_live::ON_DEMAND_RECORD
             {
@@ -159,7 +159,7 @@ async fn callback(
         }
         Decision::Keep(kept) => {
             fill_event(log, &kept.event_type, &kept.id);
-            log.key_index = Some(kept.key_index);
+            log.key_index = Some(kept.by.key_index);
             Accepting::Keep(kept)
         }
     };

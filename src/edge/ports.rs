@@ -15,12 +15,15 @@ use worker::{
 };
 
 use super::store::{self, DeadLetterOp, GuardOp, PutAnswer};
+use crate::api::HttpRequest;
 use crate::error::clip;
 use crate::gateway::accept::ON_DEMAND_ANSWER_BYTES;
 use crate::gateway::delivery::{
     guard_shard, parse_retry_after, signature_shard, Attempt, DeadLetter, QueuedEvent, Retention,
 };
-use crate::gateway::ports::{DeadLetters, Guard, GuardState, Host, Origin, Queue, ShardClaims, ShardVerdicts, Verdict};
+use crate::gateway::ports::{
+    DeadLetters, Guard, GuardState, Host, Origin, ProviderApi, Queue, ShardClaims, ShardVerdicts, Verdict,
+};
 use crate::gateway::{GatewayConfig, Notice};
 
 /// The delivery queue's producer binding (wrangler.toml).
@@ -217,27 +220,89 @@ async fn send(
         .with_redirect(RequestRedirect::Manual)
         .with_body(Some(js_sys::Uint8Array::from(body).into()));
     let request = Request::new_with_init(&config.origin_url, &init)?;
+    let limit = read_answer.then_some(ON_DEMAND_ANSWER_BYTES + 1);
+    Ok(match fetch_within(request, timeout_ms, limit).await? {
+        Some((resp, answer)) => {
+            let retry_after = resp.headers().get("retry-after").ok().flatten().and_then(|v| parse_retry_after(&v, now));
+            Attempt { status: Some(resp.status_code()), retry_after, answer, ..Attempt::default() }
+        }
+        None => Attempt { timed_out: true, ..Attempt::default() },
+    })
+}
 
+/// Fetch `request` within `timeout_ms` (aborted after it: `None`); with `read`, the first
+/// `read` bytes of the answer's body too.
+async fn fetch_within(
+    request: Request,
+    timeout_ms: u64,
+    read: Option<usize>,
+) -> worker::Result<Option<(worker::Response, Option<Vec<u8>>)>> {
     let controller = AbortController::default();
     let (fetch, signal) = (Fetch::Request(request), controller.signal());
     let send = Box::pin(async {
         let mut resp = fetch.send_with_signal(&signal).await?;
-        let answer = if read_answer { Some(read_at_most(&mut resp, ON_DEMAND_ANSWER_BYTES + 1).await?) } else { None };
+        let answer = match read {
+            Some(limit) => Some(read_at_most(&mut resp, limit).await?),
+            None => None,
+        };
         Ok::<_, worker::Error>((resp, answer))
     });
     let timeout = Box::pin(Delay::from(Duration::from_millis(timeout_ms)));
     // Bound before returning: the unfinished future borrows `fetch` and `signal`.
     #[allow(clippy::let_and_return)]
     let outcome = match select(send, timeout).await {
-        Either::Left((answer, _)) => {
-            let (resp, answer) = answer?;
-            let retry_after = resp.headers().get("retry-after").ok().flatten().and_then(|v| parse_retry_after(&v, now));
-            Ok(Attempt { status: Some(resp.status_code()), retry_after, answer, ..Attempt::default() })
-        }
+        Either::Left((answer, _)) => answer.map(Some),
         Either::Right(((), _)) => {
             controller.abort();
-            Ok(Attempt { timed_out: true, ..Attempt::default() })
+            Ok(None)
         }
     };
     outcome
+}
+
+/// The most of a provider API's answer read: 16 events of up to 2 MB each, and a margin.
+const API_ANSWER_BYTES: usize = 36 << 20;
+
+impl ProviderApi for Edge {
+    async fn call(&self, request: &HttpRequest, timeout_ms: u64) -> Result<(u16, String), String> {
+        let call = async {
+            let headers = Headers::new();
+            for (name, value) in &request.headers {
+                headers.set(name, value)?;
+            }
+            let mut init = RequestInit::new();
+            let method = Method::from(request.method.to_owned());
+            init.with_method(method).with_headers(headers).with_redirect(RequestRedirect::Manual);
+            if !request.body.is_empty() {
+                init.with_body(Some(js_sys::Uint8Array::from(request.body.as_slice()).into()));
+            }
+            let req = Request::new_with_init(&request.url, &init)?;
+            fetch_within(req, timeout_ms, Some(API_ANSWER_BYTES)).await
+        };
+        match call.await.map_err(words)? {
+            Some((resp, answer)) => {
+                Ok((resp.status_code(), String::from_utf8_lossy(&answer.unwrap_or_default()).into_owned()))
+            }
+            None => Err(format!("timed out after {timeout_ms} ms")),
+        }
+    }
+
+    fn nonce(&self) -> String {
+        let mut bytes = [0u8; 16];
+        let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok();
+        let filled = crypto.and_then(|c| {
+            let array = js_sys::Uint8Array::new_with_length(16);
+            let get = js_sys::Reflect::get(&c, &"getRandomValues".into()).ok()?;
+            js_sys::Function::from(get).call1(&c, &array).ok()?;
+            array.copy_to(&mut bytes);
+            Some(())
+        });
+        if filled.is_none() {
+            // Unique enough for a nonce if the runtime has no crypto (it always has).
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = (js_sys::Math::random() * 256.0) as u8 ^ (now_ms() >> (i % 8)) as u8;
+            }
+        }
+        crate::verify::digest::to_hex(&bytes)
+    }
 }

@@ -37,8 +37,8 @@ impl Accepting<'_> {
 
     fn signature(&self) -> &str {
         match self {
-            Accepting::Deliver(f) => &f.signature,
-            Accepting::Keep(k) => &k.signature,
+            Accepting::Deliver(f) => &f.by.signature,
+            Accepting::Keep(k) => &k.by.signature,
         }
     }
 }
@@ -195,10 +195,11 @@ async fn accept_queued<P: Ports>(ports: &P, config: &GatewayConfig, event: Accep
             let e = &fwd.event;
             let message = QueuedEvent {
                 claim: true,
-                signature: Some(fwd.signature.clone()),
+                signature: Some(fwd.by.signature.clone()).filter(|s| !s.is_empty()),
+                confirm: fwd.confirm.clone(),
                 ..QueuedEvent::new(&e.id, e.provider.id(), &clip(&e.event_type, 128), accepted_ms as u64)
             };
-            let sent = send_new(ports, message, e.as_json().to_owned()).await.map_err(|(error, words)| {
+            let sent = send_new(ports, message, fwd.body()).await.map_err(|(error, words)| {
                 log.error = Some(clip(&words, 120));
                 error
             });
@@ -251,7 +252,7 @@ async fn deliver_now<P: Origin>(
     fwd: &Forward,
     log: &mut LogLine,
 ) -> Result<(), Error> {
-    let attempt = ports.post(&fwd.event.id, fwd.body(), config.origin_timeout_ms, false).await;
+    let attempt = ports.post(&fwd.event.id, fwd.body().as_bytes(), config.origin_timeout_ms, false).await;
     log.origin_status = attempt.status;
     log.error = attempt.error.clone();
     if attempt.delivered() {
@@ -293,7 +294,7 @@ async fn keep<P: DeadLetters>(
         accepted_ms: now_ms as u64,
         died_ms: now_ms as u64,
         state: LetterState::Dead,
-        body: Some(String::from_utf8_lossy(&kept.body).into_owned()),
+        body: Some(kept.body.clone()),
     };
     ports.put(letter, config.delivery.retention()).await.map_err(|e| {
         log.error = Some(clip(&e, 120));
@@ -315,7 +316,7 @@ pub async fn answer_on_demand<P: Origin>(
     fwd: &Forward,
     log: &mut LogLine,
 ) -> Answer {
-    let attempt = ports.post(&fwd.event.id, fwd.body(), config.origin_timeout_ms, true).await;
+    let attempt = ports.post(&fwd.event.id, fwd.body().as_bytes(), config.origin_timeout_ms, true).await;
     log.origin_status = attempt.status;
     log.error = attempt.error.clone();
     if attempt.timed_out {

@@ -3,6 +3,7 @@
 //! never its value.
 
 use super::delivery::{AdminToken, DeliveryMode, DeliverySettings, MAX_QUEUE_DELAY_SECONDS};
+use super::sources::Sources;
 use super::standard_webhooks::WebhookSecret;
 use crate::error::Error;
 use crate::provider::{Provider, ProviderSpec, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS};
@@ -38,6 +39,8 @@ pub struct GatewayConfig {
     pub delivery: DeliverySettings,
     /// The admin API's token; `None` turns the admin API off (404).
     pub admin_token: Option<AdminToken>,
+    /// Pull sources and confirmation through the providers' APIs.
+    pub sources: Sources,
     /// Things that work but should be changed (short keys), to log once at start-up; they
     /// name variables and positions, never values.
     pub warnings: Vec<String>,
@@ -116,6 +119,8 @@ impl GatewayConfig {
             })?),
         };
 
+        let sources = Sources::from_vars(&get, mode == DeliveryMode::Direct)?;
+
         let mut verifiers = Vec::new();
         let mut warnings = Vec::new();
         for provider in Provider::ALL {
@@ -152,6 +157,7 @@ impl GatewayConfig {
             forward_unknown_events,
             delivery,
             admin_token,
+            sources,
             warnings,
         })
     }

@@ -24,13 +24,16 @@ use std::collections::BTreeMap;
 
 use futures_util::future::join_all;
 
+use super::confirm::{self, Judgement};
 use super::delivery::{
     guard_shard, judge_attempt, signature_shard, AttemptVerdict, DeadLetter, DeadReason, DeliveryLog, LetterState,
     QueuedEvent,
 };
 use super::ports::{best_effort, signature_reuse, storage_error, GuardState, Ports, ShardClaims, Verdict};
-use super::GatewayConfig;
+use super::{GatewayConfig, VerifiedBy};
+use crate::api::iso_date_time;
 use crate::error::clip;
+use crate::provider::Provider;
 
 /// One message of a batch.
 #[derive(Clone, Debug)]
@@ -196,6 +199,19 @@ async fn deliver<P: Ports>(
         }
         Err(()) => return (retry_soon(config), None),
     };
+    // A pushed callback to confirm: looked up before the origin sees it.
+    let (body, confirmed) = match &event.confirm {
+        None => (body, false),
+        Some(pending) => match confirm(ports, config, event, pending, attempt_no).await {
+            Looked::Confirmed(confirmed) => (VerifiedBy::ProviderApi.mark_confirmed(&body, Some(&confirmed)), true),
+            Looked::SignatureOnly => (VerifiedBy::Signature.mark(&body), true),
+            Looked::Done(outcome) => return outcome,
+            Looked::Die(reason, detail) => {
+                let body = VerifiedBy::Signature.mark(&body);
+                return die(ports, config, event, Some(body), attempt_no, reason, detail, None).await;
+            }
+        },
+    };
     let attempt = ports.post(&event.id, body.as_bytes(), config.delivery_timeout_ms, false).await;
     let mut log = DeliveryLog {
         status: attempt.status,
@@ -234,19 +250,102 @@ async fn deliver<P: Ports>(
             log_delivery(ports, &log);
             // The next attempt is a new message carrying the count (already claimed); if it
             // cannot be sent, the queue's own retry keeps this one (its count then one behind).
-            let next = QueuedEvent {
+            let mut next = QueuedEvent {
                 attempts: attempt_no,
                 last_status: attempt.status,
                 claim: false,
                 signature: None,
+                confirm: None,
                 ..event.clone()
             };
-            match ports.send(&next, delay).await {
-                Ok(()) => (Disposition::Ack, Some(GuardState::Queued)),
-                Err(_) => (Disposition::Retry { delay_s: delay }, None),
+            // Confirmed now: the next attempts carry what the API said, not another lookup.
+            if confirmed {
+                if let Err(e) = keep_body(ports, &mut next, body).await {
+                    storage_error(ports, "put_body", &event.id, &e);
+                    return (Disposition::Retry { delay_s: delay }, None);
+                }
             }
+            requeue(ports, next, delay).await
         }
     }
+}
+
+/// What a lookup decided.
+enum Looked {
+    /// Deliver with what the API said.
+    Confirmed(String),
+    /// Nothing to look up with (a type without a row, or the provider's API no longer
+    /// configured): deliver on the signature.
+    SignatureOnly,
+    /// Not now: the message was re-queued or is retried.
+    Done((Disposition, Option<GuardState>)),
+    /// A dead letter.
+    Die(DeadReason, String),
+}
+
+/// Look a pushed callback up in its provider's API (see [`super::confirm`]).
+async fn confirm<P: Ports>(
+    ports: &P,
+    config: &GatewayConfig,
+    event: &QueuedEvent,
+    pending: &confirm::Pending,
+    attempt_no: u32,
+) -> Looked {
+    let provider = event.provider.parse::<Provider>().ok();
+    let row = provider.and_then(|p| confirm::lookup(p, &event.event_type));
+    let (Some(row), Some(api)) = (row, provider.and_then(|p| config.sources.api(p))) else {
+        return Looked::SignatureOnly;
+    };
+    let now = ports.now_ms();
+    let request = confirm::request(row, pending, api, now / 1000, &ports.nonce());
+    let judgement = match ports.call(&request, config.delivery_timeout_ms).await {
+        Ok((status, answer)) => confirm::judge(row, pending, status, &answer, &iso_date_time(now / 1000)),
+        Err(e) => Judgement::Unavailable(format!("{} could not be reached: {}", row.action, clip(&e, 120))),
+    };
+    let log = |outcome: &'static str, delay_s: Option<u32>, error: String| {
+        log_delivery(ports, &DeliveryLog { outcome, delay_s, error: Some(error), ..delivery_log(event, attempt_no) });
+    };
+    match judgement {
+        Judgement::Confirmed(confirmed) => Looked::Confirmed(confirmed),
+        // The API may lag the callback: look again until the grace period is over.
+        Judgement::Differs(detail) => {
+            let grace_ms = config.sources.confirm_grace_seconds * 1000;
+            if now.saturating_sub(event.accepted_ms) >= grace_ms {
+                return Looked::Die(DeadReason::Unconfirmed, detail);
+            }
+            let delay = config.delivery.retry_min_seconds.clamp(1, 10);
+            log("confirm_wait", Some(delay), detail);
+            Looked::Done(requeue(ports, QueuedEvent { claim: false, signature: None, ..event.clone() }, delay).await)
+        }
+        // Refused credentials and a failing API are retried like an origin failure.
+        Judgement::Refused(detail) | Judgement::Unavailable(detail) if attempt_no > config.delivery.max_retries => {
+            Looked::Die(DeadReason::ConfirmFailed, format!("{attempt_no} lookups; the last: {detail}"))
+        }
+        Judgement::Refused(detail) | Judgement::Unavailable(detail) => {
+            let delay = config.delivery.retry_delay(attempt_no, None, ports.random());
+            log("confirm_failed", Some(delay), detail);
+            let next = QueuedEvent { attempts: attempt_no, claim: false, signature: None, ..event.clone() };
+            Looked::Done(requeue(ports, next, delay).await)
+        }
+    }
+}
+
+/// Send `next` after `delay` seconds: acked and queued, or (if sending fails) the queue retries
+/// this message.
+async fn requeue<P: Ports>(ports: &P, next: QueuedEvent, delay: u32) -> (Disposition, Option<GuardState>) {
+    match ports.send(&next, delay).await {
+        Ok(()) => (Disposition::Ack, Some(GuardState::Queued)),
+        Err(_) => (Disposition::Retry { delay_s: delay }, None),
+    }
+}
+
+/// Put `body` in `next`: inline, or over the stored one.
+async fn keep_body<P: Ports>(ports: &P, next: &mut QueuedEvent, body: String) -> Result<(), String> {
+    if next.stored {
+        return ports.put_body(&next.id, &body, ports.now_ms() as i64).await;
+    }
+    next.body = Some(body);
+    Ok(())
 }
 
 /// The event JSON: in the message, or kept in its guard shard. `Err` when storage failed.

@@ -239,6 +239,10 @@ pub struct QueuedEvent {
     /// The identity of the callback's signature, counted by the consumer (with `claim`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// To be confirmed through the provider's API before delivery (`CONFIRM_PROVIDERS`): the
+    /// body is the event without `verified_by` until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<super::confirm::Pending>,
 }
 
 impl QueuedEvent {
@@ -257,6 +261,7 @@ impl QueuedEvent {
             redelivery: false,
             claim: false,
             signature: None,
+            confirm: None,
         }
     }
 
@@ -293,6 +298,11 @@ pub enum DeadReason {
     InvalidEvent,
     /// A large body kept in storage was gone when its delivery came (past its retention).
     BodyMissing,
+    /// The provider's API did not find the job or media the callback names, or found it in
+    /// another state, for `CONFIRM_GRACE_SECONDS` (a substituted body, or a lagging API).
+    Unconfirmed,
+    /// The provider's API refused mediahook's credentials, or failed on every retry.
+    ConfirmFailed,
 }
 
 impl DeadReason {
@@ -304,6 +314,8 @@ impl DeadReason {
             DeadReason::UnknownEventType => "unknown_event_type",
             DeadReason::InvalidEvent => "invalid_event",
             DeadReason::BodyMissing => "body_missing",
+            DeadReason::Unconfirmed => "unconfirmed",
+            DeadReason::ConfirmFailed => "confirm_failed",
         }
     }
 }

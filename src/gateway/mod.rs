@@ -8,12 +8,15 @@
 
 pub mod accept;
 pub mod config;
+pub mod confirm;
 pub mod consume;
 pub mod delivery;
 pub mod log;
+pub mod poll;
 pub mod ports;
 pub mod pull;
 pub mod route;
+pub mod sources;
 pub mod standard_webhooks;
 
 pub use config::{GatewayConfig, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_ORIGIN_TIMEOUT_MS, RECOMMENDED_KEY_LEN};
@@ -54,23 +57,34 @@ impl GatewayConfig {
             Ok(v) => v,
             Err(e) => return Decision::Reject(e),
         };
-        let key_index = verified.key_index;
         let signature = signature_id(&verified);
-        let event = match parse_event(verified.provider, verified.body, req.url) {
+        let by = Verification { verified_by: VerifiedBy::Signature, key_index: verified.key_index, signature };
+        self.decide_event(verified.provider, verified.body, req.url, by)
+    }
+
+    /// Decide what to do with an event the provider handed out itself (pulled from its API, so
+    /// nothing to verify): the same typing, filtering and keeping as a pushed one.
+    pub fn decide_pulled(&self, provider: Provider, body: &str) -> Decision {
+        let by = Verification { verified_by: VerifiedBy::ProviderApi, key_index: 0, signature: String::new() };
+        self.decide_event(provider, body.as_bytes(), "", by)
+    }
+
+    /// Type, filter or keep a verified (or pulled) body.
+    fn decide_event(&self, provider: Provider, body: &[u8], url: &str, by: Verification) -> Decision {
+        let event = match parse_event(provider, body, url) {
             Ok(e) => e,
             // Signed by the provider but not what its schema says: our schema's problem, so the
             // event is kept (dead letter) rather than refused until the provider gives up.
             Err(why @ Error::InvalidEvent { .. }) => {
-                return match untyped_event(verified.provider, verified.body, req.url, &why) {
-                    Ok((id, event_type, body)) => Decision::Keep(Kept {
+                return match untyped_event(provider, body, url, &why) {
+                    Ok((id, event_type, json)) => Decision::Keep(Kept {
                         id,
-                        provider: verified.provider,
+                        provider,
                         event_type: clip(&event_type, 128),
-                        body,
+                        body: by.verified_by.mark(&String::from_utf8_lossy(&json)),
                         reason: DeadReason::InvalidEvent,
                         detail: why.to_string(),
-                        key_index,
-                        signature,
+                        by,
                     }),
                     Err(e) => Decision::Reject(e),
                 };
@@ -87,15 +101,75 @@ impl GatewayConfig {
                 id: event.id.clone(),
                 provider: event.provider,
                 event_type: clip(&event.event_type, 128),
-                body: event.into_json().into_bytes(),
+                body: by.verified_by.mark(event.as_json()),
                 reason: DeadReason::UnknownEventType,
                 detail: "mediahook does not know this event type (FORWARD_UNKNOWN_EVENTS is off)".into(),
-                key_index,
-                signature,
+                by,
             });
         }
-        Decision::Forward(Forward { event, key_index, signature })
+        // A pushed callback of a provider whose events are confirmed, of a type with a lookup:
+        // the consumer looks it up before delivering it.
+        let confirm = (by.verified_by == VerifiedBy::Signature && self.sources.confirms(provider))
+            .then(|| confirm::pending(provider, &event.event_type, event.data_json()))
+            .flatten();
+        Decision::Forward(Forward { event, by, confirm })
     }
+}
+
+/// Who vouches for an event: what every delivered event says in `verified_by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifiedBy {
+    /// The callback's signature (a pushed callback, not confirmed).
+    Signature,
+    /// The provider's API: pulled from it, or confirmed through it.
+    ProviderApi,
+}
+
+impl VerifiedBy {
+    /// The stable wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifiedBy::Signature => "signature",
+            VerifiedBy::ProviderApi => "provider_api",
+        }
+    }
+
+    /// The JSON the origin receives: the event as parsed, byte for byte, with `verified_by`
+    /// (and, when confirmed, `confirmed`: a JSON object) added as its last members.
+    pub fn mark_confirmed(self, event_json: &str, confirmed: Option<&str>) -> String {
+        let body = event_json.trim_end();
+        let Some(open) = body.strip_suffix('}') else { return event_json.to_owned() };
+        let mut out = String::with_capacity(body.len() + 48 + confirmed.map_or(0, str::len));
+        out.push_str(open);
+        if !open.trim_end().ends_with('{') {
+            out.push(',');
+        }
+        out.push_str("\"verified_by\":\"");
+        out.push_str(self.as_str());
+        out.push('"');
+        if let Some(c) = confirmed {
+            out.push_str(",\"confirmed\":");
+            out.push_str(c);
+        }
+        out.push('}');
+        out
+    }
+
+    /// [`VerifiedBy::mark_confirmed`] without `confirmed`.
+    pub fn mark(self, event_json: &str) -> String {
+        self.mark_confirmed(event_json, None)
+    }
+}
+
+/// How an event was verified.
+#[derive(Clone, Debug)]
+pub struct Verification {
+    /// Who vouches for it.
+    pub verified_by: VerifiedBy,
+    /// Which key verified the callback (0 for a pulled event).
+    pub key_index: usize,
+    /// What the signature covered (see [`signature_id`]); empty for a pulled event.
+    pub signature: String,
 }
 
 /// What to do with a callback.
@@ -122,16 +196,21 @@ pub enum Decision {
 pub struct Forward {
     /// The event; the origin receives its JSON ([`Forward::body`]) byte for byte.
     pub event: Event,
-    /// Which key verified the callback.
-    pub key_index: usize,
-    /// What the signature covered (see [`signature_id`]).
-    pub signature: String,
+    /// How it was verified.
+    pub by: Verification,
+    /// What to look up before delivering it (queue mode, `CONFIRM_PROVIDERS`).
+    pub confirm: Option<confirm::Pending>,
 }
 
 impl Forward {
-    /// The JSON body to POST: the normalised event exactly as parsed ([`Event::as_json`]).
-    pub fn body(&self) -> &[u8] {
-        self.event.as_json().as_bytes()
+    /// The JSON body to POST: the normalised event exactly as parsed ([`Event::as_json`]) with
+    /// `verified_by` ([`VerifiedBy::mark`]). An event still to be confirmed is queued without it
+    /// (the consumer adds it, with `confirmed`).
+    pub fn body(&self) -> String {
+        match self.confirm {
+            Some(_) => self.event.as_json().to_owned(),
+            None => self.by.verified_by.mark(self.event.as_json()),
+        }
     }
 }
 
@@ -145,15 +224,13 @@ pub struct Kept {
     /// Its type as the body names it (clipped).
     pub event_type: String,
     /// The JSON to deliver if an operator redelivers it.
-    pub body: Vec<u8>,
+    pub body: String,
     /// Why it is kept.
     pub reason: DeadReason,
     /// Details for the operator.
     pub detail: String,
-    /// Which key verified the callback.
-    pub key_index: usize,
-    /// What the signature covered (see [`signature_id`]).
-    pub signature: String,
+    /// How it was verified.
+    pub by: Verification,
 }
 
 /// The identity of a signature without the signature itself: the MD5 schemes sign only the

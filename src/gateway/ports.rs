@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::delivery::{Attempt, DeadLetter, QueuedEvent, Retention};
 use super::log::Notice;
+use crate::api::HttpRequest;
 use crate::error::clip;
 
 /// What the duplicate guard remembers of an event id.
@@ -120,6 +121,16 @@ pub trait DeadLetters {
     async fn delete(&self, id: &str) -> Result<(), String>;
 }
 
+/// The providers' APIs: pull sources and confirmation.
+#[allow(async_fn_in_trait)]
+pub trait ProviderApi {
+    /// Send a signed request (never following a redirect) within `timeout_ms`; the answer's
+    /// status and body, or the runtime's words.
+    async fn call(&self, request: &HttpRequest, timeout_ms: u64) -> Result<(u16, String), String>;
+    /// A single-use random string (a request's nonce).
+    fn nonce(&self) -> String;
+}
+
 /// The runtime's clock, timer, randomness and log.
 #[allow(async_fn_in_trait)]
 pub trait Host {
@@ -133,9 +144,9 @@ pub trait Host {
     fn log(&self, line: &str);
 }
 
-/// Everything accepting and consuming need, implemented by one value.
-pub trait Ports: Guard + Queue + Origin + DeadLetters + Host {}
-impl<T: Guard + Queue + Origin + DeadLetters + Host> Ports for T {}
+/// Everything accepting, consuming and polling need, implemented by one value.
+pub trait Ports: Guard + Queue + Origin + DeadLetters + ProviderApi + Host {}
+impl<T: Guard + Queue + Origin + DeadLetters + ProviderApi + Host> Ports for T {}
 
 /// Log a storage write that failed where nothing waits for it.
 pub fn storage_error<H: Host + ?Sized>(host: &H, op: &'static str, id: &str, error: &str) {

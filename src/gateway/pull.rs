@@ -11,8 +11,161 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use crate::error::Error;
+use super::sources::{ApiAccess, PullSource};
+use crate::api::{mns, tc3, HttpRequest};
+use crate::error::{clip, Error};
 use crate::json::members;
+
+/// MNS's long poll, seconds (it allows up to 30; a Durable Object alarm polls again at once).
+pub const MNS_WAIT_SECONDS: u32 = 10;
+/// The most events one pull hands out (both `PullEvents` and `BatchReceiveMessage`).
+pub const MAX_PULLED: usize = 16;
+/// How long a pull may take: the long poll and a margin (Tencent's `PullEvents` holds up to 5 s).
+pub const PULL_TIMEOUT_MS: u64 = 20_000;
+
+/// One event handed out by a pull: the callback body it stands for (or why it cannot be read),
+/// and what acknowledges it (Tencent's `EventHandle`, MNS's `ReceiptHandle`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pulled {
+    /// The callback's JSON.
+    pub body: Result<String, Error>,
+    /// The handle that acknowledges it.
+    pub handle: String,
+}
+
+/// A pull that failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PullFailure {
+    /// The API refused the credentials.
+    pub refused: bool,
+    /// What it said (no secret: the answers name codes and request ids).
+    pub detail: String,
+}
+
+/// The signed pull request of a source, as of `now` (UNIX seconds).
+pub fn pull_request(source: &PullSource, api: &ApiAccess, now: u64) -> HttpRequest {
+    match source {
+        PullSource::Tencent { sub_app_id } => {
+            let payload = format!("{{\"SubAppId\":{sub_app_id}}}");
+            tc3::vod_request(&api.credentials, &api.endpoint, "PullEvents", payload, now)
+        }
+        PullSource::Mns { queue, .. } => {
+            let resource =
+                format!("/queues/{queue}/messages?numOfMessages={MAX_PULLED}&waitseconds={MNS_WAIT_SECONDS}");
+            mns::request(&api.credentials, &api.endpoint, "GET", &resource, now)
+        }
+    }
+}
+
+/// The signed acknowledgements of pulled events: one `ConfirmEvents` (Tencent), one
+/// `DeleteMessage` per message (MNS).
+pub fn ack_requests(source: &PullSource, api: &ApiAccess, handles: &[String], now: u64) -> Vec<HttpRequest> {
+    if handles.is_empty() {
+        return Vec::new();
+    }
+    match source {
+        PullSource::Tencent { sub_app_id } => {
+            let payload = serde_json::json!({ "SubAppId": sub_app_id.parse::<u64>().unwrap_or_default(), "EventHandles": handles });
+            vec![tc3::vod_request(&api.credentials, &api.endpoint, "ConfirmEvents", payload.to_string(), now)]
+        }
+        PullSource::Mns { queue, .. } => handles
+            .iter()
+            .map(|h| {
+                let resource =
+                    format!("/queues/{queue}/messages?ReceiptHandle={}", crate::api::acs3::percent_encode(h));
+                mns::request(&api.credentials, &api.endpoint, "DELETE", &resource, now)
+            })
+            .collect(),
+    }
+}
+
+/// Read a pull's answer.
+pub fn read_pull(source: &PullSource, status: u16, answer: &str) -> Result<Vec<Pulled>, PullFailure> {
+    match source {
+        PullSource::Tencent { .. } => {
+            let response = member(answer, "Response").unwrap_or("");
+            if let Some(error) = member(response, "Error") {
+                return Err(tencent_failure(error));
+            }
+            if !(200..300).contains(&status) {
+                return Err(PullFailure { refused: false, detail: format!("PullEvents answered {status}") });
+            }
+            let set = member(response, "EventSet").unwrap_or("null");
+            if set == "null" {
+                return Ok(Vec::new());
+            }
+            let mut reader = crate::json::Reader::new(set);
+            let contents = elements(&mut reader).map_err(|detail| PullFailure { refused: false, detail })?;
+            Ok(contents
+                .into_iter()
+                .filter_map(|content| match tencent_event(content) {
+                    Ok(e) => Some(Pulled { body: Ok(e.body), handle: e.handle }),
+                    // Without its handle an event cannot be acknowledged: Tencent hands it out again.
+                    Err(_) => None,
+                })
+                .collect())
+        }
+        PullSource::Mns { .. } => {
+            if (200..300).contains(&status) {
+                return match mns_messages(answer) {
+                    Ok(messages) => Ok(messages
+                        .into_iter()
+                        .map(|m| Pulled { body: Ok(m.body), handle: m.receipt_handle })
+                        .collect()),
+                    Err(e) => Err(PullFailure { refused: false, detail: e.to_string() }),
+                };
+            }
+            let code = element(answer, "Code").unwrap_or_else(|| format!("HTTP {status}"));
+            match code.as_str() {
+                "MessageNotExist" => Ok(Vec::new()),
+                _ => Err(PullFailure {
+                    refused: status == 403
+                        || code.contains("AccessDenied")
+                        || code.contains("Signature")
+                        || code.contains("AccessKey"),
+                    detail: format!("MNS answered {status} {}", clip(&code, 80)),
+                }),
+            }
+        }
+    }
+}
+
+/// Whether an acknowledgement's answer says it was taken; else what it said.
+pub fn read_ack(source: &PullSource, status: u16, answer: &str) -> Result<(), String> {
+    match source {
+        PullSource::Tencent { .. } => match member(member(answer, "Response").unwrap_or(""), "Error") {
+            Some(error) => Err(tencent_failure(error).detail),
+            None if (200..300).contains(&status) => Ok(()),
+            None => Err(format!("ConfirmEvents answered {status}")),
+        },
+        PullSource::Mns { .. } if (200..300).contains(&status) => Ok(()),
+        PullSource::Mns { .. } => {
+            Err(format!("DeleteMessage answered {status} {}", clip(&element(answer, "Code").unwrap_or_default(), 80)))
+        }
+    }
+}
+
+fn tencent_failure(error: &str) -> PullFailure {
+    let code =
+        member(error, "Code").and_then(|c| crate::json::Reader::new(c).decoded_string().ok().map(|c| c.into_owned()));
+    let code = code.unwrap_or_else(|| "unknown".into());
+    PullFailure { refused: code.starts_with("AuthFailure"), detail: format!("Tencent answered {}", clip(&code, 80)) }
+}
+
+/// A member's raw value.
+fn member<'a>(json: &'a str, name: &str) -> Option<&'a str> {
+    members(json).map_while(Result::ok).find(|m| m.key() == name).map(|m| m.value)
+}
+
+/// The raw elements of a JSON array.
+fn elements<'a>(reader: &mut crate::json::Reader<'a>) -> Result<Vec<&'a str>, String> {
+    let mut out = Vec::new();
+    let mut joint = reader.begin_array().map_err(|f| f.detail())?;
+    while reader.next_element(&mut joint).map_err(|f| f.detail())? {
+        out.push(reader.skip().map_err(|f| f.detail())?);
+    }
+    Ok(out)
+}
 
 /// The member of a pulled Tencent event that acknowledges it.
 pub const EVENT_HANDLE: &str = "EventHandle";
