@@ -114,7 +114,7 @@ fn gateway(c: &mut Criterion) {
         group.bench_function(name, |b| {
             // The decision, then the Standard Webhooks signing of one delivery attempt.
             b.iter(|| match config.decide(verifier, black_box(&req), TS) {
-                mediahook::gateway::Decision::Forward(f) => config.origin_headers(&f.event.id, TS, f.body()),
+                mediahook::gateway::Decision::Forward(f) => config.origin_headers(&f.event.id, TS, f.body().as_bytes()),
                 other => panic!("not forwarded: {other:?}"),
             })
         });

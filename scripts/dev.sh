@@ -20,12 +20,32 @@ TENCENT_VOD_SIGN_KEYS=$DEV_TENCENT_KEY
 ADMIN_TOKEN=$DEV_ADMIN_TOKEN
 VARS
 
+# MEDIAHOOK_DEV_SOURCES=1 npm run dev: pull sources (a Tencent VOD application and an IMS MNS
+# queue) against the provider API stand-ins on 127.0.0.1, which check every signature.
+APIS_PORT="${DEV_APIS_PORT:-8789}"
+if [ "${MEDIAHOOK_DEV_SOURCES:-}" = 1 ]; then
+  cat >> .dev.vars <<VARS
+TENCENT_VOD_PULL_SUB_APP_IDS=1
+TENCENT_VOD_API_URL=http://127.0.0.1:$APIS_PORT
+TENCENT_CLOUD_SECRET_ID=AKIDtest
+TENCENT_CLOUD_SECRET_KEY=TencentTestSecretKey
+ALIBABA_MNS_ENDPOINT=http://127.0.0.1:$APIS_PORT
+ALIBABA_MNS_QUEUES=alibaba-ims:ims-events
+ALIBABA_CLOUD_ACCESS_KEY_ID=LTAItest
+ALIBABA_CLOUD_ACCESS_KEY_SECRET=AlibabaTestSecret
+VARS
+fi
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 ORIGIN_SECRET="$DEV_ORIGIN_SECRET" DEMO_ORIGIN_PORT="$ORIGIN_PORT" node scripts/demo-origin.mjs &
 pids+=($!)
+if [ "${MEDIAHOOK_DEV_SOURCES:-}" = 1 ]; then
+  node tests/support/provider-apis-cli.mjs --serve "$APIS_PORT" </dev/null &
+  pids+=($!)
+fi
 wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false \
   --var "ORIGIN_URL:http://127.0.0.1:$ORIGIN_PORT/events" &
 pids+=($!)
@@ -56,5 +76,14 @@ cat >&2 <<MSG
     node pkg/cli.mjs sign --provider alibaba-ims --key $DEV_IMS_KEY --event ProduceMediaComplete | node pkg/cli.mjs verify --provider alibaba-ims --key $DEV_IMS_KEY
 
 MSG
+if [ "${MEDIAHOOK_DEV_SOURCES:-}" = 1 ]; then
+  cat >&2 <<MSG
+==> Pull sources: Tencent VOD application 1 and MNS queue ims-events, from the provider API
+    stand-ins on http://127.0.0.1:$APIS_PORT (one event each is waiting). Hand them more:
+    curl -X POST --data '{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"42"}}' http://127.0.0.1:$APIS_PORT/_stand-in/tencent/1
+    curl -X POST --data @tests/fixtures/alibaba-ims/ProduceMediaComplete.json http://127.0.0.1:$APIS_PORT/_stand-in/mns/ims-events
+
+MSG
+fi
 echo "==> Ctrl-C stops the worker and the origin." >&2
 wait -n "${pids[@]}"

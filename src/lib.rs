@@ -20,7 +20,7 @@
 //! | 1 | [`json`] | the byte reader, one member iterator, the writer |
 //! | 2 | `verify`, [`api`] | the signature schemes, keys, requests, signing; requests to the providers' APIs, signed (TC3, ACS3, MNS) |
 //! | 3 | [`events`] | schemas, the schema walk, envelopes, typed records |
-//! | 4 | [`gateway`] | routes, configuration, the decision, accepting (guard → queue/deliver/keep) against traits, delivery rules, log lines |
+//! | 4 | [`gateway`] | routes, configuration, the decision, accepting (guard → queue/deliver/keep), consuming (confirm → deliver), polling pull sources, against traits; delivery rules, log lines |
 //! | 5 | `edge` (feature `worker`), `js` (feature `wasm`) | the adapters: workerd, and the npm/browser boundary |
 //!
 //! The core (floors 0–4) is pure Rust: no JS, no worker types, no clock (every check takes

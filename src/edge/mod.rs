@@ -6,10 +6,12 @@
 //! - `store`: the Durable Objects (duplicate guard, dead letters).
 //! - `consumer`: the queue consumer (duplicate guard, retries, dead letters).
 //! - `admin`: the operator's dead-letter API.
+//! - `pull`: the pull sources' loops (Durable Object alarms) and the cron trigger.
 
 mod admin;
 mod consumer;
 mod ports;
+mod pull;
 mod store;
 
 use std::rc::Rc;
@@ -50,6 +52,11 @@ async fn route(req: Request, env: Env, ctx: &Context, log: &mut LogLine) -> Resu
             return reject(log, e);
         }
     };
+    // The first request an isolate serves makes sure the pull loops run (so does the cron).
+    if !config.sources.pull.is_empty() && pull::first_in_isolate() {
+        let (env, config) = (env.clone(), config.clone());
+        ctx.wait_until(async move { pull::ensure_loops(&env, &config).await });
+    }
     match route {
         Route::Admin => admin::handle(req, Edge::new(env, config), log).await,
         Route::Health => health(&req, &config, log),
@@ -171,6 +178,14 @@ async fn callback(
     respond(log, answer)
 }
 
+/// The cron trigger (wrangler.toml, every minute): make sure the pull loops run.
+#[event(scheduled)]
+async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    if let Ok(config) = cached_config(&env) {
+        pull::ensure_loops(&env, &config).await;
+    }
+}
+
 thread_local! {
     /// Vars and secrets are fixed for an isolate's life (a change deploys a new one), so the
     /// configuration is read and validated once per isolate, not per request.
@@ -207,6 +222,9 @@ fn check_bindings(env: &Env, config: &GatewayConfig) -> std::result::Result<(), 
         if env.durable_object(name).is_err() {
             return Err(missing(name, "Durable Object"));
         }
+    }
+    if !config.sources.pull.is_empty() && env.durable_object(pull::PULL_BINDING).is_err() {
+        return Err(missing(pull::PULL_BINDING, "Durable Object"));
     }
     Ok(())
 }

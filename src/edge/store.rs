@@ -406,7 +406,7 @@ fn create_tables(state: &State, ddl: &[&str]) {
 }
 
 /// Send one operation to a Durable Object and read its JSON answer (`None` for a 404).
-async fn call<T: serde::de::DeserializeOwned>(
+pub(crate) async fn call<T: serde::de::DeserializeOwned>(
     env: &Env,
     binding: &str,
     name: &str,

@@ -56,30 +56,20 @@ pub struct Lookup {
     pub finished: bool,
 }
 
-const fn alibaba(
-    provider: Provider,
-    event_type: &'static str,
-    action: &'static str,
-    param: &'static str,
-    id_at: Path,
-    status_at: Path,
-    record_at: Path,
-    agree: &'static [(&'static str, &'static [&'static str])],
-) -> Lookup {
-    Lookup {
-        provider,
-        event_type,
-        action,
-        param,
-        id_at,
-        status_at,
-        record_at,
-        record_id: param,
-        record_status: "Status",
-        agree,
-        finished: false,
-    }
-}
+/// An Alibaba row's defaults: the id parameter is the record's id member, `Status` its status.
+const ALIBABA: Lookup = Lookup {
+    provider: Provider::AlibabaIms,
+    event_type: "",
+    action: "",
+    param: "JobId",
+    id_at: &[],
+    status_at: &[],
+    record_at: &[],
+    record_id: "JobId",
+    record_status: "Status",
+    agree: &[],
+    finished: false,
+};
 
 /// A Tencent task event, looked up with `DescribeTaskDetail`: the answer carries the task under
 /// the member named like the callback's record (`ProcedureTask`…).
@@ -106,46 +96,46 @@ const VOD_TRANSCODED: &[&str] = &["normal", "checking", "blocked"];
 
 /// The lookup table: every confirmed type, per provider.
 pub const LOOKUPS: &[Lookup] = &[
-    alibaba(
-        Provider::AlibabaIms,
-        "ProduceMediaComplete",
-        "GetMediaProducingJob",
-        "JobId",
-        &["MessageBody", "JobId"],
-        &["MessageBody", "Status"],
-        &["MediaProducingJob"],
-        &[],
-    ),
-    alibaba(
-        Provider::AlibabaIms,
-        "SnapshotComplete",
-        "GetSnapshotJob",
-        "JobId",
-        &["MessageBody", "JobId"],
-        &["MessageBody", "Status"],
-        &["SnapshotJob"],
-        &[],
-    ),
-    alibaba(
-        Provider::AlibabaVod,
-        "FileUploadComplete",
-        "GetVideoInfo",
-        "VideoId",
-        &["VideoId"],
-        &["Status"],
-        &["Video"],
-        &[("success", VOD_UPLOADED), ("fail", &["uploadfail"])],
-    ),
-    alibaba(
-        Provider::AlibabaVod,
-        "TranscodeComplete",
-        "GetVideoInfo",
-        "VideoId",
-        &["VideoId"],
-        &["Status"],
-        &["Video"],
-        &[("success", VOD_TRANSCODED), ("fail", &["transcodefail"])],
-    ),
+    Lookup {
+        event_type: "ProduceMediaComplete",
+        action: "GetMediaProducingJob",
+        id_at: &["MessageBody", "JobId"],
+        status_at: &["MessageBody", "Status"],
+        record_at: &["MediaProducingJob"],
+        ..ALIBABA
+    },
+    Lookup {
+        event_type: "SnapshotComplete",
+        action: "GetSnapshotJob",
+        id_at: &["MessageBody", "JobId"],
+        status_at: &["MessageBody", "Status"],
+        record_at: &["SnapshotJob"],
+        ..ALIBABA
+    },
+    Lookup {
+        provider: Provider::AlibabaVod,
+        event_type: "FileUploadComplete",
+        action: "GetVideoInfo",
+        param: "VideoId",
+        id_at: &["VideoId"],
+        status_at: &["Status"],
+        record_at: &["Video"],
+        record_id: "VideoId",
+        agree: &[("success", VOD_UPLOADED), ("fail", &["uploadfail"])],
+        ..ALIBABA
+    },
+    Lookup {
+        provider: Provider::AlibabaVod,
+        event_type: "TranscodeComplete",
+        action: "GetVideoInfo",
+        param: "VideoId",
+        id_at: &["VideoId"],
+        status_at: &["Status"],
+        record_at: &["Video"],
+        record_id: "VideoId",
+        agree: &[("success", VOD_TRANSCODED), ("fail", &["transcodefail"])],
+        ..ALIBABA
+    },
     tencent("ProcedureStateChanged", &["ProcedureTask"]),
     tencent("EditMediaComplete", &["EditMediaTask"]),
     tencent("PullComplete", &["PullUploadTask"]),

@@ -24,7 +24,9 @@ const fixtures = readdirSync(fixturesDir)
 const now = () => Math.floor(Date.now() / 1000);
 // The core's own normalised JSON of a callback (`parse_event(..).as_json()`), from the packed
 // package's wasm: what the worker must forward byte for byte.
-const { eventJson } = createRequire(import.meta.url)("../../pkg/wasm-nodejs/mediahook.js");
+const { eventJson: parsedJson } = createRequire(import.meta.url)("../../pkg/wasm-nodejs/mediahook.js");
+/** What the origin gets: the event as parsed, byte for byte, with `verified_by` last. */
+const eventJson = (...args) => parsedJson(...args).replace(/}$/, ',"verified_by":"signature"}');
 
 let origin, worker, behaviour;
 const baseVars = (originUrl) => ({

@@ -110,7 +110,9 @@ const xml = (s) => String(s).replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`)
 /**
  * Start the three APIs. Options: tencent {secretId, secretKey}, alibaba {accessKeyId,
  * accessKeySecret} (OpenAPI and MNS), confirmWindowMs (30 s), redeliverMs (30 s),
- * visibilityMs (30 s), longPollMs (Tencent's 5 s), now() (ms). Returns { url, tencent: {
+ * visibilityMs (30 s), longPollMs (Tencent's 5 s), now() (ms), port (0: any). `POST
+ * /_stand-in/tencent/<sub app id>` (an event's JSON) and `POST /_stand-in/mns/<queue>` (a message
+ * body) hand the APIs something to give out. Returns { url, tencent: {
  * add(subAppId, event), waiting(subAppId), confirmed, tasks }, mns: { send(queue, body),
  * waiting(queue), deleted }, alibaba: { jobs }, requests, refused, close() }.
  */
@@ -123,6 +125,7 @@ export async function startProviderApis(options = {}) {
     visibilityMs = 30_000,
     longPollMs = 5_000,
     now = () => Date.now(),
+    port = 0,
   } = options;
   const requests = [];
   const refused = [];
@@ -213,8 +216,8 @@ export async function startProviderApis(options = {}) {
     const params = Object.fromEntries(new URL(req.url, "http://x").searchParams);
     const action = req.headers["x-acs-action"];
     const key = `${action}:${params.JobId ?? params.VideoId ?? params.MediaId ?? ""}`;
-    const found = jobs.get(key);
-    if (typeof found === "function") return [200, { ...found(), RequestId: randomUUID() }];
+    // A job may be a function: what the API says now (null: not found yet, as a lagging API).
+    const found = typeof jobs.get(key) === "function" ? jobs.get(key)() : jobs.get(key);
     if (found) return [200, { ...found, RequestId: randomUUID() }];
     return [404, { Code: "NotFound", Message: `no ${key}`, RequestId: randomUUID() }];
   }
@@ -258,10 +261,46 @@ export async function startProviderApis(options = {}) {
     return error(405, "MethodNotAllowed");
   }
 
+  const tencentControl = {
+    add(subAppId, event) {
+      const list = subApps.get(String(subAppId)) ?? [];
+      list.push({ body: event });
+      subApps.set(String(subAppId), list);
+      wake();
+    },
+    waiting: (subAppId) => (subApps.get(String(subAppId)) ?? []).length,
+    confirmed,
+    tasks,
+  };
+  const mnsControl = {
+    send(queue, body) {
+      const list = queues.get(queue) ?? [];
+      list.push({
+        id: randomUUID().replaceAll("-", "").toUpperCase(),
+        body,
+        visibleAt: 0,
+        dequeues: 0,
+        enqueued: now(),
+      });
+      queues.set(queue, list);
+      wake();
+    },
+    waiting: (queue) => (queues.get(queue) ?? []).length,
+    deleted,
+  };
+
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks).toString("utf8");
+    // The stand-in's own door (`npm run dev` with sources): hand a provider an event to give out.
+    const door = /^\/_stand-in\/(tencent|mns)\/([\w-]+)$/.exec(req.url);
+    if (door && req.method === "POST") {
+      if (door[1] === "tencent") tencentControl.add(door[2], JSON.parse(body));
+      else mnsControl.send(door[2], body);
+      res.writeHead(204).end();
+      return;
+    }
     const api = req.headers["x-tc-action"] ? "tencent" : req.headers["x-acs-action"] ? "openapi" : "mns";
     requests.push({
       api,
@@ -283,39 +322,14 @@ export async function startProviderApis(options = {}) {
     });
     res.end(text);
   });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
   const url = `http://127.0.0.1:${server.address().port}`;
   return {
     url,
     requests,
     refused,
-    tencent: {
-      add(subAppId, event) {
-        const list = subApps.get(String(subAppId)) ?? [];
-        list.push({ body: event });
-        subApps.set(String(subAppId), list);
-        wake();
-      },
-      waiting: (subAppId) => (subApps.get(String(subAppId)) ?? []).length,
-      confirmed,
-      tasks,
-    },
-    mns: {
-      send(queue, body) {
-        const list = queues.get(queue) ?? [];
-        list.push({
-          id: randomUUID().replaceAll("-", "").toUpperCase(),
-          body,
-          visibleAt: 0,
-          dequeues: 0,
-          enqueued: now(),
-        });
-        queues.set(queue, list);
-        wake();
-      },
-      waiting: (queue) => (queues.get(queue) ?? []).length,
-      deleted,
-    },
+    tencent: tencentControl,
+    mns: mnsControl,
     alibaba: { jobs },
     close: () => new Promise((r) => server.close(r)),
   };
