@@ -36,7 +36,7 @@ const origin = await startOrigin({
     const check = verifyError ? `signature INVALID (${verifyError})` : "signature verified";
     const which = n === 1 ? "delivery #1" : `delivery #${n} (a retry)`;
     console.log(
-      `\n[origin] ${event?.provider} ${event?.type} id=${id} ${which}, webhook-timestamp ${headers["webhook-timestamp"]} — ${check}`,
+      `\n[origin] ${event?.provider} ${event?.type} id=${id} ${which}, webhook-timestamp ${headers["webhook-timestamp"]} — ${check}, verified by ${event?.verified_by}`,
     );
     if (n === 1) console.log(JSON.stringify(event, null, 2));
   },

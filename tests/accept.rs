@@ -719,4 +719,36 @@ fn a_poll_acknowledges_only_what_was_queued() {
     let report = run(poll(&ports, &c, &source));
     assert_eq!(report.outcome, "refused");
     assert!(report.failed() && !report.to_json().contains("TencentTestSecretKey"));
+    // An event without its handle cannot be acknowledged: kept where an operator sees it.
+    ports.answer(
+        "PullEvents",
+        200,
+        r#"{"Response":{"EventSet":[{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"f9"}}]}}"#,
+    );
+    ports.api.borrow_mut().get_mut("PullEvents").unwrap().remove(0);
+    let calls = ports.api_calls.borrow().len();
+    let report = run(poll(&ports, &c, &source));
+    assert_eq!((report.events, report.accepted, report.acknowledged, report.outcome), (1, 1, 0, "partial"));
+    assert_eq!(ports.api_calls.borrow().len(), calls + 1, "no ConfirmEvents without a handle");
+    let letter = ports.letters.borrow().last().cloned().unwrap();
+    assert_eq!(letter.reason, DeadReason::InvalidEvent);
+    assert!(letter.detail.contains("EventHandle") && letter.body.unwrap().contains("f9"), "{}", letter.detail);
+}
+
+#[test]
+fn a_confirmed_event_is_retried_with_what_the_api_said_and_not_looked_up_again() {
+    let c = confirming(&[]);
+    let ports = Memory { origin_status: Cell::new(Some(503)), ..Memory::default() };
+    accept_forward(&ports, &c, &ims_body("")).0.unwrap();
+    ports.answer("GetMediaProducingJob", 200, JOB_SUCCESS);
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    let retry = ports.sent.borrow()[0].clone();
+    assert!(retry.confirm.is_none() && retry.attempts == 1);
+    assert!(retry.body.as_deref().unwrap().contains(r#""verified_by":"provider_api","confirmed":{"#));
+    ports.origin_status.set(Some(200));
+    run(consume(&ports, &c, &take_batch(&ports), false));
+    assert_eq!(ports.api_calls.borrow().len(), 1, "one lookup");
+    let posted = ports.posted.borrow();
+    assert_eq!(posted.len(), 2);
+    assert_eq!(posted[0], posted[1], "the retry carries the same confirmed event");
 }

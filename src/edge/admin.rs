@@ -100,7 +100,7 @@ async fn redeliver(edge: &Edge, letter: DeadLetter) -> (u16, serde_json::Value) 
         DeliveryMode::Queue => {
             let first = QueuedEvent::new(&id, &letter.provider, &letter.event_type, letter.accepted_ms);
             let message = QueuedEvent { redelivery: true, ..first };
-            if let Err((e, words)) = send_new(edge, message, body).await {
+            if let Err((e, words)) = send_new(edge, message, body, 0).await {
                 storage_error(edge, "redeliver", &id, &words);
                 return (503, serde_json::json!({ "id": id, "outcome": "failed", "error": e.code().as_str() }));
             }

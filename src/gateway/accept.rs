@@ -199,7 +199,7 @@ async fn accept_queued<P: Ports>(ports: &P, config: &GatewayConfig, event: Accep
                 confirm: fwd.confirm.clone(),
                 ..QueuedEvent::new(&e.id, e.provider.id(), &clip(&e.event_type, 128), accepted_ms as u64)
             };
-            let sent = send_new(ports, message, fwd.body()).await.map_err(|(error, words)| {
+            let sent = send_new(ports, message, fwd.body(), 0).await.map_err(|(error, words)| {
                 log.error = Some(clip(&words, 120));
                 error
             });
@@ -225,15 +225,18 @@ async fn accept_queued<P: Ports>(ports: &P, config: &GatewayConfig, event: Accep
     }
 }
 
-/// Put an event on the delivery queue with its body: in the message, or, when the message
-/// would not fit a queue message, kept in the event's guard shard with the message carrying a
-/// reference. On failure: the error to answer, and the runtime's words for the log.
+/// Put an event on the delivery queue with its body, to be delivered after `delay_s`: in the
+/// message, or, when the message would not fit a queue message, kept in the event's guard shard
+/// with the message carrying a reference. On failure: the error to answer, and the runtime's
+/// words for the log.
 pub async fn send_new<P: Guard + Queue + Host>(
     ports: &P,
     mut message: QueuedEvent,
     body: String,
+    delay_s: u32,
 ) -> Result<(), (Error, String)> {
     message.body = Some(body);
+    message.stored = false;
     if message.cost() > MAX_QUEUE_MESSAGE_COST {
         let body = message.body.take().unwrap_or_default();
         ports
@@ -242,7 +245,7 @@ pub async fn send_new<P: Guard + Queue + Host>(
             .map_err(|e| (Error::StorageUnavailable { what: "event store" }, e))?;
         message.stored = true;
     }
-    ports.send(&message, 0).await.map_err(|e| (Error::QueueUnavailable, e))
+    ports.send(&message, delay_s).await.map_err(|e| (Error::QueueUnavailable, e))
 }
 
 /// Direct mode: deliver while the provider waits; `Ok` only after the origin's 2xx.

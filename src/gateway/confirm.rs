@@ -56,20 +56,41 @@ pub struct Lookup {
     pub finished: bool,
 }
 
-/// An Alibaba row's defaults: the id parameter is the record's id member, `Status` its status.
-const ALIBABA: Lookup = Lookup {
-    provider: Provider::AlibabaIms,
-    event_type: "",
-    action: "",
-    param: "JobId",
-    id_at: &[],
-    status_at: &[],
-    record_at: &[],
-    record_id: "JobId",
-    record_status: "Status",
-    agree: &[],
-    finished: false,
-};
+/// An IMS job event, looked up by the `JobId` of its `MessageBody`; the answer's record carries
+/// `JobId` and `Status` (the same words as the callback's).
+const fn ims(event_type: &'static str, action: &'static str, record: &'static [&'static str]) -> Lookup {
+    Lookup {
+        provider: Provider::AlibabaIms,
+        event_type,
+        action,
+        param: "JobId",
+        id_at: &["MessageBody", "JobId"],
+        status_at: &["MessageBody", "Status"],
+        record_at: record,
+        record_id: "JobId",
+        record_status: "Status",
+        agree: &[],
+        finished: false,
+    }
+}
+
+/// A VOD video event, looked up with `GetVideoInfo` by its `VideoId`: the callback's
+/// `success`/`fail` agree with the video statuses listed.
+const fn vod(event_type: &'static str, agree: &'static [(&'static str, &'static [&'static str])]) -> Lookup {
+    Lookup {
+        provider: Provider::AlibabaVod,
+        event_type,
+        action: "GetVideoInfo",
+        param: "VideoId",
+        id_at: &["VideoId"],
+        status_at: &["Status"],
+        record_at: &["Video"],
+        record_id: "VideoId",
+        record_status: "Status",
+        agree,
+        finished: false,
+    }
+}
 
 /// A Tencent task event, looked up with `DescribeTaskDetail`: the answer carries the task under
 /// the member named like the callback's record (`ProcedureTask`…).
@@ -96,46 +117,10 @@ const VOD_TRANSCODED: &[&str] = &["normal", "checking", "blocked"];
 
 /// The lookup table: every confirmed type, per provider.
 pub const LOOKUPS: &[Lookup] = &[
-    Lookup {
-        event_type: "ProduceMediaComplete",
-        action: "GetMediaProducingJob",
-        id_at: &["MessageBody", "JobId"],
-        status_at: &["MessageBody", "Status"],
-        record_at: &["MediaProducingJob"],
-        ..ALIBABA
-    },
-    Lookup {
-        event_type: "SnapshotComplete",
-        action: "GetSnapshotJob",
-        id_at: &["MessageBody", "JobId"],
-        status_at: &["MessageBody", "Status"],
-        record_at: &["SnapshotJob"],
-        ..ALIBABA
-    },
-    Lookup {
-        provider: Provider::AlibabaVod,
-        event_type: "FileUploadComplete",
-        action: "GetVideoInfo",
-        param: "VideoId",
-        id_at: &["VideoId"],
-        status_at: &["Status"],
-        record_at: &["Video"],
-        record_id: "VideoId",
-        agree: &[("success", VOD_UPLOADED), ("fail", &["uploadfail"])],
-        ..ALIBABA
-    },
-    Lookup {
-        provider: Provider::AlibabaVod,
-        event_type: "TranscodeComplete",
-        action: "GetVideoInfo",
-        param: "VideoId",
-        id_at: &["VideoId"],
-        status_at: &["Status"],
-        record_at: &["Video"],
-        record_id: "VideoId",
-        agree: &[("success", VOD_TRANSCODED), ("fail", &["transcodefail"])],
-        ..ALIBABA
-    },
+    ims("ProduceMediaComplete", "GetMediaProducingJob", &["MediaProducingJob"]),
+    ims("SnapshotComplete", "GetSnapshotJob", &["SnapshotJob"]),
+    vod("FileUploadComplete", &[("success", VOD_UPLOADED), ("fail", &["uploadfail"])]),
+    vod("TranscodeComplete", &[("success", VOD_TRANSCODED), ("fail", &["transcodefail"])]),
     tencent("ProcedureStateChanged", &["ProcedureTask"]),
     tencent("EditMediaComplete", &["EditMediaTask"]),
     tencent("PullComplete", &["PullUploadTask"]),

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 
 use futures_util::future::join_all;
 
+use super::accept::send_new;
 use super::confirm::{self, Judgement};
 use super::delivery::{
     guard_shard, judge_attempt, signature_shard, AttemptVerdict, DeadLetter, DeadReason, DeliveryLog, LetterState,
@@ -250,7 +251,7 @@ async fn deliver<P: Ports>(
             log_delivery(ports, &log);
             // The next attempt is a new message carrying the count (already claimed); if it
             // cannot be sent, the queue's own retry keeps this one (its count then one behind).
-            let mut next = QueuedEvent {
+            let next = QueuedEvent {
                 attempts: attempt_no,
                 last_status: attempt.status,
                 claim: false,
@@ -260,10 +261,10 @@ async fn deliver<P: Ports>(
             };
             // Confirmed now: the next attempts carry what the API said, not another lookup.
             if confirmed {
-                if let Err(e) = keep_body(ports, &mut next, body).await {
-                    storage_error(ports, "put_body", &event.id, &e);
-                    return (Disposition::Retry { delay_s: delay }, None);
-                }
+                return match send_new(ports, next, body, delay).await {
+                    Ok(()) => (Disposition::Ack, Some(GuardState::Queued)),
+                    Err(_) => (Disposition::Retry { delay_s: delay }, None),
+                };
             }
             requeue(ports, next, delay).await
         }
@@ -337,15 +338,6 @@ async fn requeue<P: Ports>(ports: &P, next: QueuedEvent, delay: u32) -> (Disposi
         Ok(()) => (Disposition::Ack, Some(GuardState::Queued)),
         Err(_) => (Disposition::Retry { delay_s: delay }, None),
     }
-}
-
-/// Put `body` in `next`: inline, or over the stored one.
-async fn keep_body<P: Ports>(ports: &P, next: &mut QueuedEvent, body: String) -> Result<(), String> {
-    if next.stored {
-        return ports.put_body(&next.id, &body, ports.now_ms() as i64).await;
-    }
-    next.body = Some(body);
-    Ok(())
 }
 
 /// The event JSON: in the message, or kept in its guard shard. `Err` when storage failed.

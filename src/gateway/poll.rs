@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::accept::{accept, after, Accepting};
 use super::delivery::{DeadLetter, DeadReason, LetterState};
-use super::log::{LogLine, Outcome};
+use super::log::LogLine;
 use super::ports::{DeadLetters, Ports};
 use super::pull::{ack_requests, pull_request, read_ack, read_pull, Pulled, PULL_TIMEOUT_MS};
 use super::sources::PullSource;
@@ -99,9 +99,13 @@ pub async fn poll<P: Ports>(ports: &P, config: &GatewayConfig, source: &PullSour
         return report;
     }
     let accepted = join_all(pulled.iter().map(|p| accept_pulled(ports, config, source, p))).await;
-    let handles: Vec<String> =
-        pulled.iter().zip(&accepted).filter(|(_, ok)| **ok).map(|(p, _)| p.handle.clone()).collect();
-    report.accepted = handles.len();
+    report.accepted = accepted.iter().filter(|ok| **ok).count();
+    let handles: Vec<String> = pulled
+        .iter()
+        .zip(&accepted)
+        .filter(|(p, ok)| **ok && !p.handle.is_empty())
+        .map(|(p, _)| p.handle.clone())
+        .collect();
 
     let now = ports.now_ms() / 1000;
     let answers =
@@ -124,10 +128,10 @@ pub async fn poll<P: Ports>(ports: &P, config: &GatewayConfig, source: &PullSour
 async fn accept_pulled<P: Ports>(ports: &P, config: &GatewayConfig, source: &PullSource, pulled: &Pulled) -> bool {
     let mut log = LogLine::callback();
     log.provider = Some(source.provider().id());
-    let body = match &pulled.body {
-        Ok(body) => body,
-        Err(e) => return keep_unreadable(ports, config, source, &pulled.handle, "", e.to_string()).await,
-    };
+    let body = &pulled.body;
+    if let Some(e) = &pulled.unreadable {
+        return keep_unreadable(ports, config, source, &pulled.handle, body, e.to_string()).await;
+    }
     let decision = config.decide_pulled(source.provider(), body);
     let accepting = match &decision {
         Decision::Forward(fwd) => Accepting::Deliver(fwd),
@@ -141,7 +145,7 @@ async fn accept_pulled<P: Ports>(ports: &P, config: &GatewayConfig, source: &Pul
     };
     let (answer, jobs) = accept(ports, config, accepting, &mut log).await;
     after(ports, jobs).await;
-    answer.is_ok() && log.outcome != Outcome::InFlight
+    answer.is_ok()
 }
 
 /// Keep a pulled event mediahook cannot read as a dead letter (so that it can be acknowledged

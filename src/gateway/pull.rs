@@ -23,14 +23,16 @@ pub const MAX_PULLED: usize = 16;
 /// How long a pull may take: the long poll and a margin (Tencent's `PullEvents` holds up to 5 s).
 pub const PULL_TIMEOUT_MS: u64 = 20_000;
 
-/// One event handed out by a pull: the callback body it stands for (or why it cannot be read),
-/// and what acknowledges it (Tencent's `EventHandle`, MNS's `ReceiptHandle`).
+/// One event handed out by a pull: the callback body it stands for, and what acknowledges it
+/// (Tencent's `EventHandle`, MNS's `ReceiptHandle`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pulled {
-    /// The callback's JSON.
-    pub body: Result<String, Error>,
-    /// The handle that acknowledges it.
+    /// The callback's JSON (when `unreadable`: what was handed out, as it was).
+    pub body: String,
+    /// The handle that acknowledges it (empty: it has none, and is handed out again).
     pub handle: String,
+    /// Why it cannot be read as a callback, if it cannot.
+    pub unreadable: Option<Error>,
 }
 
 /// A pull that failed.
@@ -98,10 +100,10 @@ pub fn read_pull(source: &PullSource, status: u16, answer: &str) -> Result<Vec<P
             let contents = elements(&mut reader).map_err(|detail| PullFailure { refused: false, detail })?;
             Ok(contents
                 .into_iter()
-                .filter_map(|content| match tencent_event(content) {
-                    Ok(e) => Some(Pulled { body: Ok(e.body), handle: e.handle }),
-                    // Without its handle an event cannot be acknowledged: Tencent hands it out again.
-                    Err(_) => None,
+                .map(|content| match tencent_event(content) {
+                    Ok(e) => Pulled { body: e.body, handle: e.handle, unreadable: None },
+                    // Kept as a dead letter, not acknowledged: without its handle it cannot be.
+                    Err(e) => Pulled { body: content.to_owned(), handle: String::new(), unreadable: Some(e) },
                 })
                 .collect())
         }
@@ -110,7 +112,7 @@ pub fn read_pull(source: &PullSource, status: u16, answer: &str) -> Result<Vec<P
                 return match mns_messages(answer) {
                     Ok(messages) => Ok(messages
                         .into_iter()
-                        .map(|m| Pulled { body: Ok(m.body), handle: m.receipt_handle })
+                        .map(|m| Pulled { body: m.body, handle: m.receipt_handle, unreadable: None })
                         .collect()),
                     Err(e) => Err(PullFailure { refused: false, detail: e.to_string() }),
                 };

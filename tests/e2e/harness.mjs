@@ -28,7 +28,8 @@ const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
  * vars: every var and secret (strings); main: the worker's entry (default: the built mediahook
  * worker); stateDir: where workerd keeps Durable Object state (reuse it to restart with the
  * same state); mode: DELIVERY_MODE unless vars set it; queue: another worker gets the shipped
- * queues (producer EVENTS and its consumer). Returns { url, logs, deliveries, batches,
+ * queues (producer EVENTS and its consumer); bindings: another worker gets every binding of the
+ * shipped configuration (a wrapper of the mediahook worker). Returns { url, logs, deliveries, batches,
  * output(), stop() }.
  */
 export async function startWorker(vars, options = {}) {
@@ -43,7 +44,10 @@ export async function startWorker(vars, options = {}) {
   }
 }
 
-async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode = "direct", queue = false } = {}) {
+async function startWorkerOnce(
+  vars,
+  { main = MEDIAHOOK_WORKER, stateDir, mode = "direct", queue = false, bindings = main === MEDIAHOOK_WORKER } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "mediahook-e2e-"));
   // The shipped wrangler.toml (queues, Durable Objects, migrations) without its [vars]: the
   // test's vars go to .dev.vars. DELIVERY_MODE defaults to direct here, as most suites test
@@ -54,10 +58,9 @@ async function startWorkerOnce(vars, { main = MEDIAHOOK_WORKER, stateDir, mode =
     `main = ${JSON.stringify(main)}`,
   );
   const queues = shipped.match(/\n\[\[queues\.producers\]\][\s\S]*?(?=\n# The duplicate guard)/)?.[0] ?? "";
-  const config =
-    main === MEDIAHOOK_WORKER
-      ? shipped.replace(/\n\[vars\]\n[\s\S]*?(?=\n\[)/, "\n")
-      : shipped.replace(/\n\[vars\][\s\S]*$/, "\n") + (queue ? queues : "");
+  const config = bindings
+    ? shipped.replace(/\n\[vars\]\n[\s\S]*?(?=\n\[)/, "\n")
+    : shipped.replace(/\n\[vars\][\s\S]*$/, "\n") + (queue ? queues : "");
   vars = { DELIVERY_MODE: mode, ...vars };
   writeFileSync(join(dir, "wrangler.toml"), config);
   writeFileSync(

@@ -235,3 +235,46 @@ describe("confirmation with credentials the API refuses", () => {
     }
   });
 });
+
+describe("the queue failing during a pull", () => {
+  let apis, origin, worker;
+  before(async () => {
+    apis = await startProviderApis({ tencent: TENCENT, alibaba: ALIBABA, redeliverMs: 3_000, longPollMs: 1_000 });
+    origin = await startOrigin({ secret: SECRET });
+    for (let i = 0; i < 4; i++) {
+      apis.tencent.add("1500009", {
+        ...TENCENT_EVENT,
+        FileUploadEvent: { ...TENCENT_EVENT.FileUploadEvent, FileId: `q-${i}` },
+      });
+    }
+    // The pull loop's queue producer refuses its first 4 sends (tests/support/queue-fault-worker.mjs).
+    worker = await startWorker(
+      workerVars(apis, origin, { TENCENT_VOD_PULL_SUB_APP_IDS: "1500009", TEST_FAIL_QUEUE_SENDS: "4" }),
+      { mode: "queue", main: new URL("../support/queue-fault-worker.mjs", import.meta.url).pathname, bindings: true },
+    );
+  });
+  after(async () => {
+    await worker?.stop();
+    await origin?.close();
+    await apis?.close();
+  });
+
+  test("nothing is acknowledged; the events come back and are delivered once", async () => {
+    await fetch(`${worker.url}/healthz`);
+    await until("4 events delivered", () => deliveredIds(origin).size >= 4, 60_000);
+    await until("4 events confirmed", () => apis.tencent.confirmed.length >= 4, 30_000);
+    const pulls = worker
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith('{"msg":"pull"'))
+      .map((l) => JSON.parse(l));
+    const failed = pulls.find((p) => p.events > 0 && p.acknowledged === 0);
+    assert.ok(failed, JSON.stringify(pulls));
+    assert.equal(failed.outcome, "partial");
+    assert.match(failed.error, /not accepted/);
+    await new Promise((r) => setTimeout(r, 4_000));
+    assert.equal(apis.tencent.confirmed.length, 4, "each acknowledged once");
+    for (const [id, events] of deliveredIds(origin)) assert.equal(events.length, 1, `${id} delivered once`);
+    assert.equal(deliveredIds(origin).size, 4);
+  });
+});
