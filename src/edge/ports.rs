@@ -187,6 +187,10 @@ pub(crate) fn now_ms() -> u64 {
 /// The first `limit` bytes of an answer's body (a broken origin cannot fill the isolate's memory).
 async fn read_at_most(resp: &mut worker::Response, limit: usize) -> worker::Result<Vec<u8>> {
     let mut out = Vec::new();
+    // A 204 (an MNS DeleteMessage) or an empty answer has no body to stream.
+    if !matches!(resp.body(), worker::ResponseBody::Stream(_)) {
+        return Ok(out);
+    }
     let mut stream = resp.stream()?;
     while let Some(chunk) = stream.next().await {
         out.extend_from_slice(&chunk?);

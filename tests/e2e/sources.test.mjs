@@ -137,8 +137,17 @@ describe("pull sources and confirmation", () => {
     assert.ok(pulls.length > 0);
     for (const line of pulls) {
       const p = JSON.parse(line);
-      assert.ok(p.source && p.outcome, line);
+      // Every poll that handed events out had them all accepted and acknowledged.
+      assert.equal(p.outcome, "acknowledged", line);
+      assert.equal(p.acknowledged, p.events, line);
     }
+    const sources = new Set(pulls.map((l) => JSON.parse(l).source));
+    assert.deepEqual([...sources].sort(), [
+      "alibaba-ims:ims-events",
+      "alibaba-vod:vod-events",
+      "tencent-vod:1500001",
+      "tencent-vod:1500002",
+    ]);
   });
 
   test("the same event pushed and pulled is delivered once", async () => {
