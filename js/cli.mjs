@@ -27,6 +27,7 @@ commands:
   send                sign and send callbacks to a URL (the local worker, a deployed one, yours)
   verify              read a captured request (raw HTTP or a curl command) on stdin and explain
                       whether it verifies
+  admin               the worker's dead letters and numbers: letters, show, redeliver, delete, stats
 
 providers: ${PROVIDERS.join(", ")}
 Keys come from --key or MEDIAHOOK_KEY (never printed). 'mediahook <command> --help' for more.
@@ -59,6 +60,17 @@ signature mismatch. Exit status 0 valid, 1 invalid, 2 usage error.
   --now T          judge the time as of UNIX second T; --own-time: as of the callback's own time
   --json           print the verdict (and the event) as JSON`,
 };
+
+HELP.admin = `usage: mediahook admin <letters|show ID|redeliver ID...|redeliver --all|delete ID|stats> --worker URL [--json]
+
+The worker's operator API (what its console at URL/admin/ shows). The token comes from
+MEDIAHOOK_ADMIN_TOKEN (the worker's ADMIN_TOKEN), never from an option, and is never printed.
+  letters          dead letters, newest first (--provider P, --type T, --reason R, --limit N)
+  show ID          one letter with its event JSON
+  redeliver ID...  send letters again (--all: every letter)
+  delete ID        remove a letter
+  stats            callbacks, deliveries and health (--minutes N, default 60)
+  --json           print the API's JSON as it is`;
 
 function fail(message) {
   throw new UsageError(message);
@@ -394,11 +406,116 @@ async function cmdVerify(argv) {
   return 1;
 }
 
+/** One call to the worker's admin API; the JSON answer (or an error naming the status). */
+async function adminCall(worker, path, method = "GET") {
+  const token = process.env.MEDIAHOOK_ADMIN_TOKEN;
+  if (!token) fail("set MEDIAHOOK_ADMIN_TOKEN to the worker's ADMIN_TOKEN");
+  let base;
+  try {
+    base = new URL(worker);
+  } catch {
+    fail("--worker must be the worker's URL, e.g. https://mediahook.example.workers.dev");
+  }
+  const res = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    redirect: "error",
+  });
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401) throw new Error("the worker refused the token (MEDIAHOOK_ADMIN_TOKEN)");
+  if (res.status === 404 && !path.startsWith("/admin/dead-letters/"))
+    throw new Error("the worker has no admin API here (is ADMIN_TOKEN set on it?)");
+  return { status: res.status, body };
+}
+
+const when = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
+
+async function cmdAdmin(argv) {
+  const { values, positionals } = parse(argv, {
+    worker: { type: "string" },
+    json: { type: "boolean" },
+    all: { type: "boolean" },
+    provider: { type: "string" },
+    type: { type: "string" },
+    reason: { type: "string" },
+    limit: { type: "string" },
+    minutes: { type: "string" },
+  });
+  const [action, ...ids] = positionals;
+  if (values.help || !action) return console.log(HELP.admin);
+  const worker = values.worker ?? process.env.MEDIAHOOK_WORKER ?? fail("--worker URL is required");
+  const print = (body) => console.log(JSON.stringify(body, null, 2));
+  const needId = () => ids[0] ?? fail(`mediahook admin ${action} needs a letter id`);
+  const letter = (id) => `/admin/dead-letters/${encodeURIComponent(id)}`;
+  if (action === "letters") {
+    const q = new URLSearchParams({ limit: values.limit ?? "50" });
+    for (const k of ["provider", "type", "reason"]) if (values[k]) q.set(k, values[k]);
+    const { body } = await adminCall(worker, `/admin/dead-letters?${q}`);
+    if (values.json) return print(body);
+    if (!body.items.length) return console.log("no dead letters");
+    for (const l of body.items)
+      console.log(
+        `${l.id}  ${when(l.died_ms)}  ${l.provider}  ${printable(l.type)}  ${bold(l.reason)}  ${l.state}\n    ${printable(l.detail)}`,
+      );
+    if (body.next) console.log(dim(`more: the API's cursor ${body.next}`));
+    return 0;
+  }
+  if (action === "show") {
+    const { status, body } = await adminCall(worker, letter(needId()));
+    if (status === 404) throw new Error(`no dead letter ${needId()}`);
+    if (values.json) return print(body);
+    const { body: event, ...meta } = body;
+    print(meta);
+    console.log(bold("event:"));
+    try {
+      print(JSON.parse(event));
+    } catch {
+      console.log(printable(event ?? ""));
+    }
+    return 0;
+  }
+  if (action === "redeliver") {
+    if (values.all) {
+      const { status, body } = await adminCall(worker, "/admin/dead-letters/redeliver", "POST");
+      if (values.json) print(body);
+      else console.log(`${body.redelivered} redelivered (${body.outcome}), ${body.failed} failed`);
+      return status === 200 ? 0 : 1;
+    }
+    if (!ids.length) fail("give letter ids, or --all");
+    let failed = 0;
+    for (const id of ids) {
+      const { status, body } = await adminCall(worker, `${letter(id)}/redeliver`, "POST");
+      if (status >= 300) failed++;
+      console.log(values.json ? JSON.stringify(body) : `${id}: ${status === 404 ? "no such letter" : body.outcome}`);
+    }
+    return failed ? 1 : 0;
+  }
+  if (action === "delete") {
+    const { status, body } = await adminCall(worker, letter(needId()), "DELETE");
+    if (status === 404) throw new Error(`no dead letter ${needId()}`);
+    return values.json ? print(body) : console.log(`${needId()}: deleted`);
+  }
+  if (action === "stats") {
+    if (values.minutes !== undefined && !/^\d{1,4}$/.test(values.minutes)) fail("--minutes must be a whole number");
+    const { body } = await adminCall(worker, `/admin/stats?minutes=${values.minutes ?? 60}`);
+    if (values.json) return print(body);
+    console.log(bold(`${body.delivery} mode, last ${body.minutes_asked} min`));
+    for (const [series, n] of Object.entries(body.totals)) console.log(`  ${series.padEnd(56)} ${n}`);
+    if (body.delay_p50_ms !== undefined)
+      console.log(`  delay p50 ${body.delay_p50_ms} ms, p99 ${body.delay_p99_ms} ms`);
+    console.log(`  waiting for a retry: ${body.waiting}`);
+    for (const [key, fact] of Object.entries(body.last))
+      console.log(dim(`  ${key}: ${printable(fact.value)} (${when(fact.at_ms)})`));
+    return 0;
+  }
+  fail(`unknown admin action "${String(action).slice(0, 40)}"`);
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (command === "--version" || command === "-v") return console.log(VERSION);
   if (!command || command === "--help" || command === "-h" || command === "help") return console.log(HELP.main);
-  const run = { events: cmdEvents, sign: cmdSign, send: cmdSend, verify: cmdVerify }[command];
+  const run = { events: cmdEvents, sign: cmdSign, send: cmdSend, verify: cmdVerify, admin: cmdAdmin }[command];
   if (!run) fail(`unknown command "${command.slice(0, 40)}"`);
   return run(rest);
 }

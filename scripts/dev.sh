@@ -64,7 +64,8 @@ cat >&2 <<MSG
     Events go to the demo origin at http://127.0.0.1:$ORIGIN_PORT/events (printed below; each
     retry too: restart with DEMO_FAIL_FIRST=2 npm run dev to see two retries per event).
     Development keys: IMS $DEV_IMS_KEY, VOD $DEV_VOD_KEY, Live $DEV_LIVE_KEY, Tencent $DEV_TENCENT_KEY
-    Dead letters: curl -H "authorization: Bearer $DEV_ADMIN_TOKEN" http://127.0.0.1:$PORT/admin/dead-letters
+    Console: http://127.0.0.1:$PORT/admin/ (token $DEV_ADMIN_TOKEN); or the CLI:
+    MEDIAHOOK_ADMIN_TOKEN=$DEV_ADMIN_TOKEN node pkg/cli.mjs admin stats --worker http://127.0.0.1:$PORT
 
 ==> Send a signed callback with the mediahook CLI (from the npm package in pkg/; any event
     type: node pkg/cli.mjs events; several at once: --count 20):

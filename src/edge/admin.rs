@@ -1,27 +1,61 @@
-//! The operator's API for dead letters, on only when the `ADMIN_TOKEN` secret is set
-//! (otherwise every `/admin/` path is 404), with `Authorization: Bearer <token>` compared in
-//! constant time (401 otherwise):
+//! The operator's console and API, on only when the `ADMIN_TOKEN` secret is set (otherwise
+//! every `/admin/` path is 404). The console's page (`GET /admin/`, its script and style) holds
+//! no data; every API call needs `Authorization: Bearer <token>`, compared in constant time (401
+//! otherwise). Every answer carries [`SECURITY_HEADERS`].
 //!
-//! - `GET /admin/dead-letters?limit=N&cursor=C`: newest first, without bodies; `next` is the
-//!   cursor of the following page.
+//! - `GET /admin/dead-letters?limit=N&cursor=C&provider=P&type=T&reason=R`: newest first,
+//!   without bodies, narrowed to the filters given; `next` is the cursor of the following page.
 //! - `GET /admin/dead-letters/{id}`: one letter with the event JSON that redelivery sends.
 //! - `POST /admin/dead-letters/{id}/redeliver`, `POST /admin/dead-letters/redeliver` (all):
 //!   queue mode queues them again (202) and they leave the list once delivered; direct mode
 //!   delivers at once and removes what the origin took.
 //! - `DELETE /admin/dead-letters/{id}`.
+//! - `GET /admin/stats?minutes=N`: the console's numbers (see [`crate::gateway::stats`]).
 
 use worker::{Env, Request, Response, Result};
 
 use super::ports::Edge;
-use super::store::{self, DeadLetterOp, DeadLetterPage};
+use super::store::{self, DeadLetterOp, DeadLetterPage, LetterFilter};
 use super::{json_response, reject};
 use crate::error::{clip, Error};
 use crate::gateway::accept::send_new;
 use crate::gateway::delivery::{DeadLetter, DeliveryMode, LetterState, QueuedEvent};
 use crate::gateway::ports::{best_effort, storage_error, DeadLetters, Origin};
+use crate::gateway::stats::{Summary, KEEP_MINUTES};
 use crate::gateway::{GatewayConfig, LogLine, Outcome};
+use crate::provider::Provider;
+
+/// The console's files, in the worker's bundle: no data in them, so served without the token
+/// (but only when `ADMIN_TOKEN` is set).
+const CONSOLE: [(&str, &str, &str); 4] = [
+    ("/admin", "text/html; charset=utf-8", include_str!("console/index.html")),
+    ("/admin/", "text/html; charset=utf-8", include_str!("console/index.html")),
+    ("/admin/console.js", "text/javascript; charset=utf-8", include_str!("console/console.js")),
+    ("/admin/console.css", "text/css; charset=utf-8", include_str!("console/console.css")),
+];
+
+/// Headers on every `/admin/` answer: only this worker's own files run (no inline script), the
+/// page is never framed, never cached, and sends no referrer.
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    (
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    ("referrer-policy", "no-referrer"),
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+];
 
 pub async fn handle(req: Request, edge: Edge, log: &mut LogLine) -> Result<Response> {
+    let mut resp = answer(req, edge, log).await?;
+    for (name, value) in SECURITY_HEADERS {
+        resp.headers_mut().set(name, value)?;
+    }
+    Ok(resp)
+}
+
+async fn answer(req: Request, edge: Edge, log: &mut LogLine) -> Result<Response> {
     let url = req.url()?;
     let (env, config) = (&edge.env, &*edge.config);
     let Some(token) = &config.admin_token else {
@@ -29,6 +63,13 @@ pub async fn handle(req: Request, edge: Edge, log: &mut LogLine) -> Result<Respo
         return reject(log, Error::NotFound { path: clip(url.path(), 128) });
     };
     log.outcome = Outcome::Admin;
+    if req.method() == worker::Method::Get {
+        if let Some((_, kind, text)) = CONSOLE.iter().find(|(path, _, _)| *path == url.path()) {
+            let mut resp = Response::ok(*text)?;
+            resp.headers_mut().set("content-type", kind)?;
+            return Ok(resp);
+        }
+    }
     if !token.authorizes(req.headers().get("authorization")?.as_deref()) {
         log.outcome = Outcome::Unauthorized;
         let mut resp = reject(log, Error::Unauthorized)?;
@@ -39,6 +80,7 @@ pub async fn handle(req: Request, edge: Edge, log: &mut LogLine) -> Result<Respo
     let segments: Vec<&str> = url.path().trim_start_matches('/').split('/').collect();
     let answer = match (method.as_str(), segments.as_slice()) {
         ("GET", ["admin", "dead-letters"]) => list(env, config, &url).await,
+        ("GET", ["admin", "stats"]) => stats(env, config, &url).await,
         ("GET", ["admin", "dead-letters", id]) => match get(env, id).await? {
             Some(letter) => Response::from_json(&letter),
             None => not_found(log, &url),
@@ -64,6 +106,22 @@ pub async fn handle(req: Request, edge: Edge, log: &mut LogLine) -> Result<Respo
     answer.or_else(|_| reject(log, Error::StorageUnavailable { what: "dead-letter store" }))
 }
 
+/// `GET /admin/stats?minutes=N` (default 60, at most 1440): the console's numbers
+/// ([`Summary`]) and what is configured (providers, delivery mode, pull sources, confirmation).
+async fn stats(env: &Env, config: &GatewayConfig, url: &worker::Url) -> Result<Response> {
+    let minutes = url.query_pairs().find(|(k, _)| k == "minutes").and_then(|(_, v)| v.parse().ok()).unwrap_or(60);
+    let tally = super::stats::read(env).await?;
+    let summary = Summary::read(&tally, super::ports::now_ms() as i64, minutes);
+    let mut body = serde_json::to_value(&summary)?;
+    body["minutes_asked"] = minutes.clamp(1, KEEP_MINUTES).into();
+    body["delivery"] = config.delivery.mode.as_str().into();
+    body["providers"] =
+        Provider::ALL.iter().filter(|p| config.verifier(**p).is_some()).map(|p| p.id()).collect::<Vec<_>>().into();
+    body["sources"] = config.sources.pull.iter().map(|s| s.name()).collect::<Vec<_>>().into();
+    body["confirm"] = config.sources.confirm.iter().map(|p| p.id()).collect::<Vec<_>>().into();
+    json_response(&body.to_string(), 200)
+}
+
 fn not_found(log: &mut LogLine, url: &worker::Url) -> Result<Response> {
     log.outcome = Outcome::NotFound;
     reject(log, Error::NotFound { path: clip(url.path(), 128) })
@@ -73,17 +131,24 @@ async fn get(env: &Env, id: &str) -> Result<Option<DeadLetter>> {
     store::dead_letters(env, DeadLetterOp::Get { id: id.to_owned() }).await
 }
 
-async fn page(env: &Env, config: &GatewayConfig, limit: u32, cursor: Option<&str>) -> Result<DeadLetterPage> {
+async fn page(
+    env: &Env,
+    config: &GatewayConfig,
+    limit: u32,
+    cursor: Option<&str>,
+    filter: LetterFilter,
+) -> Result<DeadLetterPage> {
     let before = cursor.and_then(|c| c.split_once(':')).and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())));
     let now_ms = super::ports::now_ms() as i64;
-    let op = DeadLetterOp::List { limit, before, now_ms, keep_days: config.delivery.dead_letter_days };
+    let op = DeadLetterOp::List { limit, before, now_ms, keep_days: config.delivery.dead_letter_days, filter };
     Ok(store::dead_letters(env, op).await?.unwrap_or(DeadLetterPage { items: Vec::new(), next: None }))
 }
 
 async fn list(env: &Env, config: &GatewayConfig, url: &worker::Url) -> Result<Response> {
     let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     let limit = query("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
-    Response::from_json(&page(env, config, limit, query("cursor").as_deref()).await?)
+    let filter = LetterFilter { provider: query("provider"), event_type: query("type"), reason: query("reason") };
+    Response::from_json(&page(env, config, limit, query("cursor").as_deref(), filter).await?)
 }
 
 /// Send one dead letter again. Returns the HTTP status and JSON answer for it.
@@ -129,7 +194,7 @@ async fn redeliver_all(edge: &Edge) -> Result<Response> {
     let (mut done, mut failed) = (0u32, 0u32);
     let mut cursor: Option<String> = None;
     loop {
-        let p = page(env, config, 100, cursor.as_deref()).await?;
+        let p = page(env, config, 100, cursor.as_deref(), LetterFilter::default()).await?;
         // A letter already being redelivered is not sent twice.
         for item in p.items.into_iter().filter(|l| l.state != LetterState::Redelivering) {
             // The list has no bodies: read each letter whole.

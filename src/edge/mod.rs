@@ -12,6 +12,7 @@ mod admin;
 mod consumer;
 mod ports;
 mod pull;
+mod stats;
 mod store;
 
 use std::rc::Rc;
@@ -31,10 +32,16 @@ use ports::{now_ms, Edge, QUEUE_BINDING};
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let started = now_ms();
     let mut log = LogLine::callback();
-    let response = route(req, env, &ctx, &mut log).await;
+    let response = route(req, env.clone(), &ctx, &mut log).await;
     log.status = response.as_ref().map_or(500, Response::status_code);
     log.duration_ms = now_ms().saturating_sub(started);
     console_log!("{}", log.to_json());
+    // Counted for the console after the answer: no Durable Object request on the provider's path.
+    // (A provider is named only once the configuration, bindings included, was read.)
+    if log.provider.is_some() {
+        stats::record(|t| t.callback(started as i64, &log));
+        ctx.wait_until(async move { stats::flush(&env).await });
+    }
     response
 }
 
@@ -218,7 +225,7 @@ fn check_bindings(env: &Env, config: &GatewayConfig) -> std::result::Result<(), 
     if config.delivery.mode == DeliveryMode::Queue && env.queue(QUEUE_BINDING).is_err() {
         return Err(missing(QUEUE_BINDING, "queue producer"));
     }
-    for name in [store::GUARD_BINDING, store::DEAD_LETTERS_BINDING] {
+    for name in [store::GUARD_BINDING, store::DEAD_LETTERS_BINDING, stats::STATS_BINDING] {
         if env.durable_object(name).is_err() {
             return Err(missing(name, "Durable Object"));
         }

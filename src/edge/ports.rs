@@ -19,7 +19,7 @@ use crate::api::HttpRequest;
 use crate::error::clip;
 use crate::gateway::accept::ON_DEMAND_ANSWER_BYTES;
 use crate::gateway::delivery::{
-    guard_shard, parse_retry_after, signature_shard, Attempt, DeadLetter, QueuedEvent, Retention,
+    guard_shard, parse_retry_after, signature_shard, Attempt, DeadLetter, DeliveryLog, QueuedEvent, Retention,
 };
 use crate::gateway::ports::{
     DeadLetters, Guard, GuardState, Host, Origin, ProviderApi, Queue, ShardClaims, ShardVerdicts, Verdict,
@@ -167,6 +167,10 @@ impl Host for Edge {
 
     fn log(&self, line: &str) {
         console_log!("{line}");
+    }
+
+    fn count_delivery(&self, line: &DeliveryLog<'_>) {
+        super::stats::record(|t| t.delivery(now_ms() as i64, line));
     }
 }
 

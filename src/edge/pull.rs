@@ -94,6 +94,8 @@ impl DurableObject for PullLoop {
         let report = poll(&edge, &config, &source).await;
         if report.is_notable() {
             console_log!("{}", report.to_json());
+            super::stats::record(|t| t.pull(now_ms() as i64, &report));
+            super::stats::flush(&self.env).await;
         }
         kept.failures = if report.failed() { kept.failures.saturating_add(1) } else { 0 };
         storage.put("loop", &kept).await?;

@@ -243,7 +243,15 @@ pub enum DeadLetterOp {
     /// the retention's days.
     Put { letter: DeadLetter, retention: Retention },
     /// Newest first, `limit` at most, before the cursor `(died_ms, id)`.
-    List { limit: u32, before: Option<(i64, String)>, now_ms: i64, keep_days: u32 },
+    List {
+        limit: u32,
+        before: Option<(i64, String)>,
+        now_ms: i64,
+        keep_days: u32,
+        /// Only letters whose provider, type and reason are these (each when given).
+        #[serde(default)]
+        filter: LetterFilter,
+    },
     /// One letter with its body.
     Get { id: String },
     /// Remove one; answers whether it was there.
@@ -264,6 +272,18 @@ pub struct PutAnswer {
     pub letters: i64,
     /// Bytes of their bodies.
     pub bytes: i64,
+}
+
+/// What a dead-letter list is narrowed to.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct LetterFilter {
+    /// A provider id.
+    pub provider: Option<String>,
+    /// An event type.
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    /// A reason.
+    pub reason: Option<String>,
 }
 
 /// A page of dead letters.
@@ -359,16 +379,25 @@ impl DurableObject for DeadLetters {
                 )?;
                 Response::from_json(&PutAnswer { stored: true, near_cap, ..fill })
             }
-            DeadLetterOp::List { limit, before, now_ms, keep_days } => {
+            DeadLetterOp::List { limit, before, now_ms, keep_days, filter } => {
                 purge(now_ms, keep_days)?;
                 let limit = i64::from(limit.clamp(1, 500));
-                let cursor = match before {
-                    Some((died, id)) => sql.exec(
-                        &format!("SELECT {LETTER_COLUMNS} FROM letters WHERE (died_ms, id) < (?, ?) ORDER BY died_ms DESC, id DESC LIMIT ?"),
-                        vec![died.into(), id.into(), limit.into()],
-                    )?,
-                    None => sql.exec(&format!("SELECT {LETTER_COLUMNS} FROM letters ORDER BY died_ms DESC, id DESC LIMIT ?"), vec![limit.into()])?,
-                };
+                // Each condition is a bound parameter: `? IS NULL` lets an absent filter match all.
+                let mut query = format!(
+                    "SELECT {LETTER_COLUMNS} FROM letters WHERE (? IS NULL OR provider = ?) AND (? IS NULL OR type = ?) AND (? IS NULL OR reason = ?)"
+                );
+                let mut args: Vec<worker::SqlStorageValue> = Vec::new();
+                for value in [filter.provider, filter.event_type, filter.reason] {
+                    let v: worker::SqlStorageValue = value.map_or(worker::SqlStorageValue::Null, Into::into);
+                    args.extend([v.clone(), v]);
+                }
+                if let Some((died, id)) = before {
+                    query.push_str(" AND (died_ms, id) < (?, ?)");
+                    args.extend([died.into(), id.into()]);
+                }
+                query.push_str(" ORDER BY died_ms DESC, id DESC LIMIT ?");
+                args.push(limit.into());
+                let cursor = sql.exec(&query, args)?;
                 let items: Vec<DeadLetter> = cursor.to_array()?;
                 let next = (items.len() as i64 == limit)
                     .then(|| items.last().map(|l| format!("{}:{}", l.died_ms, l.id)))

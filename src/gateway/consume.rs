@@ -433,9 +433,11 @@ fn delivery_log(event: &QueuedEvent, attempt: u32) -> DeliveryLog<'_> {
         delay_s: None,
         reason: None,
         error: None,
+        accepted_ms: event.accepted_ms,
     }
 }
 
 fn log_delivery<P: Ports>(ports: &P, line: &DeliveryLog<'_>) {
     ports.log(&serde_json::to_string(line).unwrap_or_default());
+    ports.count_delivery(line);
 }

@@ -445,7 +445,8 @@ pub struct DeliveryLog<'a> {
     pub status: Option<u16>,
     /// `delivered`, `retry`, `dead`, `dead_store_failed`; `duplicate` (dropped: the event was
     /// delivered or kept, or is in the same batch twice) or `in_flight` (another message is
-    /// delivering it: back to the queue).
+    /// delivering it: back to the queue); `confirm_wait`, `confirm_failed` (a lookup in the
+    /// provider's API found no agreement yet, or failed).
     pub outcome: &'static str,
     /// The wait before the next attempt, for `retry`.
     pub delay_s: Option<u32>,
@@ -455,4 +456,7 @@ pub struct DeliveryLog<'a> {
     /// The runtime's words when there was no answer (clipped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// When the event was accepted (for the delay the console shows; not logged).
+    #[serde(skip)]
+    pub accepted_ms: u64,
 }

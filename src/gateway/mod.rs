@@ -18,6 +18,7 @@ pub mod pull;
 pub mod route;
 pub mod sources;
 pub mod standard_webhooks;
+pub mod stats;
 
 pub use config::{GatewayConfig, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_ORIGIN_TIMEOUT_MS, RECOMMENDED_KEY_LEN};
 pub use log::{LogLine, Notice, Outcome};

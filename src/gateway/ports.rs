@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::delivery::{Attempt, DeadLetter, QueuedEvent, Retention};
+use super::delivery::{Attempt, DeadLetter, DeliveryLog, QueuedEvent, Retention};
 use super::log::Notice;
 use crate::api::HttpRequest;
 use crate::error::clip;
@@ -142,6 +142,8 @@ pub trait Host {
     fn random(&self) -> f64;
     /// Write one log line.
     fn log(&self, line: &str);
+    /// Count a delivery line for the operator's console ([`super::stats`]); by default nothing.
+    fn count_delivery(&self, _line: &DeliveryLog<'_>) {}
 }
 
 /// Everything accepting, consuming and polling need, implemented by one value.

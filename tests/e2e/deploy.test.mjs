@@ -20,6 +20,8 @@ test("wrangler deploy --dry-run accepts the shipped configuration and bundle", (
     for (const binding of [
       "env.GUARD (DuplicateGuard)",
       "env.DEAD_LETTERS (DeadLetters)",
+      "env.PULL (PullLoop)",
+      "env.STATS (Stats)",
       "env.EVENTS (mediahook-events)",
     ]) {
       assert.ok(output.includes(binding), `${binding} in:\n${output}`);

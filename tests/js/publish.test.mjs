@@ -80,7 +80,7 @@ test("publint (strict) and Are the Types Wrong pass on the packed package (node1
   }
 });
 
-test("cargo package: the crate is its source, README and licences; cargo publish --dry-run builds it", () => {
+test("cargo package: the crate is its source (and the console's files the worker adapter embeds), README and licences; cargo publish --dry-run builds it", () => {
   const listed = run("cargo", ["package", "--list", "--locked", "--allow-dirty"]).trim().split("\n").sort();
   const outside = listed.filter((f) => !f.startsWith("src/"));
   assert.deepEqual(outside, [
@@ -92,7 +92,12 @@ test("cargo package: the crate is its source, README and licences; cargo publish
     "LICENSE-MIT",
     "README.md",
   ]);
-  assert.ok(listed.includes("src/lib.rs") && listed.every((f) => !f.startsWith("src/") || f.endsWith(".rs")));
+  const console = ["src/edge/console/console.css", "src/edge/console/console.js", "src/edge/console/index.html"];
+  assert.ok(listed.includes("src/lib.rs"));
+  assert.deepEqual(
+    listed.filter((f) => f.startsWith("src/") && !f.endsWith(".rs")),
+    console,
+  );
   const out = execFileSync("cargo", ["publish", "--dry-run", "--locked", "--allow-dirty"], {
     cwd: root,
     encoding: "utf8",

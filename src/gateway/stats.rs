@@ -1,0 +1,318 @@
+//! What is happening, for the operator's console (`GET /admin/stats`): counts per minute for
+//! the last 24 hours, kept by one Durable Object, fed without touching the provider's path.
+//!
+//! - A request adds its callback to a [`Tally`] kept in the isolate; the tally is flushed to
+//!   the stats object after the answer (one flush in flight at a time per isolate, carrying
+//!   every count gathered meanwhile). An isolate that dies between the answer and the flush
+//!   loses those counts: the numbers are a view, the log lines the record.
+//! - The queue consumer adds its deliveries (results, delays from acceptance to the origin's
+//!   2xx) and flushes once per batch; a pull loop adds its polls.
+//! - Besides counts, the latest facts per provider (last callback, last verified, last
+//!   refusal and its code), of the origin (last delivery, last failure) and of each pull source,
+//!   and the events waiting for a retry (for the age of the oldest one).
+//!
+//! [`Summary::read`] turns the stored rows into the answer: series per minute, the delay's p50
+//! and p99, health at a glance.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::delivery::DeliveryLog;
+use super::log::{LogLine, Outcome};
+use super::poll::PollReport;
+
+/// How long counts are kept.
+pub const KEEP_MINUTES: i64 = 24 * 60;
+
+/// Delay buckets per doubling (`bucket = floor(4·log2(ms + 1))`).
+const BUCKETS_PER_DOUBLING: f64 = 4.0;
+
+/// Counts and facts gathered since the last flush.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// `(minute, series)` → count. Series: `callbacks.<provider>.<outcome>` (a refusal:
+    /// `callbacks.<provider>.rejected.<code>`), `deliveries.<outcome>`, `pulls.<source>.<outcome>`.
+    #[serde(default, with = "as_pairs")]
+    pub counts: BTreeMap<(i64, String), i64>,
+    /// `(minute, delay bucket)` → deliveries.
+    #[serde(default, with = "as_pairs")]
+    pub delays: BTreeMap<(i64, u16), i64>,
+    /// The latest facts: `key` → `(at ms, value)`.
+    #[serde(default)]
+    pub last: BTreeMap<String, (i64, String)>,
+    /// Events that went back to the queue for a retry: `id` → accepted ms.
+    #[serde(default)]
+    pub waiting: BTreeMap<String, i64>,
+    /// Events done with (delivered, dead, duplicate).
+    #[serde(default)]
+    pub done: Vec<String>,
+}
+
+/// A map with tuple keys as a JSON list of `[key, value]` pairs.
+mod as_pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, K: Serialize, V: Serialize>(map: &BTreeMap<K, V>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        D: Deserializer<'de>,
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+    {
+        Vec::<(K, V)>::deserialize(d).map(|pairs| pairs.into_iter().collect())
+    }
+}
+
+fn minute(ms: i64) -> i64 {
+    ms.div_euclid(60_000)
+}
+
+impl Tally {
+    /// Nothing to flush.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+            && self.delays.is_empty()
+            && self.last.is_empty()
+            && self.waiting.is_empty()
+            && self.done.is_empty()
+    }
+
+    fn count(&mut self, at_ms: i64, series: String) {
+        *self.counts.entry((minute(at_ms), series)).or_default() += 1;
+    }
+
+    fn fact(&mut self, key: String, at_ms: i64, value: impl Into<String>) {
+        self.last.insert(key, (at_ms, value.into()));
+    }
+
+    /// A callback, from its log line.
+    pub fn callback(&mut self, at_ms: i64, line: &LogLine) {
+        if matches!(line.outcome, Outcome::Health | Outcome::Admin | Outcome::Unauthorized) {
+            return;
+        }
+        // A path no provider owns (a scanner's guess) is not a callback.
+        let Some(provider) = line.provider else { return };
+        let outcome =
+            serde_json::to_value(line.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let series = match (line.outcome, line.code) {
+            (Outcome::Rejected, Some(code)) => format!("callbacks.{provider}.rejected.{code}"),
+            _ => format!("callbacks.{provider}.{outcome}"),
+        };
+        self.count(at_ms, series);
+        self.fact(format!("provider.{provider}.seen"), at_ms, outcome.clone());
+        match line.outcome {
+            Outcome::Queued
+            | Outcome::Forwarded
+            | Outcome::Duplicate
+            | Outcome::DeadLettered
+            | Outcome::Filtered
+            | Outcome::Answered => {
+                self.fact(format!("provider.{provider}.verified"), at_ms, outcome);
+            }
+            Outcome::Rejected | Outcome::MethodNotAllowed => {
+                self.fact(format!("provider.{provider}.refused"), at_ms, line.code.unwrap_or("rejected"));
+            }
+            Outcome::OriginFailed | Outcome::OriginTimeout => {
+                let why = match line.origin_status {
+                    Some(s) => format!("answered {s}"),
+                    None => line.code.unwrap_or("unreachable").to_owned(),
+                };
+                self.fact("origin.failed".into(), at_ms, why);
+            }
+            Outcome::QueueFailed | Outcome::StorageFailed => {
+                self.fact(format!("provider.{provider}.failed"), at_ms, line.code.unwrap_or(outcome.as_str()));
+            }
+            _ => {}
+        }
+        if line.outcome == Outcome::Forwarded {
+            self.fact("origin.delivered".into(), at_ms, line.origin_status.map_or(String::new(), |s| s.to_string()));
+        }
+    }
+
+    /// One delivery attempt (or a consumer's decision), from its log line.
+    pub fn delivery(&mut self, at_ms: i64, line: &DeliveryLog<'_>) {
+        let accepted_ms = line.accepted_ms;
+        self.count(at_ms, format!("deliveries.{}", line.outcome));
+        match line.outcome {
+            "delivered" => {
+                let delay = (at_ms - accepted_ms as i64).max(0);
+                *self.delays.entry((minute(at_ms), bucket(delay))).or_default() += 1;
+                self.fact("origin.delivered".into(), at_ms, line.status.map_or(String::new(), |s| s.to_string()));
+                self.settled(line.id);
+            }
+            "dead" | "duplicate" => self.settled(line.id),
+            "retry" | "confirm_wait" | "confirm_failed" | "in_flight" => {
+                self.waiting.insert(line.id.to_owned(), accepted_ms as i64);
+            }
+            _ => {}
+        }
+        if line.outcome == "retry" || line.outcome == "dead" {
+            if let Some(why) = line.status.map(|s| format!("answered {s}")).or_else(|| line.error.clone()) {
+                if line.reason.is_none()
+                    || line.reason == Some("retries_exhausted")
+                    || line.reason == Some("origin_rejected")
+                {
+                    self.fact("origin.failed".into(), at_ms, why);
+                }
+            }
+        }
+        if line.outcome.starts_with("confirm") {
+            self.fact("confirm.failed".into(), at_ms, line.error.clone().unwrap_or_default());
+        }
+    }
+
+    fn settled(&mut self, id: &str) {
+        self.waiting.remove(id);
+        self.done.push(id.to_owned());
+    }
+
+    /// A poll of a pull source that returned events or failed.
+    pub fn pull(&mut self, at_ms: i64, report: &PollReport) {
+        let source = &report.source;
+        *self.counts.entry((minute(at_ms), format!("pulls.{source}.events"))).or_default() += report.events as i64;
+        self.count(at_ms, format!("pulls.{source}.{}", report.outcome));
+        self.fact(format!("source.{source}.polled"), at_ms, report.outcome);
+        match &report.error {
+            Some(e) => self.fact(format!("source.{source}.error"), at_ms, e.clone()),
+            None => self.fact(format!("source.{source}.ok"), at_ms, report.events.to_string()),
+        }
+    }
+
+    /// Add another tally to this one.
+    pub fn merge(&mut self, other: Tally) {
+        for (k, n) in other.counts {
+            *self.counts.entry(k).or_default() += n;
+        }
+        for (k, n) in other.delays {
+            *self.delays.entry(k).or_default() += n;
+        }
+        for (k, v) in other.last {
+            match self.last.get(&k) {
+                Some((at, _)) if *at > v.0 => {}
+                _ => {
+                    self.last.insert(k, v);
+                }
+            }
+        }
+        for id in &other.done {
+            self.waiting.remove(id);
+        }
+        self.waiting.extend(other.waiting);
+        self.done.extend(other.done);
+    }
+}
+
+/// The delay bucket of `ms`.
+fn bucket(ms: i64) -> u16 {
+    (BUCKETS_PER_DOUBLING * ((ms + 1) as f64).log2()).floor().clamp(0.0, 255.0) as u16
+}
+
+/// The largest delay in a bucket, in ms.
+fn bucket_upper(b: u16) -> i64 {
+    (2f64.powf(f64::from(b + 1) / BUCKETS_PER_DOUBLING) - 1.0).ceil() as i64
+}
+
+/// One minute of the answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Minute {
+    /// UNIX ms of the minute's start.
+    pub at_ms: i64,
+    /// Series → count.
+    pub counts: BTreeMap<String, i64>,
+    /// Delivery delay from acceptance to the origin's 2xx: p50 and p99 (bucket upper bounds,
+    /// about 19 % wide), when something was delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_p50_ms: Option<i64>,
+    /// See `delay_p50_ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_p99_ms: Option<i64>,
+}
+
+/// `GET /admin/stats`'s answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// When it was read.
+    pub now_ms: i64,
+    /// Each minute of the window that saw something, oldest first.
+    pub minutes: Vec<Minute>,
+    /// The window's totals per series.
+    pub totals: BTreeMap<String, i64>,
+    /// Delay percentiles over the whole window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_p50_ms: Option<i64>,
+    /// See `delay_p50_ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_p99_ms: Option<i64>,
+    /// Age of the oldest event waiting for a retry, ms (`None`: nothing waits).
+    pub oldest_waiting_ms: Option<i64>,
+    /// Events waiting for a retry.
+    pub waiting: usize,
+    /// The latest facts: key → `{at_ms, value}`.
+    pub last: BTreeMap<String, Fact>,
+}
+
+/// A latest fact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// When.
+    pub at_ms: i64,
+    /// What (a code, a status, an outcome: never a body or a key).
+    pub value: String,
+}
+
+impl Summary {
+    /// The answer for the last `minutes`, from the stored tally.
+    pub fn read(stored: &Tally, now_ms: i64, minutes: i64) -> Summary {
+        let since = minute(now_ms) - minutes.clamp(1, KEEP_MINUTES) + 1;
+        let mut by_minute: BTreeMap<i64, Minute> = BTreeMap::new();
+        let mut totals = BTreeMap::new();
+        for ((m, series), n) in stored.counts.range((since, String::new())..) {
+            let slot = by_minute.entry(*m).or_insert_with(|| Minute { at_ms: m * 60_000, ..Minute::default() });
+            *slot.counts.entry(series.clone()).or_default() += n;
+            *totals.entry(series.clone()).or_default() += n;
+        }
+        let mut all: BTreeMap<u16, i64> = BTreeMap::new();
+        let mut per_minute: BTreeMap<i64, BTreeMap<u16, i64>> = BTreeMap::new();
+        for ((m, b), n) in stored.delays.range((since, 0)..) {
+            *all.entry(*b).or_default() += n;
+            *per_minute.entry(*m).or_default().entry(*b).or_default() += n;
+        }
+        for (m, buckets) in per_minute {
+            let slot = by_minute.entry(m).or_insert_with(|| Minute { at_ms: m * 60_000, ..Minute::default() });
+            slot.delay_p50_ms = percentile(&buckets, 0.5);
+            slot.delay_p99_ms = percentile(&buckets, 0.99);
+        }
+        Summary {
+            now_ms,
+            minutes: by_minute.into_values().collect(),
+            totals,
+            delay_p50_ms: percentile(&all, 0.5),
+            delay_p99_ms: percentile(&all, 0.99),
+            oldest_waiting_ms: stored.waiting.values().min().map(|accepted| (now_ms - accepted).max(0)),
+            waiting: stored.waiting.len(),
+            last: stored.last.iter().map(|(k, (at, v))| (k.clone(), Fact { at_ms: *at, value: v.clone() })).collect(),
+        }
+    }
+}
+
+fn percentile(buckets: &BTreeMap<u16, i64>, q: f64) -> Option<i64> {
+    let total: i64 = buckets.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = (q * total as f64).ceil().max(1.0) as i64;
+    let mut seen = 0;
+    for (b, n) in buckets {
+        seen += n;
+        if seen >= rank {
+            return Some(bucket_upper(*b));
+        }
+    }
+    None
+}
