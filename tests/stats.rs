@@ -105,3 +105,25 @@ fn polls_and_merging_keep_the_newest_facts_and_the_tally_survives_json() {
     assert_eq!(back, a);
     assert!(!serde_json::to_string(&s).unwrap().contains("AuthFailure\\u"), "facts are plain strings");
 }
+
+#[test]
+fn alerts_are_raised_by_new_dead_letters_and_by_a_spike_of_refusals() {
+    use mediahook::gateway::stats::{alerts, AlertSettings};
+    let settings = AlertSettings { url: "https://alerts.example.com/hook".into(), minutes: 15, refusals: 3 };
+    let mut t = Tally::default();
+    t.callback(T0, &callback("alibaba-ims", Outcome::Queued, None));
+    assert!(alerts(&settings, &t, 0, T0).is_empty(), "nothing to say");
+    t.callback(T0, &callback("alibaba-ims", Outcome::DeadLettered, None));
+    t.delivery(T0, &delivery("gone", "dead", T0 - 1_000, Some(400)));
+    let raised = alerts(&settings, &t, 0, T0);
+    assert_eq!(raised.len(), 1);
+    assert_eq!((raised[0].kind, raised[0].count), ("dead_letters", 2));
+    // Refusals: only when this flush has one and the window holds the threshold.
+    let mut r = Tally::default();
+    r.callback(T0, &callback("tencent-vod", Outcome::Rejected, Some("timestamp_too_old")));
+    assert!(alerts(&settings, &r, 2, T0).is_empty());
+    let raised = alerts(&settings, &r, 3, T0);
+    assert_eq!((raised[0].kind, raised[0].count, raised[0].window_minutes), ("refusals", 3, 5));
+    let json = serde_json::to_string(&raised[0]).unwrap();
+    assert!(json.starts_with(r#"{"type":"mediahook.alert","kind":"refusals""#), "{json}");
+}

@@ -176,7 +176,7 @@ impl Host for Edge {
 
 impl Origin for Edge {
     async fn post(&self, id: &str, body: &[u8], timeout_ms: u64, read_answer: bool) -> Attempt {
-        match send(&self.config, id, body, now_ms() / 1000, timeout_ms, read_answer).await {
+        match send(&self.config, &self.config.origin_url, id, body, now_ms() / 1000, timeout_ms, read_answer).await {
             Ok(a) => a,
             Err(e) => Attempt { error: Some(clip(&e.to_string(), 120)), ..Attempt::default() },
         }
@@ -206,8 +206,11 @@ async fn read_at_most(resp: &mut worker::Response, limit: usize) -> worker::Resu
     Ok(out)
 }
 
-async fn send(
+/// POST `body` to `url`, signed with `ORIGIN_SECRET` as a Standard Webhooks message `id` (the
+/// origin's deliveries, and alerts to `ALERT_URL`), never following a redirect.
+pub(crate) async fn send(
     config: &GatewayConfig,
+    url: &str,
     id: &str,
     body: &[u8],
     now: u64,
@@ -227,7 +230,7 @@ async fn send(
         .with_headers(headers)
         .with_redirect(RequestRedirect::Manual)
         .with_body(Some(js_sys::Uint8Array::from(body).into()));
-    let request = Request::new_with_init(&config.origin_url, &init)?;
+    let request = Request::new_with_init(url, &init)?;
     let limit = read_answer.then_some(ON_DEMAND_ANSWER_BYTES + 1);
     Ok(match fetch_within(request, timeout_ms, limit).await? {
         Some((resp, answer)) => {

@@ -5,10 +5,10 @@
 use std::cell::{Cell, RefCell};
 
 use serde::{Deserialize, Serialize};
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
+use worker::{console_log, durable_object, DurableObject, Env, Request, Response, Result, State};
 
 use super::store::call;
-use crate::gateway::stats::{Tally, KEEP_MINUTES};
+use crate::gateway::stats::{alerts, Tally, KEEP_MINUTES, REFUSAL_WINDOW_MINUTES};
 
 /// The Durable Object binding (wrangler.toml).
 pub const STATS_BINDING: &str = "STATS";
@@ -69,6 +69,7 @@ enum StatsOp {
 #[durable_object(fetch)]
 pub struct Stats {
     state: State,
+    env: Env,
 }
 
 #[derive(Deserialize)]
@@ -93,23 +94,85 @@ struct FactRow {
 }
 
 #[derive(Deserialize)]
+struct Sum {
+    n: i64,
+}
+
+#[derive(Deserialize)]
+struct SentRow {
+    sent_ms: i64,
+}
+
+impl Stats {
+    /// Send the alerts this flush raises (`ALERT_URL`), each kind at most once per
+    /// `ALERT_MINUTES`; one that could not be sent is tried again with the next flush.
+    async fn alert(&self, added: &Tally) -> Result<()> {
+        let Ok(config) = super::cached_config(&self.env) else { return Ok(()) };
+        let Some(settings) = &config.alerts else { return Ok(()) };
+        let sql = self.state.storage().sql();
+        let now = super::ports::now_ms() as i64;
+        let since = now.div_euclid(60_000) - REFUSAL_WINDOW_MINUTES + 1;
+        let recent = sql
+            .exec(
+                "SELECT COALESCE(SUM(n), 0) AS n FROM counts WHERE minute >= ? AND series LIKE '%.rejected.%'",
+                vec![since.into()],
+            )?
+            .one::<Sum>()?
+            .n;
+        for alert in alerts(settings, added, recent, now) {
+            let last = sql
+                .exec("SELECT sent_ms FROM alerts WHERE kind = ?", vec![alert.kind.into()])?
+                .to_array::<SentRow>()?
+                .pop()
+                .map_or(i64::MIN / 2, |r| r.sent_ms);
+            if now - last < i64::from(settings.minutes) * 60_000 {
+                continue;
+            }
+            // Taken before sending: another flush arriving while this one waits on the network
+            // sees it (a Durable Object interleaves requests at I/O); given back on failure.
+            let reserve = |at: i64| {
+                sql.exec(
+                    "INSERT OR REPLACE INTO alerts (kind, sent_ms) VALUES (?, ?)",
+                    vec![alert.kind.into(), at.into()],
+                )
+            };
+            reserve(now)?;
+            let body = serde_json::to_vec(&alert)?;
+            let id = format!("alert_{}_{}", alert.kind, now.div_euclid(60_000));
+            let attempt =
+                super::ports::send(&config, &settings.url, &id, &body, (now / 1000) as u64, 5_000, false).await;
+            let status = attempt.as_ref().ok().and_then(|a| a.status);
+            console_log!(
+                "{}",
+                serde_json::json!({ "msg": "alert", "kind": alert.kind, "count": alert.count, "status": status })
+            );
+            if !attempt.is_ok_and(|a| a.delivered()) {
+                reserve(last)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
 struct WaitingRow {
     id: String,
     accepted_ms: i64,
 }
 
 impl DurableObject for Stats {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
         for ddl in [
             "CREATE TABLE IF NOT EXISTS counts (minute INTEGER NOT NULL, series TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (minute, series))",
             "CREATE TABLE IF NOT EXISTS delays (minute INTEGER NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (minute, bucket))",
             "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, at_ms INTEGER NOT NULL, value TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS waiting (id TEXT PRIMARY KEY, accepted_ms INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS alerts (kind TEXT PRIMARY KEY, sent_ms INTEGER NOT NULL)",
         ] {
             let _ = sql.exec(ddl, None);
         }
-        Stats { state }
+        Stats { state, env }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -117,6 +180,7 @@ impl DurableObject for Stats {
         let sql = self.state.storage().sql();
         match op {
             StatsOp::Add { tally } => {
+                let added = tally.clone();
                 let newest = tally.counts.keys().map(|(m, _)| *m).chain(tally.delays.keys().map(|(m, _)| *m)).max();
                 if let Some(now) = newest {
                     let oldest = now - KEEP_MINUTES;
@@ -151,6 +215,7 @@ impl DurableObject for Stats {
                 for id in tally.done {
                     sql.exec("DELETE FROM waiting WHERE id = ?", vec![id.into()])?;
                 }
+                self.alert(&added).await?;
                 Response::from_json(&serde_json::json!({ "ok": true }))
             }
             StatsOp::Read => {

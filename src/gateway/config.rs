@@ -5,6 +5,7 @@
 use super::delivery::{AdminToken, DeliveryMode, DeliverySettings, MAX_QUEUE_DELAY_SECONDS};
 use super::sources::Sources;
 use super::standard_webhooks::WebhookSecret;
+use super::stats::AlertSettings;
 use crate::error::Error;
 use crate::provider::{Provider, ProviderSpec, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS};
 use crate::verify::Verifier;
@@ -41,6 +42,8 @@ pub struct GatewayConfig {
     pub admin_token: Option<AdminToken>,
     /// Pull sources and confirmation through the providers' APIs.
     pub sources: Sources,
+    /// Alerts to `ALERT_URL` (off when it is not set).
+    pub alerts: Option<AlertSettings>,
     /// Things that work but should be changed (short keys), to log once at start-up; they
     /// name variables and positions, never values.
     pub warnings: Vec<String>,
@@ -120,6 +123,15 @@ impl GatewayConfig {
         };
 
         let sources = Sources::from_vars(&get, mode == DeliveryMode::Direct)?;
+        let alerts = match get("ALERT_URL") {
+            None => None,
+            Some(url) => {
+                check_http_url(&url).map_err(|reason| bad("ALERT_URL", reason))?;
+                let minutes = number("ALERT_MINUTES", 15, 1440)?.max(1) as u32;
+                let refusals = number("ALERT_REFUSALS", 20, 1_000_000)?.max(1) as i64;
+                Some(AlertSettings { url, minutes, refusals })
+            }
+        };
 
         let mut verifiers = Vec::new();
         let mut warnings = Vec::new();
@@ -158,6 +170,7 @@ impl GatewayConfig {
             delivery,
             admin_token,
             sources,
+            alerts,
             warnings,
         })
     }

@@ -316,3 +316,77 @@ fn percentile(buckets: &BTreeMap<u16, i64>, q: f64) -> Option<i64> {
     }
     None
 }
+
+/// `ALERT_URL`'s settings: a small signed JSON (Standard Webhooks, `ORIGIN_SECRET`) when dead
+/// letters appear or refusals spike, at most once per `ALERT_MINUTES` per kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertSettings {
+    /// Where alerts are POSTed.
+    pub url: String,
+    /// At most one alert per kind in this many minutes (`ALERT_MINUTES`, 15).
+    pub minutes: u32,
+    /// Refusals within [`REFUSAL_WINDOW_MINUTES`] that make a spike (`ALERT_REFUSALS`, 20).
+    pub refusals: i64,
+}
+
+/// The window a refusal spike is counted over.
+pub const REFUSAL_WINDOW_MINUTES: i64 = 5;
+
+/// An alert to send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    /// Always `"mediahook.alert"`.
+    #[serde(rename = "type")]
+    pub kind_of: &'static str,
+    /// `dead_letters` or `refusals`.
+    pub kind: &'static str,
+    /// New dead letters in the tally just added, or refusals in the window.
+    pub count: i64,
+    /// Minutes the count covers (refusals), or 0 (dead letters: this flush).
+    pub window_minutes: i64,
+    /// UNIX ms.
+    pub at_ms: i64,
+}
+
+impl Tally {
+    /// New dead letters in this tally (kept callbacks and dead deliveries).
+    pub fn dead_letters(&self) -> i64 {
+        self.counts
+            .iter()
+            .filter(|((_, series), _)| series == "deliveries.dead" || series.ends_with(".dead_lettered"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Refusals counted from minute `since` on.
+    pub fn refusals_since(&self, since: i64) -> i64 {
+        self.counts.iter().filter(|((m, series), _)| *m >= since && series.contains(".rejected.")).map(|(_, n)| n).sum()
+    }
+}
+
+/// The alerts a flush raises: `added` is the tally just flushed; `recent_refusals` the refusals
+/// stored for the last [`REFUSAL_WINDOW_MINUTES`] (this flush included). The caller sends each
+/// at most once per `ALERT_MINUTES`.
+pub fn alerts(settings: &AlertSettings, added: &Tally, recent_refusals: i64, now_ms: i64) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let dead = added.dead_letters();
+    if dead > 0 {
+        out.push(Alert {
+            kind_of: "mediahook.alert",
+            kind: "dead_letters",
+            count: dead,
+            window_minutes: 0,
+            at_ms: now_ms,
+        });
+    }
+    if added.refusals_since(i64::MIN) > 0 && recent_refusals >= settings.refusals {
+        out.push(Alert {
+            kind_of: "mediahook.alert",
+            kind: "refusals",
+            count: recent_refusals,
+            window_minutes: REFUSAL_WINDOW_MINUTES,
+            at_ms: now_ms,
+        });
+    }
+    out
+}

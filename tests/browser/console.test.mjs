@@ -17,6 +17,15 @@ import { root } from "../support/pack.mjs";
 const SECRET = "whsec_dGVzdC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4OTA=";
 const IMS_KEY = "ConsoleImsKey123";
 const TENCENT_KEY = "ConsoleTencentKey1";
+const VOD_KEY = "ConsoleVodKey12345";
+const LIVE_KEY = "ConsoleLiveKey1234";
+const SAMPLES = JSON.parse(readFileSync(join(root, "js/samples.json"), "utf8"));
+const PATHS = {
+  "alibaba-ims": "/alibaba/ims",
+  "alibaba-vod": "/alibaba/vod",
+  "alibaba-live": "/alibaba/live",
+  "tencent-vod": "/tencent/vod",
+};
 const TOKEN = "console-admin-token-0123456789abcdef";
 const shots = join(root, "test-results");
 const fixture = (path) => JSON.parse(readFileSync(join(root, "tests/fixtures", path), "utf8"));
@@ -24,12 +33,12 @@ const IMS = fixture("alibaba-ims/ProduceMediaComplete.json");
 const TENCENT = fixture("tencent-vod/v3_NewFileUpload.json");
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>`;
 
-let origin, worker, browser, page;
+let origin, alerts, worker, browser, page;
 let refuse = true;
 const problems = [];
 
 async function callback(provider, body, key) {
-  const path = provider === "tencent-vod" ? "/tencent/vod" : "/alibaba/ims";
+  const path = PATHS[provider];
   const now = Math.floor(Date.now() / 1000);
   const signed = sign({
     provider,
@@ -51,12 +60,17 @@ before(async () => {
     secret: SECRET,
     respond: ({ event }) => ({ status: refuse && event?.data?.MessageBody?.MediaId === "refuse-me" ? 400 : 204 }),
   });
+  alerts = await startOrigin({ secret: SECRET, path: "/alerts" });
   worker = await startWorker(
     {
       ORIGIN_URL: origin.url,
+      ALERT_URL: alerts.url,
+      ALERT_REFUSALS: "2",
       ORIGIN_SECRET: SECRET,
       ALIBABA_IMS_AUTH_KEYS: IMS_KEY,
       TENCENT_VOD_SIGN_KEYS: TENCENT_KEY,
+      ALIBABA_VOD_AUTH_KEYS: VOD_KEY,
+      ALIBABA_LIVE_AUTH_KEYS: LIVE_KEY,
       ADMIN_TOKEN: TOKEN,
       RETRY_MIN_SECONDS: "1",
       RETRY_MAX_SECONDS: "2",
@@ -78,10 +92,11 @@ after(async () => {
   await browser?.close();
   await worker?.stop();
   await origin?.close();
+  await alerts?.close();
 });
 
 describe("the operator's console", () => {
-  const sent = { queued: 0, refused: 0, unknown: 0, tencent: 0 };
+  const sent = { queued: 0, refused: 0, unknown: 0, tencent: 0, vod: 0, live: 0 };
 
   test("the numbers count what was sent", async () => {
     for (let i = 0; i < 4; i++) {
@@ -108,6 +123,12 @@ describe("the operator's console", () => {
       assert.equal((await callback("tencent-vod", body, TENCENT_KEY)).json.outcome, "queued");
       sent.tencent++;
     }
+    const vod = { ...SAMPLES["alibaba-vod"].FileUploadComplete, VideoId: "console-video" };
+    assert.equal((await callback("alibaba-vod", JSON.stringify(vod), VOD_KEY)).json.outcome, "queued");
+    sent.vod++;
+    const live = SAMPLES["alibaba-live"].RecordFileCreated;
+    assert.equal((await callback("alibaba-live", JSON.stringify(live), LIVE_KEY)).json.outcome, "queued");
+    sent.live++;
     // IMS's latest callbacks are refused (a rotated key): its card must say so.
     for (let i = 0; i < 2; i++) {
       assert.equal((await callback("alibaba-ims", JSON.stringify(IMS), "NotTheKey123456789")).status, 401);
@@ -117,7 +138,7 @@ describe("the operator's console", () => {
       "the numbers flushed",
       async () => {
         const s = await admin("/admin/stats?minutes=60");
-        return (s.totals["deliveries.delivered"] ?? 0) >= 6 && (s.totals["deliveries.dead"] ?? 0) >= 1 && s;
+        return (s.totals["deliveries.delivered"] ?? 0) >= 8 && (s.totals["deliveries.dead"] ?? 0) >= 1 && s;
       },
       60_000,
     );
@@ -125,11 +146,22 @@ describe("the operator's console", () => {
     assert.equal(stats.totals["callbacks.alibaba-ims.dead_lettered"], sent.unknown);
     assert.equal(stats.totals["callbacks.alibaba-ims.rejected.signature_mismatch"], sent.refused);
     assert.equal(stats.totals["callbacks.tencent-vod.queued"], sent.tencent);
-    assert.equal(stats.totals["deliveries.delivered"], 6);
+    assert.equal(stats.totals["callbacks.alibaba-vod.queued"], sent.vod);
+    assert.equal(stats.totals["callbacks.alibaba-live.queued"], sent.live);
+    assert.equal(stats.totals["deliveries.delivered"], 8);
     assert.equal(stats.totals["deliveries.dead"], 1);
     assert.ok(stats.delay_p50_ms > 0 && stats.delay_p99_ms >= stats.delay_p50_ms, JSON.stringify(stats));
     assert.equal(stats.last["provider.alibaba-ims.refused"].value, "signature_mismatch");
-    assert.deepEqual(stats.providers, ["alibaba-ims", "tencent-vod"]);
+    assert.deepEqual(stats.providers, ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"]);
+    // ALERT_URL got one signed alert per kind (dead letters appeared; 2 refusals is the spike).
+    await until("the alerts", () => new Set(alerts.received.map((a) => a.event?.kind)).size === 2, 30_000);
+    for (const a of alerts.received) {
+      assert.equal(a.verifyError, null, "signed with ORIGIN_SECRET");
+      assert.equal(a.event.type, "mediahook.alert");
+    }
+    const kinds = alerts.received.map((a) => a.event.kind).sort();
+    assert.deepEqual(kinds, ["dead_letters", "refusals"], "at most one per kind in ALERT_MINUTES");
+    assert.equal(alerts.received.find((a) => a.event.kind === "refusals").event.count, sent.refused);
   });
 
   test("the page: no token, a wrong token, then the dashboard under its CSP", async () => {
@@ -170,7 +202,10 @@ describe("the operator's console", () => {
         .filter(([k]) => k.startsWith(prefix))
         .reduce((a, [, n]) => a + n, 0);
     assert.equal(Number(await page.getAttribute("#chart-callbacks", "data-total")), sum("callbacks."));
-    assert.equal(sum("callbacks."), sent.queued + sent.unknown + sent.refused + sent.tencent);
+    assert.equal(
+      sum("callbacks."),
+      Object.values(sent).reduce((a, b) => a + b, 0),
+    );
     assert.equal(Number(await page.getAttribute("#chart-deliveries", "data-total")), sum("deliveries."));
     const legend = await page.getAttribute(
       '#chart-callbacks [data-category="rejected: signature_mismatch"]',
@@ -180,8 +215,9 @@ describe("the operator's console", () => {
     assert.ok(Number(await page.getAttribute("#chart-delay", "data-points")) >= 1);
     assert.equal(await page.getAttribute('.card[data-provider="alibaba-ims"]', "data-state"), "refusing");
     assert.match(await page.textContent('.card[data-provider="alibaba-ims"]'), /signature_mismatch/);
-    assert.equal(await page.getAttribute('.card[data-provider="tencent-vod"]', "data-state"), "ok");
-    // The origin took 6 events and refused one (400), at about the same time: whichever came
+    for (const p of ["tencent-vod", "alibaba-vod", "alibaba-live"])
+      assert.equal(await page.getAttribute(`.card[data-provider="${p}"]`, "data-state"), "ok", p);
+    // The origin took 8 events and refused one (400), at about the same time: whichever came
     // last sets its state; the refusal is shown either way.
     assert.match(await page.textContent('.card[data-provider="origin"]'), /last failure: .*answered 400/);
     await page.screenshot({ path: join(shots, "console.png"), fullPage: true });

@@ -286,7 +286,13 @@ function delayChart(target, now, minutes) {
     stats.delay_p50_ms === undefined
       ? "nothing delivered in the window"
       : `p50 ${stats.delay_p50_ms} ms, p99 ${stats.delay_p99_ms} ms over the window (the largest p99 a minute: ${max} ms)`;
-  target.replaceChildren(svg, el("p", { class: "muted" }, overall));
+  const key = (name, color) => {
+    const swatch = el("i");
+    swatch.style.background = color;
+    return el("span", {}, swatch, name);
+  };
+  const legend = el("div", { class: "legend" }, key("p50", "#2f6fd1"), key("p99", "#c4473a"));
+  target.replaceChildren(svg, legend, el("p", { class: "muted" }, overall));
 }
 
 function renderCharts(now, minutes) {
