@@ -181,26 +181,27 @@ impl DurableObject for Stats {
         match op {
             StatsOp::Add { tally } => {
                 let added = tally.clone();
-                let newest = tally.counts.keys().map(|(m, _)| *m).chain(tally.delays.keys().map(|(m, _)| *m)).max();
+                let newest =
+                    tally.counts.iter().map(|(m, _, _)| *m).chain(tally.delays.iter().map(|(m, _, _)| *m)).max();
                 if let Some(now) = newest {
                     let oldest = now - KEEP_MINUTES;
                     sql.exec("DELETE FROM counts WHERE minute < ?", vec![oldest.into()])?;
                     sql.exec("DELETE FROM delays WHERE minute < ?", vec![oldest.into()])?;
                     sql.exec("DELETE FROM waiting WHERE accepted_ms < ?", vec![(oldest * 60_000).into()])?;
                 }
-                for ((minute, series), n) in tally.counts {
+                for (minute, series, n) in tally.counts {
                     sql.exec(
                         "INSERT INTO counts (minute, series, n) VALUES (?, ?, ?) ON CONFLICT (minute, series) DO UPDATE SET n = n + excluded.n",
                         vec![minute.into(), series.into(), n.into()],
                     )?;
                 }
-                for ((minute, bucket), n) in tally.delays {
+                for (minute, bucket, n) in tally.delays {
                     sql.exec(
                         "INSERT INTO delays (minute, bucket, n) VALUES (?, ?, ?) ON CONFLICT (minute, bucket) DO UPDATE SET n = n + excluded.n",
                         vec![minute.into(), i64::from(bucket).into(), n.into()],
                     )?;
                 }
-                for (key, (at_ms, value)) in tally.last {
+                for (key, at_ms, value) in tally.last {
                     sql.exec(
                         "INSERT INTO facts (key, at_ms, value) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET at_ms = excluded.at_ms, value = excluded.value WHERE excluded.at_ms >= facts.at_ms",
                         vec![key.into(), at_ms.into(), value.into()],
@@ -221,16 +222,16 @@ impl DurableObject for Stats {
             StatsOp::Read => {
                 let mut tally = Tally::default();
                 for r in sql.exec("SELECT minute, series, n FROM counts", None)?.to_array::<CountRow>()? {
-                    tally.counts.insert((r.minute, r.series), r.n);
+                    tally.counts.push((r.minute, r.series, r.n));
                 }
                 for r in sql.exec("SELECT minute, bucket, n FROM delays", None)?.to_array::<DelayRow>()? {
-                    tally.delays.insert((r.minute, r.bucket as u16), r.n);
+                    tally.delays.push((r.minute, r.bucket as u16, r.n));
                 }
                 for r in sql.exec("SELECT key, at_ms, value FROM facts", None)?.to_array::<FactRow>()? {
-                    tally.last.insert(r.key, (r.at_ms, r.value));
+                    tally.last.push((r.key, r.at_ms, r.value));
                 }
                 for r in sql.exec("SELECT id, accepted_ms FROM waiting", None)?.to_array::<WaitingRow>()? {
-                    tally.waiting.insert(r.id, r.accepted_ms);
+                    tally.waiting.push((r.id, r.accepted_ms));
                 }
                 Response::from_json(&tally)
             }

@@ -14,8 +14,6 @@
 //! [`Summary::read`] turns the stored rows into the answer: series per minute, the delay's p50
 //! and p99, health at a glance.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::delivery::DeliveryLog;
@@ -28,44 +26,33 @@ pub const KEEP_MINUTES: i64 = 24 * 60;
 /// Delay buckets per doubling (`bucket = floor(4·log2(ms + 1))`).
 const BUCKETS_PER_DOUBLING: f64 = 4.0;
 
-/// Counts and facts gathered since the last flush.
+/// Counts and facts gathered since the last flush. Small lists, not maps: a flush holds a few
+/// series, and the worker's size pays for every map type.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
-    /// `(minute, series)` → count. Series: `callbacks.<provider>.<outcome>` (a refusal:
+    /// `(minute, series, count)`. Series: `callbacks.<provider>.<outcome>` (a refusal:
     /// `callbacks.<provider>.rejected.<code>`), `deliveries.<outcome>`, `pulls.<source>.<outcome>`.
-    #[serde(default, with = "as_pairs")]
-    pub counts: BTreeMap<(i64, String), i64>,
-    /// `(minute, delay bucket)` → deliveries.
-    #[serde(default, with = "as_pairs")]
-    pub delays: BTreeMap<(i64, u16), i64>,
-    /// The latest facts: `key` → `(at ms, value)`.
     #[serde(default)]
-    pub last: BTreeMap<String, (i64, String)>,
-    /// Events that went back to the queue for a retry: `id` → accepted ms.
+    pub counts: Vec<(i64, String, i64)>,
+    /// `(minute, delay bucket, deliveries)`.
     #[serde(default)]
-    pub waiting: BTreeMap<String, i64>,
+    pub delays: Vec<(i64, u16, i64)>,
+    /// The latest facts: `(key, at ms, value)`.
+    #[serde(default)]
+    pub last: Vec<(String, i64, String)>,
+    /// Events that went back to the queue for a retry: `(id, accepted ms)`.
+    #[serde(default)]
+    pub waiting: Vec<(String, i64)>,
     /// Events done with (delivered, dead, duplicate).
     #[serde(default)]
     pub done: Vec<String>,
 }
 
-/// A map with tuple keys as a JSON list of `[key, value]` pairs.
-mod as_pairs {
-    use std::collections::BTreeMap;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer, K: Serialize, V: Serialize>(map: &BTreeMap<K, V>, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(map.iter())
-    }
-
-    pub fn deserialize<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
-    where
-        D: Deserializer<'de>,
-        K: Deserialize<'de> + Ord,
-        V: Deserialize<'de>,
-    {
-        Vec::<(K, V)>::deserialize(d).map(|pairs| pairs.into_iter().collect())
+/// Add `n` to the row of `key` in a list of `(key, n)`-like rows.
+fn bump<K: PartialEq>(rows: &mut Vec<(K, i64)>, key: K, n: i64) {
+    match rows.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, count)) => *count += n,
+        None => rows.push((key, n)),
     }
 }
 
@@ -83,12 +70,30 @@ impl Tally {
             && self.done.is_empty()
     }
 
-    fn count(&mut self, at_ms: i64, series: String) {
-        *self.counts.entry((minute(at_ms), series)).or_default() += 1;
+    fn add(&mut self, at_ms: i64, series: String, n: i64) {
+        let m = minute(at_ms);
+        match self.counts.iter_mut().find(|(cm, cs, _)| *cm == m && *cs == series) {
+            Some((_, _, count)) => *count += n,
+            None => self.counts.push((m, series, n)),
+        }
     }
 
+    fn count(&mut self, at_ms: i64, series: String) {
+        self.add(at_ms, series, 1);
+    }
+
+    /// Record a fact unless a newer one is kept.
     fn fact(&mut self, key: String, at_ms: i64, value: impl Into<String>) {
-        self.last.insert(key, (at_ms, value.into()));
+        match self.last.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(row) if row.1 > at_ms => {}
+            Some(row) => *row = (key, at_ms, value.into()),
+            None => self.last.push((key, at_ms, value.into())),
+        }
+    }
+
+    fn wait(&mut self, id: &str, accepted_ms: i64) {
+        self.waiting.retain(|(w, _)| w != id);
+        self.waiting.push((id.to_owned(), accepted_ms));
     }
 
     /// A callback, from its log line.
@@ -142,14 +147,16 @@ impl Tally {
         match line.outcome {
             "delivered" => {
                 let delay = (at_ms - accepted_ms as i64).max(0);
-                *self.delays.entry((minute(at_ms), bucket(delay))).or_default() += 1;
+                let (m, b) = (minute(at_ms), bucket(delay));
+                match self.delays.iter_mut().find(|(dm, db, _)| *dm == m && *db == b) {
+                    Some((_, _, n)) => *n += 1,
+                    None => self.delays.push((m, b, 1)),
+                }
                 self.fact("origin.delivered".into(), at_ms, line.status.map_or(String::new(), |s| s.to_string()));
                 self.settled(line.id);
             }
             "dead" | "duplicate" => self.settled(line.id),
-            "retry" | "confirm_wait" | "confirm_failed" | "in_flight" => {
-                self.waiting.insert(line.id.to_owned(), accepted_ms as i64);
-            }
+            "retry" | "confirm_wait" | "confirm_failed" | "in_flight" => self.wait(line.id, accepted_ms as i64),
             _ => {}
         }
         if line.outcome == "retry" || line.outcome == "dead" {
@@ -168,14 +175,14 @@ impl Tally {
     }
 
     fn settled(&mut self, id: &str) {
-        self.waiting.remove(id);
+        self.waiting.retain(|(w, _)| w != id);
         self.done.push(id.to_owned());
     }
 
     /// A poll of a pull source that returned events or failed.
     pub fn pull(&mut self, at_ms: i64, report: &PollReport) {
         let source = &report.source;
-        *self.counts.entry((minute(at_ms), format!("pulls.{source}.events"))).or_default() += report.events as i64;
+        self.add(at_ms, format!("pulls.{source}.events"), report.events as i64);
         self.count(at_ms, format!("pulls.{source}.{}", report.outcome));
         self.fact(format!("source.{source}.polled"), at_ms, report.outcome);
         match &report.error {
@@ -186,24 +193,24 @@ impl Tally {
 
     /// Add another tally to this one.
     pub fn merge(&mut self, other: Tally) {
-        for (k, n) in other.counts {
-            *self.counts.entry(k).or_default() += n;
+        for (m, series, n) in other.counts {
+            self.add(m * 60_000, series, n);
         }
-        for (k, n) in other.delays {
-            *self.delays.entry(k).or_default() += n;
-        }
-        for (k, v) in other.last {
-            match self.last.get(&k) {
-                Some((at, _)) if *at > v.0 => {}
-                _ => {
-                    self.last.insert(k, v);
-                }
+        for (m, b, n) in other.delays {
+            match self.delays.iter_mut().find(|(dm, db, _)| *dm == m && *db == b) {
+                Some((_, _, count)) => *count += n,
+                None => self.delays.push((m, b, n)),
             }
         }
-        for id in &other.done {
-            self.waiting.remove(id);
+        for (key, at_ms, value) in other.last {
+            self.fact(key, at_ms, value);
         }
-        self.waiting.extend(other.waiting);
+        for id in &other.done {
+            self.waiting.retain(|(w, _)| w != id);
+        }
+        for (id, accepted_ms) in other.waiting {
+            self.wait(&id, accepted_ms);
+        }
         self.done.extend(other.done);
     }
 }
@@ -223,8 +230,9 @@ fn bucket_upper(b: u16) -> i64 {
 pub struct Minute {
     /// UNIX ms of the minute's start.
     pub at_ms: i64,
-    /// Series → count.
-    pub counts: BTreeMap<String, i64>,
+    /// Series → count (a JSON object).
+    #[serde(serialize_with = "as_object")]
+    pub counts: Vec<(String, i64)>,
     /// Delivery delay from acceptance to the origin's 2xx: p50 and p99 (bucket upper bounds,
     /// about 19 % wide), when something was delivered.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -241,8 +249,9 @@ pub struct Summary {
     pub now_ms: i64,
     /// Each minute of the window that saw something, oldest first.
     pub minutes: Vec<Minute>,
-    /// The window's totals per series.
-    pub totals: BTreeMap<String, i64>,
+    /// The window's totals per series (a JSON object).
+    #[serde(serialize_with = "as_object")]
+    pub totals: Vec<(String, i64)>,
     /// Delay percentiles over the whole window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_p50_ms: Option<i64>,
@@ -253,8 +262,19 @@ pub struct Summary {
     pub oldest_waiting_ms: Option<i64>,
     /// Events waiting for a retry.
     pub waiting: usize,
-    /// The latest facts: key → `{at_ms, value}`.
-    pub last: BTreeMap<String, Fact>,
+    /// The latest facts: key → `{at_ms, value}` (a JSON object).
+    #[serde(serialize_with = "as_object")]
+    pub last: Vec<(String, Fact)>,
+}
+
+/// `(name, value)` rows as a JSON object.
+fn as_object<S: serde::Serializer, V: Serialize>(rows: &[(String, V)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(rows.iter().map(|(k, v)| (k, v)))
+}
+
+/// The value of `name` in `(name, value)` rows.
+pub fn find<'a, V>(rows: &'a [(String, V)], name: &str) -> Option<&'a V> {
+    rows.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 /// A latest fact.
@@ -270,45 +290,67 @@ impl Summary {
     /// The answer for the last `minutes`, from the stored tally.
     pub fn read(stored: &Tally, now_ms: i64, minutes: i64) -> Summary {
         let since = minute(now_ms) - minutes.clamp(1, KEEP_MINUTES) + 1;
-        let mut by_minute: BTreeMap<i64, Minute> = BTreeMap::new();
-        let mut totals = BTreeMap::new();
-        for ((m, series), n) in stored.counts.range((since, String::new())..) {
-            let slot = by_minute.entry(*m).or_insert_with(|| Minute { at_ms: m * 60_000, ..Minute::default() });
-            *slot.counts.entry(series.clone()).or_default() += n;
-            *totals.entry(series.clone()).or_default() += n;
+        let mut by_minute: Vec<Minute> = Vec::new();
+        let mut totals = Vec::new();
+        let slot = |by_minute: &mut Vec<Minute>, m: i64| -> usize {
+            match by_minute.iter().position(|x| x.at_ms == m * 60_000) {
+                Some(i) => i,
+                None => {
+                    by_minute.push(Minute { at_ms: m * 60_000, ..Minute::default() });
+                    by_minute.len() - 1
+                }
+            }
+        };
+        for (m, series, n) in stored.counts.iter().filter(|(m, _, _)| *m >= since) {
+            let i = slot(&mut by_minute, *m);
+            bump(&mut by_minute[i].counts, series.clone(), *n);
+            bump(&mut totals, series.clone(), *n);
         }
-        let mut all: BTreeMap<u16, i64> = BTreeMap::new();
-        let mut per_minute: BTreeMap<i64, BTreeMap<u16, i64>> = BTreeMap::new();
-        for ((m, b), n) in stored.delays.range((since, 0)..) {
-            *all.entry(*b).or_default() += n;
-            *per_minute.entry(*m).or_default().entry(*b).or_default() += n;
+        let mut all = Vec::new();
+        let mut per_minute: Vec<(i64, Vec<(u16, i64)>)> = Vec::new();
+        for (m, b, n) in stored.delays.iter().filter(|(m, _, _)| *m >= since) {
+            bump(&mut all, *b, *n);
+            match per_minute.iter_mut().find(|(pm, _)| pm == m) {
+                Some((_, buckets)) => bump(buckets, *b, *n),
+                None => per_minute.push((*m, vec![(*b, *n)])),
+            }
         }
         for (m, buckets) in per_minute {
-            let slot = by_minute.entry(m).or_insert_with(|| Minute { at_ms: m * 60_000, ..Minute::default() });
-            slot.delay_p50_ms = percentile(&buckets, 0.5);
-            slot.delay_p99_ms = percentile(&buckets, 0.99);
+            let i = slot(&mut by_minute, m);
+            by_minute[i].delay_p50_ms = percentile(&buckets, 0.5);
+            by_minute[i].delay_p99_ms = percentile(&buckets, 0.99);
         }
+        by_minute.sort_by_key(|m| m.at_ms);
+        for m in &mut by_minute {
+            m.counts.sort();
+        }
+        totals.sort();
+        let mut last: Vec<(String, Fact)> =
+            stored.last.iter().map(|(k, at, v)| (k.clone(), Fact { at_ms: *at, value: v.clone() })).collect();
+        last.sort_by(|a, b| a.0.cmp(&b.0));
         Summary {
             now_ms,
-            minutes: by_minute.into_values().collect(),
+            minutes: by_minute,
             totals,
             delay_p50_ms: percentile(&all, 0.5),
             delay_p99_ms: percentile(&all, 0.99),
-            oldest_waiting_ms: stored.waiting.values().min().map(|accepted| (now_ms - accepted).max(0)),
+            oldest_waiting_ms: stored.waiting.iter().map(|(_, accepted)| accepted).min().map(|a| (now_ms - a).max(0)),
             waiting: stored.waiting.len(),
-            last: stored.last.iter().map(|(k, (at, v))| (k.clone(), Fact { at_ms: *at, value: v.clone() })).collect(),
+            last,
         }
     }
 }
 
-fn percentile(buckets: &BTreeMap<u16, i64>, q: f64) -> Option<i64> {
-    let total: i64 = buckets.values().sum();
+fn percentile(buckets: &[(u16, i64)], q: f64) -> Option<i64> {
+    let mut buckets = buckets.to_vec();
+    buckets.sort_unstable();
+    let total: i64 = buckets.iter().map(|(_, n)| n).sum();
     if total == 0 {
         return None;
     }
     let rank = (q * total as f64).ceil().max(1.0) as i64;
     let mut seen = 0;
-    for (b, n) in buckets {
+    for (b, n) in &buckets {
         seen += n;
         if seen >= rank {
             return Some(bucket_upper(*b));
@@ -353,14 +395,18 @@ impl Tally {
     pub fn dead_letters(&self) -> i64 {
         self.counts
             .iter()
-            .filter(|((_, series), _)| series == "deliveries.dead" || series.ends_with(".dead_lettered"))
-            .map(|(_, n)| n)
+            .filter(|(_, series, _)| series == "deliveries.dead" || series.ends_with(".dead_lettered"))
+            .map(|(_, _, n)| n)
             .sum()
     }
 
     /// Refusals counted from minute `since` on.
     pub fn refusals_since(&self, since: i64) -> i64 {
-        self.counts.iter().filter(|((m, series), _)| *m >= since && series.contains(".rejected.")).map(|(_, n)| n).sum()
+        self.counts
+            .iter()
+            .filter(|(m, series, _)| *m >= since && series.contains(".rejected."))
+            .map(|(_, _, n)| n)
+            .sum()
     }
 }
 
