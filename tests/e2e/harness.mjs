@@ -118,7 +118,8 @@ async function startWorkerOnce(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).status) break;
+      // Bounded: a worker that accepts connections but never answers must not hang the suite.
+      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) })).status) break;
     } catch {}
     if (Date.now() > deadline) throw new Error(`the worker did not start in 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));

@@ -37,5 +37,6 @@ export class PullLoop extends mediahook.PullLoop {
     super(state, withFailingQueue(env));
   }
 }
-export const { DuplicateGuard, DeadLetters } = mediahook;
+// Every other Durable Object class of the worker, as it is.
+export * from "../../dist/worker/index.js";
 export default worker;
