@@ -50,7 +50,7 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
         store_requests: edge.store_requests(),
     };
     console_log!("{}", serde_json::to_string(&line).unwrap_or_default());
-    super::stats::flush(&edge.env).await;
+    super::stats::flush(&edge.env, false).await;
     Ok(())
 }
 

@@ -95,7 +95,7 @@ impl DurableObject for PullLoop {
         if report.is_notable() {
             console_log!("{}", report.to_json());
             super::stats::record(|t| t.pull(now_ms() as i64, &report));
-            super::stats::flush(&self.env).await;
+            super::stats::flush(&self.env, false).await;
         }
         kept.failures = if report.failed() { kept.failures.saturating_add(1) } else { 0 };
         storage.put("loop", &kept).await?;

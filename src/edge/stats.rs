@@ -21,16 +21,30 @@ thread_local! {
     static FLUSHING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Whether a flush is on its way (it will take what is counted now).
+pub(crate) fn flushing() -> bool {
+    FLUSHING.with(Cell::get)
+}
+
 /// Count something in this isolate's tally.
 pub(crate) fn record(f: impl FnOnce(&mut Tally)) {
     PENDING.with(|p| f(&mut p.borrow_mut()));
 }
 
+/// How long a request's flush waits for more counts to join it: under load, one Durable
+/// Object request a second per isolate, whatever the rate of callbacks.
+const FLUSH_AFTER_MS: u64 = 1_000;
+
 /// Send what this isolate counted to the stats object, unless a flush is already on its way
-/// (it takes this too). A failed flush puts its counts back for the next one.
-pub(crate) async fn flush(env: &Env) {
+/// (it takes this too). A failed flush puts its counts back for the next one. `gather`: wait
+/// [`FLUSH_AFTER_MS`] first (after a callback's answer; the consumer and the pull loops flush
+/// at once, once per batch or poll).
+pub(crate) async fn flush(env: &Env, gather: bool) {
     if FLUSHING.with(|f| f.replace(true)) {
         return;
+    }
+    if gather {
+        worker::Delay::from(std::time::Duration::from_millis(FLUSH_AFTER_MS)).await;
     }
     loop {
         let tally = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));

@@ -2,8 +2,8 @@
 //! the last 24 hours, kept by one Durable Object, fed without touching the provider's path.
 //!
 //! - A request adds its callback to a [`Tally`] kept in the isolate; the tally is flushed to
-//!   the stats object after the answer (one flush in flight at a time per isolate, carrying
-//!   every count gathered meanwhile). An isolate that dies between the answer and the flush
+//!   the stats object after the answer (one flush in flight at a time per isolate, waiting a
+//!   second for more counts, and carrying every count gathered meanwhile). An isolate that dies between the answer and the flush
 //!   loses those counts: the numbers are a view, the log lines the record.
 //! - The queue consumer adds its deliveries (results, delays from acceptance to the origin's
 //!   2xx) and flushes once per batch; a pull loop adds its polls.
