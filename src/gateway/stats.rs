@@ -78,6 +78,13 @@ impl Tally {
         }
     }
 
+    fn add_delay(&mut self, m: i64, b: u16, n: i64) {
+        match self.delays.iter_mut().find(|(dm, db, _)| *dm == m && *db == b) {
+            Some((_, _, count)) => *count += n,
+            None => self.delays.push((m, b, n)),
+        }
+    }
+
     fn count(&mut self, at_ms: i64, series: String) {
         self.add(at_ms, series, 1);
     }
@@ -147,11 +154,7 @@ impl Tally {
         match line.outcome {
             "delivered" => {
                 let delay = (at_ms - accepted_ms as i64).max(0);
-                let (m, b) = (minute(at_ms), bucket(delay));
-                match self.delays.iter_mut().find(|(dm, db, _)| *dm == m && *db == b) {
-                    Some((_, _, n)) => *n += 1,
-                    None => self.delays.push((m, b, 1)),
-                }
+                self.add_delay(minute(at_ms), bucket(delay), 1);
                 self.fact("origin.delivered".into(), at_ms, line.status.map_or(String::new(), |s| s.to_string()));
                 self.settled(line.id);
             }
@@ -197,10 +200,7 @@ impl Tally {
             self.add(m * 60_000, series, n);
         }
         for (m, b, n) in other.delays {
-            match self.delays.iter_mut().find(|(dm, db, _)| *dm == m && *db == b) {
-                Some((_, _, count)) => *count += n,
-                None => self.delays.push((m, b, n)),
-            }
+            self.add_delay(m, b, n);
         }
         for (key, at_ms, value) in other.last {
             self.fact(key, at_ms, value);
