@@ -343,7 +343,7 @@ fn take_string(m: &mut serde_json::Map<String, Value>, key: &str) -> String {
 }
 
 /// `mh_` + the first 16 bytes of SHA-256(provider id, 0, the identifying bytes), in hex.
-fn event_id(provider: Provider, identifying: &[u8]) -> String {
+pub(crate) fn event_id(provider: Provider, identifying: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(provider.id().as_bytes());
     h.update([0u8]);

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{acs3, tc3, HttpRequest};
 use crate::error::clip;
 use crate::events::tencent_vod::body_key;
-use crate::json::members;
+use crate::json::member_at;
 use crate::provider::Provider;
 
 use super::sources::ApiAccess;
@@ -164,8 +164,10 @@ pub struct Pending {
 pub fn pending(provider: Provider, event_type: &str, data: &str) -> Option<Pending> {
     let row = lookup(provider, event_type)?;
     let payload = body_key(event_type);
-    let id = string_at(data, row.id_at, &payload).filter(|id| !id.is_empty())?;
-    let status = if row.status_at.is_empty() { None } else { string_at(data, row.status_at, &payload) };
+    let resolve =
+        |path: Path| -> Vec<&str> { path.iter().map(|n| if *n == PAYLOAD { payload.as_str() } else { n }).collect() };
+    let id = string_at(data, &resolve(row.id_at)).filter(|id| !id.is_empty())?;
+    let status = if row.status_at.is_empty() { None } else { string_at(data, &resolve(row.status_at)) };
     Some(Pending { id, status })
 }
 
@@ -211,24 +213,24 @@ pub enum Judgement {
 /// Judge the API's answer (`status`, `body`) to a lookup, read at `read_at` (RFC 3339).
 pub fn judge(row: &Lookup, pending: &Pending, status: u16, body: &str, read_at: &str) -> Judgement {
     let tencent = row.provider == Provider::TencentVod;
-    let root = if tencent { raw_at(body, &["Response"], "").unwrap_or("") } else { body };
+    let root = if tencent { member_at(body, &["Response"]).map_or("", |m| m.value) } else { body };
     if let Some(code) = error_code(row.provider, status, root) {
         return classify(&code, status);
     }
     if !(200..300).contains(&status) {
         return Judgement::Unavailable(format!("{} answered {status}", row.action));
     }
-    let Some(record) = raw_at(root, row.record_at, "").filter(|r| r.starts_with('{')) else {
+    let Some(record) = member_at(root, row.record_at).map(|m| m.value).filter(|r| r.starts_with('{')) else {
         return Judgement::Differs(format!("{} has no {} for {}", row.action, row.record_at.join("."), pending.id));
     };
-    let found_id = string_at(record, &[row.record_id], "").unwrap_or_default();
+    let found_id = string_at(record, &[row.record_id]).unwrap_or_default();
     if found_id != pending.id {
         return Judgement::Differs(format!(
             "{} found {} {found_id:?}, not {:?}",
             row.action, row.record_id, pending.id
         ));
     }
-    let found_status = string_at(record, &[row.record_status], "");
+    let found_status = string_at(record, &[row.record_status]);
     if let Some(claimed) = &pending.status {
         let found = found_status.as_deref().unwrap_or("");
         if !agrees(row, claimed, found) {
@@ -239,7 +241,7 @@ pub fn judge(row: &Lookup, pending: &Pending, status: u16, body: &str, read_at: 
         }
     }
     if row.finished {
-        let task = string_at(root, &["Status"], "").unwrap_or_default();
+        let task = string_at(root, &["Status"]).unwrap_or_default();
         if task != "FINISH" {
             return Judgement::Differs(format!("{} says the task is {task:?}, not FINISH", row.action));
         }
@@ -271,12 +273,12 @@ fn agrees(row: &Lookup, claimed: &str, found: &str) -> bool {
 /// The error code of an API answer, if it is an error.
 fn error_code(provider: Provider, status: u16, root: &str) -> Option<String> {
     if provider == Provider::TencentVod {
-        return string_at(root, &["Error", "Code"], "");
+        return string_at(root, &["Error", "Code"]);
     }
     if (200..300).contains(&status) {
         return None;
     }
-    Some(string_at(root, &["Code"], "").unwrap_or_else(|| format!("HTTP {status}")))
+    Some(string_at(root, &["Code"]).unwrap_or_else(|| format!("HTTP {status}")))
 }
 
 /// Sort an API error: refused credentials, not found, or unavailable.
@@ -301,21 +303,12 @@ fn classify(code: &str, status: u16) -> Judgement {
     Judgement::Unavailable(format!("the API failed ({code})"))
 }
 
-/// The raw JSON value at `path` (`PAYLOAD` read as `payload`).
-fn raw_at<'a>(json: &'a str, path: &[&str], payload: &str) -> Option<&'a str> {
-    let mut value = json;
-    for name in path {
-        let name = if *name == PAYLOAD { payload } else { name };
-        value = members(value).map_while(Result::ok).find(|m| m.key() == name)?.value;
-    }
-    Some(value)
-}
-
 /// The string (or number, as written) at `path`.
-fn string_at(json: &str, path: &[&str], payload: &str) -> Option<String> {
-    let raw = raw_at(json, path, payload)?;
-    if raw.starts_with('"') {
-        return crate::json::Reader::new(raw).decoded_string().ok().map(|s| s.into_owned());
+fn string_at(json: &str, path: &[&str]) -> Option<String> {
+    let member = member_at(json, path)?;
+    match member.first_byte() {
+        b'"' => member.string().map(std::borrow::Cow::into_owned),
+        b'-' | b'0'..=b'9' => Some(member.value.to_owned()),
+        _ => None,
     }
-    raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()).then(|| raw.to_owned())
 }

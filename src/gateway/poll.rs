@@ -126,8 +126,6 @@ pub async fn poll<P: Ports>(ports: &P, config: &GatewayConfig, source: &PullSour
 
 /// Accept one pulled event; whether it was durably accepted (and may be acknowledged).
 async fn accept_pulled<P: Ports>(ports: &P, config: &GatewayConfig, source: &PullSource, pulled: &Pulled) -> bool {
-    let mut log = LogLine::callback();
-    log.provider = Some(source.provider().id());
     let body = &pulled.body;
     if let Some(e) = &pulled.unreadable {
         return keep_unreadable(ports, config, source, &pulled.handle, body, e.to_string()).await;
@@ -143,7 +141,8 @@ async fn accept_pulled<P: Ports>(ports: &P, config: &GatewayConfig, source: &Pul
             return keep_unreadable(ports, config, source, &pulled.handle, body, e.to_string()).await
         }
     };
-    let (answer, jobs) = accept(ports, config, accepting, &mut log).await;
+    // The callback log line is a request's; a poll reports in its own line.
+    let (answer, jobs) = accept(ports, config, accepting, &mut LogLine::callback()).await;
     after(ports, jobs).await;
     answer.is_ok()
 }
@@ -158,11 +157,11 @@ async fn keep_unreadable<P: DeadLetters + Ports>(
     body: &str,
     detail: String,
 ) -> bool {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("{}\0{handle}\0{body}", source.name()));
+    // Under its own marker, like an untyped event's: it never pre-claims a readable event's id.
+    let identifying = format!("pulled-unreadable\0{}\0{handle}\0{body}", source.name());
     let now = ports.now_ms();
     let letter = DeadLetter {
-        id: format!("mh_{}", &crate::verify::digest::to_hex(&digest)[..32]),
+        id: crate::events::event_id(source.provider(), identifying.as_bytes()),
         provider: source.provider().id().to_owned(),
         event_type: "unknown".into(),
         reason: DeadReason::InvalidEvent,

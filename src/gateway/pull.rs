@@ -14,7 +14,7 @@ use base64::Engine;
 use super::sources::{ApiAccess, PullSource};
 use crate::api::{mns, tc3, HttpRequest};
 use crate::error::{clip, Error};
-use crate::json::members;
+use crate::json::{member_at, members};
 
 /// MNS's long poll, seconds (it allows up to 30; a Durable Object alarm polls again at once).
 pub const MNS_WAIT_SECONDS: u32 = 10;
@@ -85,14 +85,14 @@ pub fn ack_requests(source: &PullSource, api: &ApiAccess, handles: &[String], no
 pub fn read_pull(source: &PullSource, status: u16, answer: &str) -> Result<Vec<Pulled>, PullFailure> {
     match source {
         PullSource::Tencent { .. } => {
-            let response = member(answer, "Response").unwrap_or("");
-            if let Some(error) = member(response, "Error") {
-                return Err(tencent_failure(error));
+            let response = member_at(answer, &["Response"]).map_or("", |m| m.value);
+            if let Some(error) = member_at(response, &["Error"]) {
+                return Err(tencent_failure(error.value));
             }
             if !(200..300).contains(&status) {
                 return Err(PullFailure { refused: false, detail: format!("PullEvents answered {status}") });
             }
-            let set = member(response, "EventSet").unwrap_or("null");
+            let set = member_at(response, &["EventSet"]).map_or("null", |m| m.value);
             if set == "null" {
                 return Ok(Vec::new());
             }
@@ -135,8 +135,8 @@ pub fn read_pull(source: &PullSource, status: u16, answer: &str) -> Result<Vec<P
 /// Whether an acknowledgement's answer says it was taken; else what it said.
 pub fn read_ack(source: &PullSource, status: u16, answer: &str) -> Result<(), String> {
     match source {
-        PullSource::Tencent { .. } => match member(member(answer, "Response").unwrap_or(""), "Error") {
-            Some(error) => Err(tencent_failure(error).detail),
+        PullSource::Tencent { .. } => match member_at(answer, &["Response", "Error"]) {
+            Some(error) => Err(tencent_failure(error.value).detail),
             None if (200..300).contains(&status) => Ok(()),
             None => Err(format!("ConfirmEvents answered {status}")),
         },
@@ -149,14 +149,8 @@ pub fn read_ack(source: &PullSource, status: u16, answer: &str) -> Result<(), St
 
 fn tencent_failure(error: &str) -> PullFailure {
     let code =
-        member(error, "Code").and_then(|c| crate::json::Reader::new(c).decoded_string().ok().map(|c| c.into_owned()));
-    let code = code.unwrap_or_else(|| "unknown".into());
+        member_at(error, &["Code"]).and_then(|c| c.string()).map_or_else(|| "unknown".into(), |c| c.into_owned());
     PullFailure { refused: code.starts_with("AuthFailure"), detail: format!("Tencent answered {}", clip(&code, 80)) }
-}
-
-/// A member's raw value.
-fn member<'a>(json: &'a str, name: &str) -> Option<&'a str> {
-    members(json).map_while(Result::ok).find(|m| m.key() == name).map(|m| m.value)
 }
 
 /// The raw elements of a JSON array.

@@ -57,6 +57,18 @@ pub fn members(text: &str) -> Members<'_> {
     Members { reader: Reader::new(text), joint: None, done: false }
 }
 
+/// The member at `path` (names from the top, each step an object) of the object `text`; `None`
+/// when a step is missing or not an object. A syntax error ends the search like a missing name.
+pub fn member_at<'s>(text: &'s str, path: &[&str]) -> Option<Member<'s>> {
+    let (last, parents) = path.split_last()?;
+    let find = |text: &'s str, name: &str| members(text).map_while(Result::ok).find(|m| m.key() == name);
+    let mut value = text;
+    for name in parents {
+        value = find(value, name)?.value;
+    }
+    find(value, last)
+}
+
 impl<'s> Members<'s> {
     fn step(&mut self) -> Read<Option<Member<'s>>> {
         let joint = match &mut self.joint {

@@ -7,7 +7,7 @@ pub mod members;
 pub mod read;
 pub mod write;
 
-pub use members::{members, Member, Members};
+pub use members::{member_at, members, Member, Members};
 pub use read::{decode, without_bom, Discard, Failure, Joint, Literal, Read, Reader, Segment, Sink, MAX_DEPTH};
 pub use write::{write_i64, write_str, write_u64};
 
@@ -38,6 +38,17 @@ mod tests {
         assert_eq!(it.next().unwrap().unwrap().key(), "a");
         assert!(it.next().unwrap().is_err());
         assert!(it.next().is_none());
+    }
+
+    #[test]
+    fn member_at_follows_a_path_of_objects() {
+        let text = r#"{"Response":{"Error":{"Code":"AuthFailure"},"N":[1]},"x":1}"#;
+        assert_eq!(member_at(text, &["Response", "Error", "Code"]).unwrap().string().unwrap(), "AuthFailure");
+        assert_eq!(member_at(text, &["x"]).unwrap().value, "1");
+        assert!(member_at(text, &["Response", "N", "0"]).is_none(), "an array is not a step");
+        assert!(member_at(text, &["Response", "Missing"]).is_none());
+        assert!(member_at(text, &[]).is_none());
+        assert!(member_at(r#"{"a":1,"b":}"#, &["b"]).is_none(), "past a syntax error, nothing is found");
     }
 
     #[test]
