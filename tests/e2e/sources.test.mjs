@@ -68,35 +68,41 @@ const deadLetters = async (worker) =>
     ).json()
   ).items;
 
-describe("pull sources and confirmation", () => {
-  let apis, origin, worker;
+/**
+ * The provider API stand-ins, an origin and a worker (queue mode) for one describe: started
+ * before its tests, stopped after them. `seed(apis)` runs before the worker starts; `vars(apis)`
+ * adds to (or replaces) the worker's variables.
+ */
+function world({ apis: apiOptions = {}, vars = () => ({}), seed, worker: workerOptions = {} } = {}) {
+  const w = {};
   before(async () => {
-    apis = await startProviderApis({
-      tencent: TENCENT,
-      alibaba: ALIBABA,
-      redeliverMs: 3_000,
-      visibilityMs: 3_000,
-      longPollMs: 1_000,
-    });
-    origin = await startOrigin({ secret: SECRET });
-    worker = await startWorker(
-      workerVars(apis, origin, {
-        TENCENT_VOD_PULL_SUB_APP_IDS: "1500001 1500002",
-        ALIBABA_MNS_ENDPOINT: apis.url,
-        ALIBABA_MNS_QUEUES: "alibaba-ims:ims-events alibaba-vod:vod-events",
-        CONFIRM_PROVIDERS: "alibaba-ims",
-        CONFIRM_GRACE_SECONDS: "30",
-      }),
-      { mode: "queue" },
-    );
+    w.apis = await startProviderApis({ tencent: TENCENT, alibaba: ALIBABA, ...apiOptions });
+    w.origin = await startOrigin({ secret: SECRET });
+    seed?.(w.apis);
+    w.worker = await startWorker(workerVars(w.apis, w.origin, vars(w.apis)), { mode: "queue", ...workerOptions });
   });
   after(async () => {
-    await worker?.stop();
-    await origin?.close();
-    await apis?.close();
+    await w.worker?.stop();
+    await w.origin?.close();
+    await w.apis?.close();
+  });
+  return w;
+}
+
+describe("pull sources and confirmation", () => {
+  const w = world({
+    apis: { redeliverMs: 3_000, visibilityMs: 3_000, longPollMs: 1_000 },
+    vars: (apis) => ({
+      TENCENT_VOD_PULL_SUB_APP_IDS: "1500001 1500002",
+      ALIBABA_MNS_ENDPOINT: apis.url,
+      ALIBABA_MNS_QUEUES: "alibaba-ims:ims-events alibaba-vod:vod-events",
+      CONFIRM_PROVIDERS: "alibaba-ims",
+      CONFIRM_GRACE_SECONDS: "30",
+    }),
   });
 
   test("200 events from four sources: each delivered once and acknowledged once", async () => {
+    const { apis, origin, worker } = w;
     const sent = [];
     for (let i = 0; i < 50; i++) {
       for (const app of ["1500001", "1500002"]) {
@@ -151,6 +157,7 @@ describe("pull sources and confirmation", () => {
   });
 
   test("the same event pushed and pulled is delivered once", async () => {
+    const { apis, origin, worker } = w;
     const body = imsBody("job-twice");
     apis.alibaba.jobs.set("GetMediaProducingJob:job-twice", {
       MediaProducingJob: { JobId: "job-twice", Status: "Success" },
@@ -165,6 +172,7 @@ describe("pull sources and confirmation", () => {
   });
 
   test("a substituted body is an unconfirmed dead letter; the genuine and the late job are delivered", async () => {
+    const { apis, origin, worker } = w;
     // The account's job failed; a body claiming success (valid signature) was not Alibaba's.
     apis.alibaba.jobs.set("GetMediaProducingJob:job-failed", {
       MediaProducingJob: { JobId: "job-failed", Status: "Failed" },
@@ -204,26 +212,16 @@ describe("pull sources and confirmation", () => {
 });
 
 describe("confirmation with credentials the API refuses", () => {
-  let apis, origin, worker;
-  before(async () => {
-    apis = await startProviderApis({ tencent: TENCENT, alibaba: ALIBABA });
-    origin = await startOrigin({ secret: SECRET });
-    worker = await startWorker(
-      workerVars(apis, origin, {
-        CONFIRM_PROVIDERS: "alibaba-ims",
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: "NotTheSecretAlibabaHolds",
-        MAX_RETRIES: "2",
-      }),
-      { mode: "queue" },
-    );
-  });
-  after(async () => {
-    await worker?.stop();
-    await origin?.close();
-    await apis?.close();
+  const w = world({
+    vars: () => ({
+      CONFIRM_PROVIDERS: "alibaba-ims",
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: "NotTheSecretAlibabaHolds",
+      MAX_RETRIES: "2",
+    }),
   });
 
   test("confirm_failed, never a delivery, no secret in any log line", async () => {
+    const { apis, origin, worker } = w;
     apis.alibaba.jobs.set("GetMediaProducingJob:job-x", { MediaProducingJob: { JobId: "job-x", Status: "Success" } });
     const pushed = await push(worker, imsBody("job-x"));
     const letter = await until(
@@ -246,29 +244,23 @@ describe("confirmation with credentials the API refuses", () => {
 });
 
 describe("the queue failing during a pull", () => {
-  let apis, origin, worker;
-  before(async () => {
-    apis = await startProviderApis({ tencent: TENCENT, alibaba: ALIBABA, redeliverMs: 3_000, longPollMs: 1_000 });
-    origin = await startOrigin({ secret: SECRET });
-    for (let i = 0; i < 4; i++) {
-      apis.tencent.add("1500009", {
-        ...TENCENT_EVENT,
-        FileUploadEvent: { ...TENCENT_EVENT.FileUploadEvent, FileId: `q-${i}` },
-      });
-    }
+  const w = world({
+    apis: { redeliverMs: 3_000, longPollMs: 1_000 },
+    seed: (apis) => {
+      for (let i = 0; i < 4; i++) {
+        apis.tencent.add("1500009", {
+          ...TENCENT_EVENT,
+          FileUploadEvent: { ...TENCENT_EVENT.FileUploadEvent, FileId: `q-${i}` },
+        });
+      }
+    },
     // The pull loop's queue producer refuses its first 4 sends (tests/support/queue-fault-worker.mjs).
-    worker = await startWorker(
-      workerVars(apis, origin, { TENCENT_VOD_PULL_SUB_APP_IDS: "1500009", TEST_FAIL_QUEUE_SENDS: "4" }),
-      { mode: "queue", main: new URL("../support/queue-fault-worker.mjs", import.meta.url).pathname, bindings: true },
-    );
-  });
-  after(async () => {
-    await worker?.stop();
-    await origin?.close();
-    await apis?.close();
+    vars: () => ({ TENCENT_VOD_PULL_SUB_APP_IDS: "1500009", TEST_FAIL_QUEUE_SENDS: "4" }),
+    worker: { main: new URL("../support/queue-fault-worker.mjs", import.meta.url).pathname, bindings: true },
   });
 
   test("nothing is acknowledged; the events come back and are delivered once", async () => {
+    const { apis, origin, worker } = w;
     await fetch(`${worker.url}/healthz`);
     await until("4 events delivered", () => deliveredIds(origin).size >= 4, 60_000);
     await until("4 events confirmed", () => apis.tencent.confirmed.length >= 4, 30_000);
