@@ -6,6 +6,1320 @@ export interface Embedded<T = unknown> {
   json: T | null;
 }
 
+/** The fields every VOD event shares; the rest are kept as sent. */
+export interface VolcMediaEvent {
+  /** The status code. */
+  Code?: string;
+  /** The message. */
+  Message?: string;
+  /** The video id. */
+  Vid?: string;
+  /** The video ids (batch events). */
+  Vids?: string[];
+  /** The space. */
+  SpaceName?: string;
+  /** What the request passed through. */
+  CallbackArgs?: string;
+}
+
+/** `ExecutionComplete`: a media processing task finished. */
+export interface VolcExecution {
+  /** The task's id. */
+  RunId?: string;
+  /** `Success`, `Failed`, `PendingStart`, `Running` or `Terminated`. */
+  Status?: string;
+  /** The error code when it failed. */
+  Code?: string;
+  /** The input, kept as sent. */
+  Input?: unknown;
+  /** When and where it ran, kept as sent. */
+  Meta?: unknown;
+  /** Priority, idempotency and callback settings, kept as sent. */
+  Control?: unknown;
+  /** The space. */
+  SpaceName?: string;
+  /** The operation, kept as sent. */
+  Operation?: unknown;
+  /** The results, kept as sent. */
+  Output?: unknown;
+}
+
+/** `WorkflowComplete`: a workflow (transcoding, snapshots...) finished. */
+export interface VolcWorkflow {
+  /** The status code. */
+  Code?: string;
+  /** The message. */
+  Message?: string;
+  /** The video id. */
+  Vid?: string;
+  /** The workflow task's id. */
+  RunId?: string;
+  /** The space. */
+  SpaceName?: string;
+  /** The workflow's id. */
+  TemplateId?: string;
+  /** What the trigger passed through. */
+  CallbackArgs?: string;
+  /** The source file. */
+  SourceInfo?: VolcSourceInfo;
+  /** The cover image's URI. */
+  PosterUri?: string;
+  /** The transcoded files. */
+  TranscodeInfos?: unknown[];
+  /** The adaptive-bitrate files. */
+  AdaptBitrateTranscodeInfos?: unknown[];
+  /** The snapshots. */
+  Snapshots?: unknown[];
+}
+
+/** A media file's metadata. */
+export interface VolcSourceInfo {
+  /** The file's id. */
+  FileId?: string;
+  /** Its MD5. */
+  Md5?: string;
+  /** `video` or `audio`. */
+  FileType?: string;
+  /** The codec. */
+  Codec?: string;
+  /** Height in pixels. */
+  Height?: number;
+  /** Width in pixels. */
+  Width?: number;
+  /** The container format. */
+  Format?: string;
+  /** Duration in seconds. */
+  Duration?: number;
+  /** Size in bytes. */
+  Size?: number;
+  /** The file path. */
+  FileName?: string;
+  /** Where it is stored. */
+  StoreUri?: string;
+  /** The definition (e.g. `720p`). */
+  Definition?: string;
+  /** Bitrate in bps. */
+  Bitrate?: number;
+  /** Frames per second. */
+  Fps?: number;
+  /** When it was created. */
+  CreateTime?: string;
+  /** The audio streams' metadata, kept as sent. */
+  AudioStreamMeta?: unknown;
+  /** The video streams' metadata, kept as sent. */
+  VideoStreamMeta?: unknown;
+}
+
+/** `FileUploadComplete`: a media upload finished. */
+export interface VolcFileUpload {
+  /** The status code (`Success` or an error). */
+  Code?: string;
+  /** The message. */
+  Message?: string;
+  /** The video id. */
+  Vid?: string;
+  /** The space. */
+  SpaceName?: string;
+  /** The workflows the upload triggers, kept as sent. */
+  OptionInfo?: unknown;
+  /** The uploaded file. */
+  SourceInfo?: VolcSourceInfo;
+  /** What the upload passed through. */
+  CallbackArgs?: string;
+  /** The cover image's URI. */
+  PosterUri?: string;
+  /** The playback URL, when the space returns it. */
+  PlayUrl?: string;
+  /** The workflow task started, kept as sent. */
+  WorkflowInfo?: unknown;
+}
+
+/** A Stream video, as the notification carries it. */
+export interface StreamVideo {
+  /** The video's id. */
+  uid: string;
+  /** The processing status. */
+  status: StreamStatus;
+  /** Whether at least one quality level is ready to stream. */
+  readyToStream?: boolean;
+  /** When it became ready to stream. */
+  readyToStreamAt?: string;
+  /** The creator id given at upload. */
+  creator?: string;
+  /** The thumbnail URL. */
+  thumbnail?: string;
+  /** Where in the video the thumbnail is taken (0 to 1). */
+  thumbnailTimestampPct?: number;
+  /** Metadata given at upload (`name`, `filename`...), kept as sent. */
+  meta?: unknown;
+  /** When the video record was created. */
+  created?: string;
+  /** When it was last modified. */
+  modified?: string;
+  /** When the upload finished. */
+  uploaded?: string;
+  /** Until when a direct upload URL was valid. */
+  uploadExpiry?: string;
+  /** The file's size in bytes. */
+  size?: number;
+  /** The watch page URL. */
+  preview?: string;
+  /** Origins allowed to embed the video. */
+  allowedOrigins?: string[];
+  /** Whether playback needs a signed URL. */
+  requireSignedURLs?: boolean;
+  /** The upload's size limit, if one was set. */
+  maxSizeBytes?: number;
+  /** The upload's duration limit, if one was set. */
+  maxDurationSeconds?: number;
+  /** The duration in seconds (-1 while unknown). */
+  duration?: number;
+  /** The input's dimensions. */
+  input?: StreamInput;
+  /** Where the video plays. */
+  playback?: StreamPlayback;
+  /** The watermark profile applied, kept as sent. */
+  watermark?: unknown;
+  /** The live input a recording came from. */
+  liveInput?: string;
+  /** The video a clip was cut from. */
+  clippedFrom?: string;
+  /** When the video is scheduled to be deleted. */
+  scheduledDeletion?: string;
+}
+
+/** Where the video plays. */
+export interface StreamPlayback {
+  /** The HLS manifest URL. */
+  hls?: string;
+  /** The DASH manifest URL. */
+  dash?: string;
+}
+
+/** The input's dimensions. */
+export interface StreamInput {
+  /** Width in pixels. */
+  width?: number;
+  /** Height in pixels. */
+  height?: number;
+}
+
+/** The processing status. */
+export interface StreamStatus {
+  /** `ready` when every quality level is encoded; `error` when processing failed. */
+  state: string;
+  /** How much of the processing is done, in percent (sent as a string). */
+  pctComplete?: number;
+  /** Why processing failed (`ERR_NON_VIDEO`, `ERR_MALFORMED_VIDEO`...); also sent as `errReasonCode`. */
+  errorReasonCode?: string;
+  /** The failure, in words; also sent as `errReasonText`. */
+  errorReasonText?: string;
+  /** The processing step that failed (e.g. `encoding`). */
+  step?: string;
+}
+
+/** `MuxDirectUpload` (Mux webhook types). */
+export interface MuxDirectUpload {
+  id?: string;
+  cors_origin?: string;
+  status?: string;
+  timeout?: number;
+  asset_id?: string;
+  new_asset_settings?: MuxDirectUploadNewAssetSettings;
+  test?: boolean;
+  url?: string;
+}
+
+/** `MuxDirectUploadNewAssetSettings` (Mux webhook types). */
+export interface MuxDirectUploadNewAssetSettings {
+  advanced_playback_policies?: MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy[];
+  copy_overlays?: boolean;
+  directives?: MuxAssetDirective[];
+  encoding_tier?: string;
+  generate_shots?: boolean;
+  inputs?: MuxDirectUploadNewAssetSettingsInput[];
+  master_access?: string;
+  max_resolution_tier?: string;
+  meta?: MuxAssetMeta;
+  mp4_support?: string;
+  normalize_audio?: boolean;
+  passthrough?: string;
+  playback_policies?: string[];
+  static_renditions?: MuxDirectUploadNewAssetSettingsStaticRendition[];
+  test?: boolean;
+  video_quality?: string;
+}
+
+/** `MuxDirectUploadNewAssetSettingsStaticRendition` (Mux webhook types). */
+export interface MuxDirectUploadNewAssetSettingsStaticRendition {
+  resolution?: string;
+  passthrough?: string;
+}
+
+/** `MuxAssetMeta` (Mux webhook types). */
+export interface MuxAssetMeta {
+  creator_id?: string;
+  external_id?: string;
+  title?: string;
+}
+
+/** `MuxDirectUploadNewAssetSettingsInput` (Mux webhook types). */
+export interface MuxDirectUploadNewAssetSettingsInput {
+  closed_captions?: boolean;
+  end_time?: number;
+  generated_subtitles?: MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle[];
+  language_code?: string;
+  name?: string;
+  overlay_settings?: MuxDirectUploadNewAssetSettingsInputOverlaySettings;
+  passthrough?: string;
+  start_time?: number;
+  text_type?: string;
+  type?: string;
+  url?: string;
+}
+
+/** `MuxDirectUploadNewAssetSettingsInputOverlaySettings` (Mux webhook types). */
+export interface MuxDirectUploadNewAssetSettingsInputOverlaySettings {
+  height?: string;
+  horizontal_align?: string;
+  horizontal_margin?: string;
+  opacity?: string;
+  vertical_align?: string;
+  vertical_margin?: string;
+  width?: string;
+}
+
+/** `MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle` (Mux webhook types). */
+export interface MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle {
+  language_code?: string;
+  name?: string;
+  passthrough?: string;
+}
+
+/** `MuxAssetDirective` (Mux webhook types). */
+export interface MuxAssetDirective {
+  id?: string;
+}
+
+/** `MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy` (Mux webhook types). */
+export interface MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy {
+  drm_configuration_id?: string;
+  policy?: string;
+}
+
+/** `MuxLiveStreamWarning` (Mux webhook types). */
+export interface MuxLiveStreamWarning {
+  id?: string;
+  active_asset_id?: string;
+  passthrough?: string;
+  status?: string;
+  stream_key?: string;
+  warning?: MuxAssetWarningWarning;
+}
+
+/** `MuxAssetWarningWarning` (Mux webhook types). */
+export interface MuxAssetWarningWarning {
+  message?: string;
+  type?: string;
+}
+
+/** `MuxLiveStream` (Mux webhook types). */
+export interface MuxLiveStream {
+  id?: string;
+  created_at?: number;
+  latency_mode?: string;
+  max_continuous_duration?: number;
+  status?: string;
+  stream_key?: string;
+  active_asset_id?: string;
+  active_ingest_protocol?: string;
+  audio_only?: boolean;
+  connected?: boolean;
+  embedded_subtitles?: MuxLiveStreamEmbeddedSubtitle[];
+  generated_subtitles?: MuxLiveStreamGeneratedSubtitle[];
+  low_latency?: boolean;
+  meta?: MuxLiveStreamMeta;
+  new_asset_settings?: MuxDirectUploadNewAssetSettings;
+  passthrough?: string;
+  playback_ids?: MuxAssetPlaybackIds[];
+  recent_asset_ids?: string[];
+  reconnect_slate_url?: string;
+  reconnect_window?: number;
+  recording?: boolean;
+  reduced_latency?: boolean;
+  simulcast_targets?: MuxLiveStreamSimulcastTarget[];
+  srt_passphrase?: string;
+  test?: boolean;
+  use_slate_for_standard_latency?: boolean;
+}
+
+/** `MuxLiveStreamSimulcastTarget` (Mux webhook types). */
+export interface MuxLiveStreamSimulcastTarget {
+  id?: string;
+  status?: string;
+  url?: string;
+  error_severity?: string;
+  passthrough?: string;
+  stream_key?: string;
+}
+
+/** `MuxAssetPlaybackIds` (Mux webhook types). */
+export interface MuxAssetPlaybackIds {
+  id?: string;
+  policy?: string;
+  drm_configuration_id?: string;
+}
+
+/** `MuxLiveStreamMeta` (Mux webhook types). */
+export interface MuxLiveStreamMeta {
+  title?: string;
+}
+
+/** `MuxLiveStreamGeneratedSubtitle` (Mux webhook types). */
+export interface MuxLiveStreamGeneratedSubtitle {
+  language_code?: string;
+  name?: string;
+  passthrough?: string;
+  transcription_vocabulary_ids?: string[];
+}
+
+/** `MuxLiveStreamEmbeddedSubtitle` (Mux webhook types). */
+export interface MuxLiveStreamEmbeddedSubtitle {
+  language_channel?: string;
+  language_code?: string;
+  name?: string;
+  passthrough?: string;
+}
+
+/** `MuxSimulcastTarget` (Mux webhook types). */
+export interface MuxSimulcastTarget {
+  id?: string;
+  status?: string;
+  url?: string;
+  error_severity?: string;
+  live_stream_id?: string;
+  passthrough?: string;
+  stream_key?: string;
+}
+
+/** `MuxVideoDeliveryHighTraffic` (Mux webhook types). */
+export interface MuxVideoDeliveryHighTraffic {
+  id?: string;
+  data?: MuxVideoDeliveryHighTrafficData[];
+  threshold?: number;
+  timeframe?: number[];
+}
+
+/** `MuxVideoDeliveryHighTrafficData` (Mux webhook types). */
+export interface MuxVideoDeliveryHighTrafficData {
+  asset_duration?: number;
+  asset_encoding_tier?: string;
+  asset_id?: string;
+  asset_resolution_tier?: string;
+  asset_state?: string;
+  created_at?: number;
+  delivered_seconds?: number;
+  delivered_seconds_by_resolution?: MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution;
+  asset_video_quality?: string;
+  deleted_at?: number;
+  live_stream_id?: string;
+  passthrough?: string;
+}
+
+/** `MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution` (Mux webhook types). */
+export interface MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution {
+  tier_1080p?: number;
+  tier_1440p?: number;
+  tier_2160p?: number;
+  tier_720p?: number;
+  tier_audio_only?: number;
+}
+
+/** `MuxAssetWarning` (Mux webhook types). */
+export interface MuxAssetWarning {
+  id?: string;
+  live_stream_id?: string;
+  passthrough?: string;
+  source_asset_id?: string;
+  status?: string;
+  upload_id?: string;
+  warning?: MuxAssetWarningWarning;
+}
+
+/** `MuxAsset` (Mux webhook types). */
+export interface MuxAsset {
+  id?: string;
+  created_at?: number;
+  encoding_tier?: string;
+  master_access?: string;
+  max_resolution_tier?: string;
+  progress?: MuxAssetProgress;
+  status?: string;
+  aspect_ratio?: string;
+  directives?: MuxAssetDirective[];
+  duration?: number;
+  errors?: MuxAssetErrors;
+  generate_shots?: boolean;
+  ingest_type?: string;
+  is_live?: boolean;
+  live_stream_id?: string;
+  master?: MuxAssetMaster;
+  max_stored_frame_rate?: number;
+  max_stored_resolution?: string;
+  meta?: MuxAssetMeta;
+  mp4_support?: string;
+  non_standard_input_reasons?: MuxAssetNonStandardInputReasons;
+  normalize_audio?: boolean;
+  passthrough?: string;
+  playback_ids?: MuxAssetPlaybackIds[];
+  recording_times?: MuxAssetRecordingTime[];
+  resolution_tier?: string;
+  shots?: MuxAssetShots;
+  source_asset_id?: string;
+  static_renditions?: MuxAssetStaticRenditions;
+  test?: boolean;
+  thumbnail_time?: number;
+  tracks?: MuxAssetEmbeddedTrack[];
+  upload_id?: string;
+  video_quality?: string;
+}
+
+/** `MuxAssetEmbeddedTrack` (Mux webhook types). */
+export interface MuxAssetEmbeddedTrack {
+  id?: string;
+  auto_language_confidence?: number;
+  closed_captions?: boolean;
+  duration?: number;
+  error?: MuxAssetErrors;
+  language_code?: string;
+  max_channels?: number;
+  max_frame_rate?: number;
+  max_height?: number;
+  max_width?: number;
+  name?: string;
+  passthrough?: string;
+  primary?: boolean;
+  status?: string;
+  text_source?: string;
+  text_type?: string;
+  type?: string;
+}
+
+/** `MuxAssetErrors` (Mux webhook types). */
+export interface MuxAssetErrors {
+  messages?: string[];
+  type?: string;
+}
+
+/** `MuxAssetStaticRenditions` (Mux webhook types). */
+export interface MuxAssetStaticRenditions {
+  files?: MuxAssetStaticRenditionsFile[];
+  status?: string;
+}
+
+/** `MuxAssetStaticRenditionsFile` (Mux webhook types). */
+export interface MuxAssetStaticRenditionsFile {
+  id?: string;
+  bitrate?: number;
+  ext?: string;
+  filesize?: number;
+  height?: number;
+  name?: string;
+  passthrough?: string;
+  resolution?: string;
+  resolution_tier?: string;
+  status?: string;
+  type?: string;
+  width?: number;
+}
+
+/** `MuxAssetShots` (Mux webhook types). */
+export interface MuxAssetShots {
+  status?: string;
+  errors?: MuxAssetErrors;
+  shots_manifest_url?: string;
+}
+
+/** `MuxAssetRecordingTime` (Mux webhook types). */
+export interface MuxAssetRecordingTime {
+  duration?: number;
+  started_at?: MuxAssetRecordingTimeStartedAt;
+  type?: string;
+}
+
+/** `MuxAssetRecordingTimeStartedAt` (Mux webhook types). */
+export interface MuxAssetRecordingTimeStartedAt {
+  seconds?: number;
+  nanos?: number;
+}
+
+/** `MuxAssetNonStandardInputReasons` (Mux webhook types). */
+export interface MuxAssetNonStandardInputReasons {
+  audio_codec?: string;
+  audio_edit_list?: string;
+  pixel_aspect_ratio?: string;
+  unexpected_media_file_parameters?: string;
+  unexpected_video_parameters?: string;
+  unsupported_pixel_format?: string;
+  video_bitrate?: string;
+  video_codec?: string;
+  video_edit_list?: string;
+  video_frame_rate?: string;
+  video_gop_size?: string;
+  video_resolution?: string;
+}
+
+/** `MuxAssetMaster` (Mux webhook types). */
+export interface MuxAssetMaster {
+  status?: string;
+  url?: string;
+}
+
+/** `MuxAssetProgress` (Mux webhook types). */
+export interface MuxAssetProgress {
+  progress?: number;
+  state?: string;
+}
+
+/** `MuxAssetTrack` (Mux webhook types). */
+export interface MuxAssetTrack {
+  id?: string;
+  asset_id?: string;
+  auto_language_confidence?: number;
+  closed_captions?: boolean;
+  duration?: number;
+  error?: MuxAssetErrors;
+  language_code?: string;
+  max_channels?: number;
+  max_frame_rate?: number;
+  max_height?: number;
+  max_width?: number;
+  name?: string;
+  passthrough?: string;
+  primary?: boolean;
+  status?: string;
+  text_source?: string;
+  text_type?: string;
+  type?: string;
+}
+
+/** `MuxAssetStaticRendition` (Mux webhook types). */
+export interface MuxAssetStaticRendition {
+  id?: string;
+  asset_id?: string;
+  bitrate?: number;
+  error?: MuxAssetErrors;
+  ext?: string;
+  filesize?: string;
+  height?: number;
+  name?: string;
+  passthrough?: string;
+  resolution?: string;
+  resolution_tier?: string;
+  status?: string;
+  type?: string;
+  width?: number;
+}
+
+/** `MuxTranslateCaptionsJob` (Mux webhook types). */
+export interface MuxTranslateCaptionsJob {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxTranslateCaptionsJobParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxTranslateCaptionsJobOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxAskQuestionsJobResources` (Mux webhook types). */
+export interface MuxAskQuestionsJobResources {
+  assets?: MuxAskQuestionsJobResourcesAsset[];
+}
+
+/** `MuxAskQuestionsJobResourcesAsset` (Mux webhook types). */
+export interface MuxAskQuestionsJobResourcesAsset {
+  id?: string;
+  _links?: MuxAskQuestionsJobResourcesAssetLinks;
+  meta?: MuxAssetMeta;
+  passthrough?: string;
+}
+
+/** `MuxAskQuestionsJobResourcesAssetLinks` (Mux webhook types). */
+export interface MuxAskQuestionsJobResourcesAssetLinks {
+  self?: MuxAskQuestionsJobResourcesAssetLinksSelf;
+}
+
+/** `MuxAskQuestionsJobResourcesAssetLinksSelf` (Mux webhook types). */
+export interface MuxAskQuestionsJobResourcesAssetLinksSelf {
+  href?: string;
+}
+
+/** `MuxTranslateCaptionsJobOutputs` (Mux webhook types). */
+export interface MuxTranslateCaptionsJobOutputs {
+  never_translate_terms_preserved?: boolean;
+  temporary_vtt_url?: string;
+  uploaded_track_id?: string;
+}
+
+/** `MuxAskQuestionsJobError` (Mux webhook types). */
+export interface MuxAskQuestionsJobError {
+  message?: string;
+  type?: string;
+  retryable?: boolean;
+}
+
+/** `MuxAskQuestionsJobDirective` (Mux webhook types). */
+export interface MuxAskQuestionsJobDirective {
+  id?: string;
+  run_id?: string;
+}
+
+/** `MuxTranslateCaptionsJobParameters` (Mux webhook types). */
+export interface MuxTranslateCaptionsJobParameters {
+  asset_id?: string;
+  to_language_code?: string;
+  track_id?: string;
+  never_translate?: string[];
+  upload_to_mux?: boolean;
+}
+
+/** `MuxRobotsJobTranslateAudio` (Mux webhook types). */
+export interface MuxRobotsJobTranslateAudio {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxRobotsJobTranslateAudioParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxRobotsJobTranslateAudioOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxRobotsJobTranslateAudioOutputs` (Mux webhook types). */
+export interface MuxRobotsJobTranslateAudioOutputs {
+  temporary_audio_url?: string;
+  uploaded_track_id?: string;
+}
+
+/** `MuxRobotsJobTranslateAudioParameters` (Mux webhook types). */
+export interface MuxRobotsJobTranslateAudioParameters {
+  asset_id?: string;
+  to_language_code?: string;
+  upload_to_mux?: boolean;
+}
+
+/** `MuxSummarizeJob` (Mux webhook types). */
+export interface MuxSummarizeJob {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxSummarizeJobParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxSummarizeJobOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxSummarizeJobOutputs` (Mux webhook types). */
+export interface MuxSummarizeJobOutputs {
+  description?: string;
+  tags?: string[];
+  title?: string;
+}
+
+/** `MuxSummarizeJobParameters` (Mux webhook types). */
+export interface MuxSummarizeJobParameters {
+  asset_id?: string;
+  description_length?: number;
+  language_code?: string;
+  output_language_code?: string;
+  output_steering?: MuxSummarizeJobParametersOutputSteering;
+  prompt_overrides?: MuxSummarizeJobParametersPromptOverrides;
+  tag_count?: number;
+  title_length?: number;
+  tone?: string;
+  update_asset_meta?: boolean;
+}
+
+/** `MuxSummarizeJobParametersPromptOverrides` (Mux webhook types). */
+export interface MuxSummarizeJobParametersPromptOverrides {
+  description?: string;
+  keywords?: string;
+  quality_guidelines?: string;
+  task?: string;
+  title?: string;
+}
+
+/** `MuxSummarizeJobParametersOutputSteering` (Mux webhook types). */
+export interface MuxSummarizeJobParametersOutputSteering {
+  audience?: string;
+  brand_terms?: string[];
+  scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  summary_style?: string;
+  tag_taxonomy?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy;
+}
+
+/** `MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy {
+  allow_other?: boolean;
+  values?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue[];
+  name?: string;
+}
+
+/** `MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue {
+  label?: string;
+  aliases?: string[];
+  description?: string;
+}
+
+/** `MuxAskQuestionsJobParametersOutputSteeringScope` (Mux webhook types). */
+export interface MuxAskQuestionsJobParametersOutputSteeringScope {
+  end_time?: number;
+  start_time?: number;
+}
+
+/** `MuxModerateJob` (Mux webhook types). */
+export interface MuxModerateJob {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxModerateJobParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxModerateJobOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxModerateJobOutputs` (Mux webhook types). */
+export interface MuxModerateJobOutputs {
+  exceeds_threshold?: boolean;
+  max_scores?: MuxModerateJobParametersThresholds;
+  thumbnail_scores?: MuxModerateJobOutputsThumbnailScore[];
+  flagged_action?: MuxModerateJobOutputsFlaggedAction;
+}
+
+/** `MuxModerateJobOutputsFlaggedAction` (Mux webhook types). */
+export interface MuxModerateJobOutputsFlaggedAction {
+  action?: string;
+  deleted_playback_ids?: string[];
+}
+
+/** `MuxModerateJobOutputsThumbnailScore` (Mux webhook types). */
+export interface MuxModerateJobOutputsThumbnailScore {
+  sexual?: number;
+  violence?: number;
+  time?: number;
+}
+
+/** `MuxModerateJobParametersThresholds` (Mux webhook types). */
+export interface MuxModerateJobParametersThresholds {
+  sexual?: number;
+  violence?: number;
+}
+
+/** `MuxModerateJobParameters` (Mux webhook types). */
+export interface MuxModerateJobParameters {
+  asset_id?: string;
+  language_code?: string;
+  max_samples?: number;
+  on_flagged?: MuxModerateJobParametersOnFlagged;
+  output_steering?: MuxAskQuestionsJobParametersOutputSteering;
+  sampling_interval?: number;
+  thresholds?: MuxModerateJobParametersThresholds;
+}
+
+/** `MuxAskQuestionsJobParametersOutputSteering` (Mux webhook types). */
+export interface MuxAskQuestionsJobParametersOutputSteering {
+  scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+}
+
+/** `MuxModerateJobParametersOnFlagged` (Mux webhook types). */
+export interface MuxModerateJobParametersOnFlagged {
+  action?: string;
+}
+
+/** `MuxRobotsJobGeneratePremiumCaptions` (Mux webhook types). */
+export interface MuxRobotsJobGeneratePremiumCaptions {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxRobotsJobGeneratePremiumCaptionsParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxRobotsJobGeneratePremiumCaptionsOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxRobotsJobGeneratePremiumCaptionsOutputs` (Mux webhook types). */
+export interface MuxRobotsJobGeneratePremiumCaptionsOutputs {
+  language_code?: string;
+  auto_language_confidence?: number;
+  detected_language?: string;
+  replaced_track_id?: string;
+  temporary_srt_url?: string;
+  temporary_words_url?: string;
+  track_id?: string;
+}
+
+/** `MuxRobotsJobGeneratePremiumCaptionsParameters` (Mux webhook types). */
+export interface MuxRobotsJobGeneratePremiumCaptionsParameters {
+  asset_id?: string;
+  include_speakers?: boolean;
+  include_words?: boolean;
+  language_code?: string;
+  phrases?: string[];
+  replace_existing?: boolean;
+  track_name?: string;
+  upload_to_mux?: boolean;
+}
+
+/** `MuxRobotsJobGenerateEngagementInsights` (Mux webhook types). */
+export interface MuxRobotsJobGenerateEngagementInsights {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxRobotsJobGenerateEngagementInsightsParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxRobotsJobGenerateEngagementInsightsOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxRobotsJobGenerateEngagementInsightsOutputs` (Mux webhook types). */
+export interface MuxRobotsJobGenerateEngagementInsightsOutputs {
+  moment_insights?: MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight[];
+  overall_insight?: MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight;
+}
+
+/** `MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight` (Mux webhook types). */
+export interface MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight {
+  summary?: string;
+  trends?: string[];
+}
+
+/** `MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight` (Mux webhook types). */
+export interface MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight {
+  end_ms?: number;
+  engagement_score?: number;
+  insight?: string;
+  start_ms?: number;
+}
+
+/** `MuxRobotsJobGenerateEngagementInsightsParameters` (Mux webhook types). */
+export interface MuxRobotsJobGenerateEngagementInsightsParameters {
+  asset_id?: string;
+}
+
+/** `MuxGenerateChaptersJob` (Mux webhook types). */
+export interface MuxGenerateChaptersJob {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxGenerateChaptersJobParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxGenerateChaptersJobOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxGenerateChaptersJobOutputs` (Mux webhook types). */
+export interface MuxGenerateChaptersJobOutputs {
+  chapters?: MuxGenerateChaptersJobOutputsChapter[];
+  asset_update?: MuxGenerateChaptersJobOutputsAssetUpdate;
+}
+
+/** `MuxGenerateChaptersJobOutputsAssetUpdate` (Mux webhook types). */
+export interface MuxGenerateChaptersJobOutputsAssetUpdate {
+  status?: string;
+  replaced_track_id?: string;
+  track_id?: string;
+}
+
+/** `MuxGenerateChaptersJobOutputsChapter` (Mux webhook types). */
+export interface MuxGenerateChaptersJobOutputsChapter {
+  start_time?: number;
+  title?: string;
+}
+
+/** `MuxGenerateChaptersJobParameters` (Mux webhook types). */
+export interface MuxGenerateChaptersJobParameters {
+  asset_id?: string;
+  language_code?: string;
+  output_language_code?: string;
+  output_steering?: MuxGenerateChaptersJobParametersOutputSteering;
+  prompt_overrides?: MuxGenerateChaptersJobParametersPromptOverrides;
+  update_asset_chapters?: boolean;
+}
+
+/** `MuxGenerateChaptersJobParametersPromptOverrides` (Mux webhook types). */
+export interface MuxGenerateChaptersJobParametersPromptOverrides {
+  chapter_guidelines?: string;
+  output_format?: string;
+  task?: string;
+  title_guidelines?: string;
+}
+
+/** `MuxGenerateChaptersJobParametersOutputSteering` (Mux webhook types). */
+export interface MuxGenerateChaptersJobParametersOutputSteering {
+  audience?: string;
+  brand_terms?: string[];
+  chapter_granularity?: string;
+  chapter_style?: string;
+}
+
+/** `MuxRobotsJobFindScenes` (Mux webhook types). */
+export interface MuxRobotsJobFindScenes {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxRobotsJobFindScenesParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxRobotsJobFindScenesOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxRobotsJobFindScenesOutputs` (Mux webhook types). */
+export interface MuxRobotsJobFindScenesOutputs {
+  scenes?: MuxRobotsJobFindScenesOutputsScene[];
+}
+
+/** `MuxRobotsJobFindScenesOutputsScene` (Mux webhook types). */
+export interface MuxRobotsJobFindScenesOutputsScene {
+  cues?: MuxFindKeyMomentsJobOutputsMomentCue[];
+  end_ms?: number;
+  shot_count?: number;
+  start_ms?: number;
+  title?: string;
+  audible_narrative?: string;
+  blended_narrative?: string;
+  notable_audible_concepts?: string[];
+  notable_visual_concepts?: MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept[];
+  shots?: MuxRobotsJobFindScenesOutputsSceneShot[];
+  visual_narrative?: string;
+}
+
+/** `MuxRobotsJobFindScenesOutputsSceneShot` (Mux webhook types). */
+export interface MuxRobotsJobFindScenesOutputsSceneShot {
+  end_ms?: number;
+  start_ms?: number;
+  visual_description?: string;
+}
+
+/** `MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept {
+  concept?: string;
+  rationale?: string;
+  score?: number;
+}
+
+/** `MuxFindKeyMomentsJobOutputsMomentCue` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobOutputsMomentCue {
+  end_ms?: number;
+  start_ms?: number;
+  text?: string;
+}
+
+/** `MuxRobotsJobFindScenesParameters` (Mux webhook types). */
+export interface MuxRobotsJobFindScenesParameters {
+  asset_id?: string;
+  language_code?: string;
+  min_scene_duration_ms?: number;
+  min_scenes?: number;
+  output_steering?: MuxRobotsJobFindScenesParametersOutputSteering;
+}
+
+/** `MuxRobotsJobFindScenesParametersOutputSteering` (Mux webhook types). */
+export interface MuxRobotsJobFindScenesParametersOutputSteering {
+  audience?: string;
+  brand_terms?: string[];
+  narration_detail?: string;
+  scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  segmentation_strategy?: string;
+  title_style?: string;
+  topic_taxonomy?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy;
+}
+
+/** `MuxFindKeyMomentsJob` (Mux webhook types). */
+export interface MuxFindKeyMomentsJob {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxFindKeyMomentsJobParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxFindKeyMomentsJobOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxFindKeyMomentsJobOutputs` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobOutputs {
+  moments?: MuxFindKeyMomentsJobOutputsMoment[];
+}
+
+/** `MuxFindKeyMomentsJobOutputsMoment` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobOutputsMoment {
+  audible_narrative?: string;
+  cues?: MuxFindKeyMomentsJobOutputsMomentCue[];
+  end_ms?: number;
+  notable_audible_concepts?: string[];
+  overall_score?: number;
+  start_ms?: number;
+  title?: string;
+  notable_visual_concepts?: MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept[];
+  quotable_segment?: MuxFindKeyMomentsJobOutputsMomentQuotableSegment;
+  visual_narrative?: string;
+}
+
+/** `MuxFindKeyMomentsJobOutputsMomentQuotableSegment` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobOutputsMomentQuotableSegment {
+  start_ms?: number;
+  text?: string;
+}
+
+/** `MuxFindKeyMomentsJobParameters` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobParameters {
+  asset_id?: string;
+  max_moments?: number;
+  output_steering?: MuxFindKeyMomentsJobParametersOutputSteering;
+  target_duration_ms?: MuxFindKeyMomentsJobParametersTargetDurationMs;
+  use_shots?: boolean;
+}
+
+/** `MuxFindKeyMomentsJobParametersTargetDurationMs` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobParametersTargetDurationMs {
+  max?: number;
+  min?: number;
+}
+
+/** `MuxFindKeyMomentsJobParametersOutputSteering` (Mux webhook types). */
+export interface MuxFindKeyMomentsJobParametersOutputSteering {
+  audience?: string;
+  brand_terms?: string[];
+  rubric_priorities?: string[];
+  scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  selection_strategy?: string;
+  title_style?: string;
+  topic_taxonomy?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy;
+}
+
+/** `MuxRobotsJobFindBestThumbnails` (Mux webhook types). */
+export interface MuxRobotsJobFindBestThumbnails {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxRobotsJobFindBestThumbnailsParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxRobotsJobFindBestThumbnailsOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxRobotsJobFindBestThumbnailsOutputs` (Mux webhook types). */
+export interface MuxRobotsJobFindBestThumbnailsOutputs {
+  best_thumbnails?: MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail[];
+}
+
+/** `MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail` (Mux webhook types). */
+export interface MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail {
+  description?: string;
+  overall?: number;
+  subscores?: MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores;
+  timestamp_ms?: number;
+  alt_text?: string;
+}
+
+/** `MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores` (Mux webhook types). */
+export interface MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores {
+  brand_fit?: number;
+  composition?: number;
+  contrast_color?: number;
+  face_or_action?: number;
+  focus?: number;
+}
+
+/** `MuxRobotsJobFindBestThumbnailsParameters` (Mux webhook types). */
+export interface MuxRobotsJobFindBestThumbnailsParameters {
+  asset_id?: string;
+  max_thumbnails?: number;
+  output_steering?: MuxRobotsJobFindBestThumbnailsParametersOutputSteering;
+  update_asset_thumbnail?: boolean;
+}
+
+/** `MuxRobotsJobFindBestThumbnailsParametersOutputSteering` (Mux webhook types). */
+export interface MuxRobotsJobFindBestThumbnailsParametersOutputSteering {
+  audience?: string;
+  campaign_style?: string;
+  looking_for?: string;
+  scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  scoring_priorities?: string[];
+  selection_strategy?: string;
+}
+
+/** `MuxEditCaptionsJob` (Mux webhook types). */
+export interface MuxEditCaptionsJob {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxEditCaptionsJobParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxEditCaptionsJobOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxEditCaptionsJobOutputs` (Mux webhook types). */
+export interface MuxEditCaptionsJobOutputs {
+  total_replacement_count?: number;
+  temporary_vtt_url?: string;
+  uploaded_track_id?: string;
+}
+
+/** `MuxEditCaptionsJobParameters` (Mux webhook types). */
+export interface MuxEditCaptionsJobParameters {
+  asset_id?: string;
+  track_id?: string;
+  auto_censor_profanity?: MuxEditCaptionsJobParametersAutoCensorProfanity;
+  delete_original_track?: boolean;
+  replacements?: MuxEditCaptionsJobParametersReplacement[];
+  speaker_replacements?: MuxEditCaptionsJobParametersSpeakerReplacement[];
+  track_name_suffix?: string;
+  upload_to_mux?: boolean;
+}
+
+/** `MuxEditCaptionsJobParametersSpeakerReplacement` (Mux webhook types). */
+export interface MuxEditCaptionsJobParametersSpeakerReplacement {
+  find?: string;
+  replace?: string;
+}
+
+/** `MuxEditCaptionsJobParametersReplacement` (Mux webhook types). */
+export interface MuxEditCaptionsJobParametersReplacement {
+  find?: string;
+  replace?: string;
+  case_sensitive?: boolean;
+}
+
+/** `MuxEditCaptionsJobParametersAutoCensorProfanity` (Mux webhook types). */
+export interface MuxEditCaptionsJobParametersAutoCensorProfanity {
+  always_censor?: string[];
+  detection_method?: string;
+  mode?: string;
+  never_censor?: string[];
+}
+
+/** `MuxAskQuestionsJob` (Mux webhook types). */
+export interface MuxAskQuestionsJob {
+  id?: string;
+  created_at?: number;
+  parameters?: MuxAskQuestionsJobParameters;
+  status?: string;
+  units_consumed?: number;
+  updated_at?: number;
+  workflow?: string;
+  directive?: MuxAskQuestionsJobDirective;
+  errors?: MuxAskQuestionsJobError[];
+  outputs?: MuxAskQuestionsJobOutputs;
+  passthrough?: string;
+  resources?: MuxAskQuestionsJobResources;
+}
+
+/** `MuxAskQuestionsJobOutputs` (Mux webhook types). */
+export interface MuxAskQuestionsJobOutputs {
+  answers?: MuxAskQuestionsJobOutputsAnswer[];
+}
+
+/** `MuxAskQuestionsJobOutputsAnswer` (Mux webhook types). */
+export interface MuxAskQuestionsJobOutputsAnswer {
+  answer?: string;
+  confidence?: number;
+  question?: string;
+  reasoning?: string;
+  skipped?: boolean;
+}
+
+/** `MuxAskQuestionsJobParameters` (Mux webhook types). */
+export interface MuxAskQuestionsJobParameters {
+  asset_id?: string;
+  questions?: MuxAskQuestionsJobParametersQuestion[];
+  language_code?: string;
+  max_free_form_answer_length?: number;
+  output_steering?: MuxAskQuestionsJobParametersOutputSteering;
+}
+
+/** `MuxAskQuestionsJobParametersQuestion` (Mux webhook types). */
+export interface MuxAskQuestionsJobParametersQuestion {
+  question?: string;
+  answer_options?: string[];
+  free_form_reply?: boolean;
+}
+
+/** `MuxRobotsDirectiveRun` (Mux webhook types). */
+export interface MuxRobotsDirectiveRun {
+  created_at?: number;
+  directive_run?: MuxRobotsDirectiveRunDirectiveRun;
+  environment_id?: string;
+  internal_id?: string;
+}
+
+/** `MuxRobotsDirectiveRunDirectiveRun` (Mux webhook types). */
+export interface MuxRobotsDirectiveRunDirectiveRun {
+  id?: string;
+  asset_id?: string;
+  completed_at?: number;
+  directive_id?: string;
+  node_states?: unknown[];
+  started_at?: number;
+  status?: string;
+}
+
 /** `CreateAigcCustomVoiceTask` (Tencent VOD API spec). */
 export interface CreateAigcCustomVoiceTask {
   TaskId?: string;
@@ -4453,6 +5767,134 @@ export type MediaEvent =
   | { id: string; provider: "tencent-vod"; type: "CreateAigcAdvancedCustomElementComplete"; time: string | null; data: { EventType: "CreateAigcAdvancedCustomElementComplete"; EventHandle?: string; CreateAigcAdvancedCustomElementCompleteEvent: CreateAigcAdvancedCustomElementTask } }
   | { id: string; provider: "tencent-vod"; type: "CreateAigcCustomVoiceCompleteEvent"; time: string | null; data: { EventType: "CreateAigcCustomVoiceCompleteEvent"; EventHandle?: string; CreateAigcCustomVoiceCompleteEvent: CreateAigcCustomVoiceTask } }
   | { id: string; provider: "tencent-vod"; type: "CreateAigcCustomVoiceComplete"; time: string | null; data: { EventType: "CreateAigcCustomVoiceComplete"; EventHandle?: string; CreateAigcCustomVoiceCompleteEvent: CreateAigcCustomVoiceTask } }
+  | { id: string; provider: "mux"; type: "robots.directive_run.completed"; time: string | null; data: { type: "robots.directive_run.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsDirectiveRun } }
+  | { id: string; provider: "mux"; type: "robots.directive_run.created"; time: string | null; data: { type: "robots.directive_run.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsDirectiveRun } }
+  | { id: string; provider: "mux"; type: "robots.directive_run.errored"; time: string | null; data: { type: "robots.directive_run.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsDirectiveRun } }
+  | { id: string; provider: "mux"; type: "robots.directive_run.partial"; time: string | null; data: { type: "robots.directive_run.partial"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsDirectiveRun } }
+  | { id: string; provider: "mux"; type: "robots.job.ask_questions.cancelled"; time: string | null; data: { type: "robots.job.ask_questions.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAskQuestionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.ask_questions.completed"; time: string | null; data: { type: "robots.job.ask_questions.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAskQuestionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.ask_questions.errored"; time: string | null; data: { type: "robots.job.ask_questions.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAskQuestionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.ask_questions.pending"; time: string | null; data: { type: "robots.job.ask_questions.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAskQuestionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.ask_questions.processing"; time: string | null; data: { type: "robots.job.ask_questions.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAskQuestionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.edit_captions.cancelled"; time: string | null; data: { type: "robots.job.edit_captions.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxEditCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.edit_captions.completed"; time: string | null; data: { type: "robots.job.edit_captions.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxEditCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.edit_captions.errored"; time: string | null; data: { type: "robots.job.edit_captions.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxEditCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.edit_captions.pending"; time: string | null; data: { type: "robots.job.edit_captions.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxEditCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.edit_captions.processing"; time: string | null; data: { type: "robots.job.edit_captions.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxEditCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.find_best_thumbnails.cancelled"; time: string | null; data: { type: "robots.job.find_best_thumbnails.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindBestThumbnails } }
+  | { id: string; provider: "mux"; type: "robots.job.find_best_thumbnails.completed"; time: string | null; data: { type: "robots.job.find_best_thumbnails.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindBestThumbnails } }
+  | { id: string; provider: "mux"; type: "robots.job.find_best_thumbnails.errored"; time: string | null; data: { type: "robots.job.find_best_thumbnails.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindBestThumbnails } }
+  | { id: string; provider: "mux"; type: "robots.job.find_best_thumbnails.pending"; time: string | null; data: { type: "robots.job.find_best_thumbnails.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindBestThumbnails } }
+  | { id: string; provider: "mux"; type: "robots.job.find_best_thumbnails.processing"; time: string | null; data: { type: "robots.job.find_best_thumbnails.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindBestThumbnails } }
+  | { id: string; provider: "mux"; type: "robots.job.find_key_moments.cancelled"; time: string | null; data: { type: "robots.job.find_key_moments.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxFindKeyMomentsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.find_key_moments.completed"; time: string | null; data: { type: "robots.job.find_key_moments.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxFindKeyMomentsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.find_key_moments.errored"; time: string | null; data: { type: "robots.job.find_key_moments.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxFindKeyMomentsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.find_key_moments.pending"; time: string | null; data: { type: "robots.job.find_key_moments.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxFindKeyMomentsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.find_key_moments.processing"; time: string | null; data: { type: "robots.job.find_key_moments.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxFindKeyMomentsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.find_scenes.cancelled"; time: string | null; data: { type: "robots.job.find_scenes.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindScenes } }
+  | { id: string; provider: "mux"; type: "robots.job.find_scenes.completed"; time: string | null; data: { type: "robots.job.find_scenes.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindScenes } }
+  | { id: string; provider: "mux"; type: "robots.job.find_scenes.errored"; time: string | null; data: { type: "robots.job.find_scenes.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindScenes } }
+  | { id: string; provider: "mux"; type: "robots.job.find_scenes.pending"; time: string | null; data: { type: "robots.job.find_scenes.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindScenes } }
+  | { id: string; provider: "mux"; type: "robots.job.find_scenes.processing"; time: string | null; data: { type: "robots.job.find_scenes.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobFindScenes } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_chapters.cancelled"; time: string | null; data: { type: "robots.job.generate_chapters.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxGenerateChaptersJob } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_chapters.completed"; time: string | null; data: { type: "robots.job.generate_chapters.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxGenerateChaptersJob } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_chapters.errored"; time: string | null; data: { type: "robots.job.generate_chapters.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxGenerateChaptersJob } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_chapters.pending"; time: string | null; data: { type: "robots.job.generate_chapters.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxGenerateChaptersJob } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_chapters.processing"; time: string | null; data: { type: "robots.job.generate_chapters.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxGenerateChaptersJob } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_engagement_insights.cancelled"; time: string | null; data: { type: "robots.job.generate_engagement_insights.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGenerateEngagementInsights } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_engagement_insights.completed"; time: string | null; data: { type: "robots.job.generate_engagement_insights.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGenerateEngagementInsights } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_engagement_insights.errored"; time: string | null; data: { type: "robots.job.generate_engagement_insights.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGenerateEngagementInsights } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_engagement_insights.pending"; time: string | null; data: { type: "robots.job.generate_engagement_insights.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGenerateEngagementInsights } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_engagement_insights.processing"; time: string | null; data: { type: "robots.job.generate_engagement_insights.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGenerateEngagementInsights } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_premium_captions.cancelled"; time: string | null; data: { type: "robots.job.generate_premium_captions.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGeneratePremiumCaptions } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_premium_captions.completed"; time: string | null; data: { type: "robots.job.generate_premium_captions.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGeneratePremiumCaptions } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_premium_captions.errored"; time: string | null; data: { type: "robots.job.generate_premium_captions.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGeneratePremiumCaptions } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_premium_captions.pending"; time: string | null; data: { type: "robots.job.generate_premium_captions.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGeneratePremiumCaptions } }
+  | { id: string; provider: "mux"; type: "robots.job.generate_premium_captions.processing"; time: string | null; data: { type: "robots.job.generate_premium_captions.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobGeneratePremiumCaptions } }
+  | { id: string; provider: "mux"; type: "robots.job.moderate.cancelled"; time: string | null; data: { type: "robots.job.moderate.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxModerateJob } }
+  | { id: string; provider: "mux"; type: "robots.job.moderate.completed"; time: string | null; data: { type: "robots.job.moderate.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxModerateJob } }
+  | { id: string; provider: "mux"; type: "robots.job.moderate.errored"; time: string | null; data: { type: "robots.job.moderate.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxModerateJob } }
+  | { id: string; provider: "mux"; type: "robots.job.moderate.pending"; time: string | null; data: { type: "robots.job.moderate.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxModerateJob } }
+  | { id: string; provider: "mux"; type: "robots.job.moderate.processing"; time: string | null; data: { type: "robots.job.moderate.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxModerateJob } }
+  | { id: string; provider: "mux"; type: "robots.job.summarize.cancelled"; time: string | null; data: { type: "robots.job.summarize.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSummarizeJob } }
+  | { id: string; provider: "mux"; type: "robots.job.summarize.completed"; time: string | null; data: { type: "robots.job.summarize.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSummarizeJob } }
+  | { id: string; provider: "mux"; type: "robots.job.summarize.errored"; time: string | null; data: { type: "robots.job.summarize.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSummarizeJob } }
+  | { id: string; provider: "mux"; type: "robots.job.summarize.pending"; time: string | null; data: { type: "robots.job.summarize.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSummarizeJob } }
+  | { id: string; provider: "mux"; type: "robots.job.summarize.processing"; time: string | null; data: { type: "robots.job.summarize.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSummarizeJob } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_audio.cancelled"; time: string | null; data: { type: "robots.job.translate_audio.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobTranslateAudio } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_audio.completed"; time: string | null; data: { type: "robots.job.translate_audio.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobTranslateAudio } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_audio.errored"; time: string | null; data: { type: "robots.job.translate_audio.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobTranslateAudio } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_audio.pending"; time: string | null; data: { type: "robots.job.translate_audio.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobTranslateAudio } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_audio.processing"; time: string | null; data: { type: "robots.job.translate_audio.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxRobotsJobTranslateAudio } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_captions.cancelled"; time: string | null; data: { type: "robots.job.translate_captions.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxTranslateCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_captions.completed"; time: string | null; data: { type: "robots.job.translate_captions.completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxTranslateCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_captions.errored"; time: string | null; data: { type: "robots.job.translate_captions.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxTranslateCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_captions.pending"; time: string | null; data: { type: "robots.job.translate_captions.pending"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxTranslateCaptionsJob } }
+  | { id: string; provider: "mux"; type: "robots.job.translate_captions.processing"; time: string | null; data: { type: "robots.job.translate_captions.processing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxTranslateCaptionsJob } }
+  | { id: string; provider: "mux"; type: "video.asset.created"; time: string | null; data: { type: "video.asset.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.deleted"; time: string | null; data: { type: "video.asset.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.errored"; time: string | null; data: { type: "video.asset.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.live_stream_completed"; time: string | null; data: { type: "video.asset.live_stream_completed"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.master.deleted"; time: string | null; data: { type: "video.asset.master.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.master.errored"; time: string | null; data: { type: "video.asset.master.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.master.preparing"; time: string | null; data: { type: "video.asset.master.preparing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.master.ready"; time: string | null; data: { type: "video.asset.master.ready"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.non_standard_input_detected"; time: string | null; data: { type: "video.asset.non_standard_input_detected"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.ready"; time: string | null; data: { type: "video.asset.ready"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.shots.created"; time: string | null; data: { type: "video.asset.shots.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetShots } }
+  | { id: string; provider: "mux"; type: "video.asset.shots.deleted"; time: string | null; data: { type: "video.asset.shots.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetShots } }
+  | { id: string; provider: "mux"; type: "video.asset.shots.errored"; time: string | null; data: { type: "video.asset.shots.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetShots } }
+  | { id: string; provider: "mux"; type: "video.asset.shots.ready"; time: string | null; data: { type: "video.asset.shots.ready"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetShots } }
+  | { id: string; provider: "mux"; type: "video.asset.shots.skipped"; time: string | null; data: { type: "video.asset.shots.skipped"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetShots } }
+  | { id: string; provider: "mux"; type: "video.asset.static_rendition.created"; time: string | null; data: { type: "video.asset.static_rendition.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetStaticRendition } }
+  | { id: string; provider: "mux"; type: "video.asset.static_rendition.deleted"; time: string | null; data: { type: "video.asset.static_rendition.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetStaticRendition } }
+  | { id: string; provider: "mux"; type: "video.asset.static_rendition.errored"; time: string | null; data: { type: "video.asset.static_rendition.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetStaticRendition } }
+  | { id: string; provider: "mux"; type: "video.asset.static_rendition.ready"; time: string | null; data: { type: "video.asset.static_rendition.ready"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetStaticRendition } }
+  | { id: string; provider: "mux"; type: "video.asset.static_rendition.skipped"; time: string | null; data: { type: "video.asset.static_rendition.skipped"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetStaticRendition } }
+  | { id: string; provider: "mux"; type: "video.asset.static_renditions.deleted"; time: string | null; data: { type: "video.asset.static_renditions.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.static_renditions.errored"; time: string | null; data: { type: "video.asset.static_renditions.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.static_renditions.preparing"; time: string | null; data: { type: "video.asset.static_renditions.preparing"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.static_renditions.ready"; time: string | null; data: { type: "video.asset.static_renditions.ready"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.track.created"; time: string | null; data: { type: "video.asset.track.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetTrack } }
+  | { id: string; provider: "mux"; type: "video.asset.track.deleted"; time: string | null; data: { type: "video.asset.track.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetTrack } }
+  | { id: string; provider: "mux"; type: "video.asset.track.errored"; time: string | null; data: { type: "video.asset.track.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetTrack } }
+  | { id: string; provider: "mux"; type: "video.asset.track.ready"; time: string | null; data: { type: "video.asset.track.ready"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetTrack } }
+  | { id: string; provider: "mux"; type: "video.asset.updated"; time: string | null; data: { type: "video.asset.updated"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAsset } }
+  | { id: string; provider: "mux"; type: "video.asset.warning"; time: string | null; data: { type: "video.asset.warning"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxAssetWarning } }
+  | { id: string; provider: "mux"; type: "video.delivery.high_traffic"; time: string | null; data: { type: "video.delivery.high_traffic"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxVideoDeliveryHighTraffic } }
+  | { id: string; provider: "mux"; type: "video.live_stream.active"; time: string | null; data: { type: "video.live_stream.active"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.connected"; time: string | null; data: { type: "video.live_stream.connected"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.created"; time: string | null; data: { type: "video.live_stream.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.deleted"; time: string | null; data: { type: "video.live_stream.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.disabled"; time: string | null; data: { type: "video.live_stream.disabled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.disconnected"; time: string | null; data: { type: "video.live_stream.disconnected"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.enabled"; time: string | null; data: { type: "video.live_stream.enabled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.idle"; time: string | null; data: { type: "video.live_stream.idle"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.recording"; time: string | null; data: { type: "video.live_stream.recording"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.simulcast_target.broadcasting"; time: string | null; data: { type: "video.live_stream.simulcast_target.broadcasting"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSimulcastTarget } }
+  | { id: string; provider: "mux"; type: "video.live_stream.simulcast_target.created"; time: string | null; data: { type: "video.live_stream.simulcast_target.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSimulcastTarget } }
+  | { id: string; provider: "mux"; type: "video.live_stream.simulcast_target.deleted"; time: string | null; data: { type: "video.live_stream.simulcast_target.deleted"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSimulcastTarget } }
+  | { id: string; provider: "mux"; type: "video.live_stream.simulcast_target.errored"; time: string | null; data: { type: "video.live_stream.simulcast_target.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSimulcastTarget } }
+  | { id: string; provider: "mux"; type: "video.live_stream.simulcast_target.idle"; time: string | null; data: { type: "video.live_stream.simulcast_target.idle"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSimulcastTarget } }
+  | { id: string; provider: "mux"; type: "video.live_stream.simulcast_target.starting"; time: string | null; data: { type: "video.live_stream.simulcast_target.starting"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSimulcastTarget } }
+  | { id: string; provider: "mux"; type: "video.live_stream.simulcast_target.updated"; time: string | null; data: { type: "video.live_stream.simulcast_target.updated"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxSimulcastTarget } }
+  | { id: string; provider: "mux"; type: "video.live_stream.updated"; time: string | null; data: { type: "video.live_stream.updated"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStream } }
+  | { id: string; provider: "mux"; type: "video.live_stream.warning"; time: string | null; data: { type: "video.live_stream.warning"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxLiveStreamWarning } }
+  | { id: string; provider: "mux"; type: "video.upload.asset_created"; time: string | null; data: { type: "video.upload.asset_created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxDirectUpload } }
+  | { id: string; provider: "mux"; type: "video.upload.cancelled"; time: string | null; data: { type: "video.upload.cancelled"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxDirectUpload } }
+  | { id: string; provider: "mux"; type: "video.upload.created"; time: string | null; data: { type: "video.upload.created"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxDirectUpload } }
+  | { id: string; provider: "mux"; type: "video.upload.errored"; time: string | null; data: { type: "video.upload.errored"; id: string; created_at?: string; object?: { type: string; id: string }; environment?: { name: string; id: string }; attempts?: unknown[]; data: MuxDirectUpload } }
+  | { id: string; provider: "cloudflare-stream"; type: "video.ready"; time: string | null; data: StreamVideo }
+  | { id: string; provider: "cloudflare-stream"; type: "video.error"; time: string | null; data: StreamVideo }
+  | { id: string; provider: "volcengine-vod"; type: "FileUploadComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "FileUploadComplete"; EventTime?: string; Data: VolcFileUpload } }
+  | { id: string; provider: "volcengine-vod"; type: "WorkflowComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "WorkflowComplete"; EventTime?: string; Data: VolcWorkflow } }
+  | { id: string; provider: "volcengine-vod"; type: "ExecutionComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "ExecutionComplete"; EventTime?: string; Data: VolcExecution } }
+  | { id: string; provider: "volcengine-vod"; type: "FileUploadByUrlComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "FileUploadByUrlComplete"; EventTime?: string; Data: VolcMediaEvent } }
+  | { id: string; provider: "volcengine-vod"; type: "MaterialUploadComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "MaterialUploadComplete"; EventTime?: string; Data: VolcMediaEvent } }
+  | { id: string; provider: "volcengine-vod"; type: "UploadGetMetaComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "UploadGetMetaComplete"; EventTime?: string; Data: VolcMediaEvent } }
+  | { id: string; provider: "volcengine-vod"; type: "DeleteMediaComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "DeleteMediaComplete"; EventTime?: string; Data: VolcMediaEvent } }
+  | { id: string; provider: "volcengine-vod"; type: "DeleteTranscodesComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "DeleteTranscodesComplete"; EventTime?: string; Data: VolcMediaEvent } }
+  | { id: string; provider: "volcengine-vod"; type: "UpdateMediaStorageClassComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "UpdateMediaStorageClassComplete"; EventTime?: string; Data: VolcMediaEvent } }
 ;
 
 /** An event of a type mediahook does not know: the provider's JSON as sent. */

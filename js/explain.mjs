@@ -41,8 +41,20 @@ export function printable(text) {
   );
 }
 
-/** The callback's own send time: its timestamp header, or Tencent's T minus the default lifetime. */
+/**
+ * The callback's own send time: its timestamp header, the time inside the signature header (Mux's
+ * `t=`, Cloudflare's `time=`), or Tencent's T minus the default lifetime.
+ */
 export function callbackTime(provider, headers, body, url) {
+  const { timeField, signatureHeader } = PROVIDER_FACTS[provider] ?? {};
+  if (timeField) {
+    const found = headers.find(([n]) => n.toLowerCase() === signatureHeader.toLowerCase());
+    const time = found?.[1]
+      .split(",")
+      .map((part) => part.split("="))
+      .find(([name]) => name.trim() === timeField)?.[1];
+    return time && /^\d+$/.test(time.trim()) ? Number(time.trim()) : null;
+  }
   if (provider === "tencent-vod") {
     let t;
     try {
@@ -53,8 +65,8 @@ export function callbackTime(provider, headers, body, url) {
     } catch {}
     return t == null || Number.isNaN(Number(t)) ? null : Number(t) - TENCENT_LIFETIME;
   }
-  const name = TIMESTAMP_HEADER[provider].toLowerCase();
-  const found = headers.find(([n]) => n.toLowerCase() === name);
+  const name = TIMESTAMP_HEADER[provider]?.toLowerCase();
+  const found = name && headers.find(([n]) => n.toLowerCase() === name);
   return found && /^\d+$/.test(found[1].trim()) ? Number(found[1].trim()) : null;
 }
 
@@ -103,7 +115,7 @@ export function explain(api, opts) {
   } catch (e) {
     const code = e.code ?? "error";
     const hints = [];
-    if (code === "signature_mismatch" && opts.provider !== "tencent-vod" && opts.url) {
+    if (code === "signature_mismatch" && PROVIDER_FACTS[opts.provider]?.urlsVar && opts.url) {
       for (const variant of urlVariants(opts.url)) {
         try {
           api.verifySignature({ ...opts, url: variant, receivedUrl: variant });
@@ -111,7 +123,7 @@ export function explain(api, opts) {
         } catch {}
       }
       if (!opts.url.includes("://") && opts.provider !== "alibaba-live")
-        hints.push("Alibaba IMS and VOD sign the full URL, scheme included.");
+        hints.push(`${PROVIDER_FACTS[opts.provider].name} signs the full URL, scheme included.`);
     }
     return { valid: false, code, message: e.message, reason: REASONS[code] ?? "", hints };
   }

@@ -1,4 +1,11 @@
-export type Provider = "alibaba-ims" | "alibaba-vod" | "alibaba-live" | "tencent-vod";
+export type Provider =
+  | "alibaba-ims"
+  | "alibaba-vod"
+  | "alibaba-live"
+  | "tencent-vod"
+  | "mux"
+  | "cloudflare-stream"
+  | "volcengine-vod";
 
 export type ErrorCode =
   | "missing_signature"
@@ -38,13 +45,14 @@ export type AnyMediaEvent = MediaEvent | UnknownMediaEvent;
 
 export interface VerifyOptions {
   provider: Provider;
-  /** The callback URL configured at the provider (for alibaba-live: the host). */
+  /** The callback URL configured at the provider (for alibaba-live: the host; mux,
+   * cloudflare-stream and tencent-vod sign no URL). */
   url?: string;
   /** The URL the request arrived at, when different (Tencent's query fallback reads it). */
   receivedUrl?: string;
   headers?: HeadersLike;
   body: Body;
-  /** Newest first; any may match (rotation). */
+  /** Newest first; any may match (rotation). For mux and cloudflare-stream: the signing secrets. */
   keys: string | string[];
   toleranceSeconds?: number;
   /** UNIX seconds; default: the current time. */
@@ -57,7 +65,7 @@ export interface SignOptions {
   url?: string;
   key: string;
   body: Body;
-  /** UNIX seconds: send time (Alibaba) or expiry time T (tencent-vod). */
+  /** UNIX seconds: send time, or expiry time T (tencent-vod). */
   timestamp: number;
 }
 
@@ -78,7 +86,7 @@ export declare function verify(options: VerifyOptions): AnyMediaEvent;
 export interface VerifiedSignature {
   /** 0-based position of the matching key in `keys` (newest first). */
   keyIndex: number;
-  /** The signed time: send time (Alibaba) or expiry time T (tencent-vod), UNIX seconds. */
+  /** The signed time: send time, or expiry time T (tencent-vod), UNIX seconds. */
   timestamp: number;
 }
 /** Verify only the signature and time, without parsing the body. Throws VerifyError. */

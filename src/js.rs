@@ -78,11 +78,12 @@ impl JsVerifier {
         })
     }
 
-    /// Whether the signature is read from the body (Tencent's `Sign`/`T`): otherwise JS passes
-    /// only the body's length to [`JsVerifier::verify_signature_io`].
+    /// Whether the signature reads the body (Tencent's `Sign`/`T` travel in it; Mux, Cloudflare
+    /// Stream and Volcengine sign it): otherwise JS passes only the body's length to
+    /// [`JsVerifier::verify_signature_io`].
     #[wasm_bindgen(js_name = readsBody)]
     pub fn reads_body(&self) -> bool {
-        self.inner.provider().spec().scheme == crate::provider::Scheme::SignT
+        !self.inner.provider().signs_headers_only()
     }
 
     /// The body limit in bytes.
@@ -228,7 +229,7 @@ pub fn sign_raw(provider: &str, url: &str, key: &str, body: &[u8], timestamp: f6
                 reason: "expected whole UNIX seconds".into(),
             });
         }
-        let key = AuthKey::new(key, 1)?;
+        let key = AuthKey::for_provider(provider, key, 1)?;
         let signed = sign(provider, &SignInput { url, key: &key, timestamp: timestamp as u64, body })?;
         let headers = Array::new();
         for (n, v) in &signed.headers {

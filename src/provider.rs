@@ -19,6 +19,12 @@ pub enum Provider {
     AlibabaLive,
     /// Tencent Cloud VOD: `Sign` = md5(key + `T`), `T` the expiry time.
     TencentVod,
+    /// Mux: `Mux-Signature: t=<ts>,v1=<hex>`, HMAC-SHA256 over `ts.body`.
+    Mux,
+    /// Cloudflare Stream: `Webhook-Signature: time=<ts>,sig1=<hex>`, HMAC-SHA256 over `ts.body`.
+    CloudflareStream,
+    /// Volcengine (BytePlus) VOD: `X-VOD-*` headers over `URL|ts|key|base64(body)`.
+    VolcengineVod,
 }
 
 /// How a provider signs.
@@ -30,6 +36,26 @@ pub enum Scheme {
     PipeHost,
     /// `Sign` = `md5hex(key + T)` in the body (or the query), `T` the expiry time.
     SignT,
+    /// One header `<time>=<ts>,<signature>=<hex>[,<signature>=<hex>...]`, each signature
+    /// `hex(HMAC-SHA256(secret, "<ts>.<body>"))` (Mux, Cloudflare Stream).
+    TimedHmac {
+        /// The time's name in the header (`t`, `time`).
+        time: &'static str,
+        /// The signatures' name in the header (`v1`, `sig1`); other names are ignored.
+        signature: &'static str,
+    },
+    /// `md5hex("<URL>|<timestamp>|<key>|<base64(body)>")` in headers (Volcengine VOD).
+    PipeUrlBody,
+}
+
+/// What a provider's keys look like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRule {
+    /// 1 to 32 ASCII letters and digits (Alibaba's `AuthKey`, Tencent's `SignKey`,
+    /// Volcengine's `PrivateKey`).
+    Alphanumeric,
+    /// A signing secret handed out by the provider: 1 to 256 visible ASCII characters.
+    Secret,
 }
 
 /// Everything fixed about one provider.
@@ -52,9 +78,11 @@ pub struct ProviderSpec {
     pub keys_var: &'static str,
     /// The gateway's variable holding the signed callback URLs or hosts (`None`: none signed).
     pub urls_var: Option<&'static str>,
+    /// What its keys look like.
+    pub key_rule: KeyRule,
 }
 
-const SPECS: [ProviderSpec; 4] = [
+const SPECS: [ProviderSpec; 7] = [
     ProviderSpec {
         id: "alibaba-ims",
         name: "Alibaba Cloud Intelligent Media Services",
@@ -64,6 +92,7 @@ const SPECS: [ProviderSpec; 4] = [
         headers: &["X-ICE-SIGNATURE", "X-ICE-TIMESTAMP"],
         keys_var: "ALIBABA_IMS_AUTH_KEYS",
         urls_var: Some("ALIBABA_IMS_CALLBACK_URLS"),
+        key_rule: KeyRule::Alphanumeric,
     },
     ProviderSpec {
         id: "alibaba-vod",
@@ -74,6 +103,7 @@ const SPECS: [ProviderSpec; 4] = [
         headers: &["X-VOD-SIGNATURE", "X-VOD-TIMESTAMP"],
         keys_var: "ALIBABA_VOD_AUTH_KEYS",
         urls_var: Some("ALIBABA_VOD_CALLBACK_URLS"),
+        key_rule: KeyRule::Alphanumeric,
     },
     ProviderSpec {
         id: "alibaba-live",
@@ -84,6 +114,7 @@ const SPECS: [ProviderSpec; 4] = [
         headers: &["ALI-LIVE-SIGNATURE", "ALI-LIVE-TIMESTAMP"],
         keys_var: "ALIBABA_LIVE_AUTH_KEYS",
         urls_var: Some("ALIBABA_LIVE_HOSTS"),
+        key_rule: KeyRule::Alphanumeric,
     },
     ProviderSpec {
         id: "tencent-vod",
@@ -94,10 +125,45 @@ const SPECS: [ProviderSpec; 4] = [
         headers: &[],
         keys_var: "TENCENT_VOD_SIGN_KEYS",
         urls_var: None,
+        key_rule: KeyRule::Alphanumeric,
+    },
+    ProviderSpec {
+        id: "mux",
+        name: "Mux",
+        route: "/mux",
+        methods: "POST",
+        scheme: Scheme::TimedHmac { time: "t", signature: "v1" },
+        headers: &["Mux-Signature"],
+        keys_var: "MUX_WEBHOOK_SECRETS",
+        urls_var: None,
+        key_rule: KeyRule::Secret,
+    },
+    ProviderSpec {
+        id: "cloudflare-stream",
+        name: "Cloudflare Stream",
+        route: "/cloudflare/stream",
+        methods: "POST",
+        scheme: Scheme::TimedHmac { time: "time", signature: "sig1" },
+        headers: &["Webhook-Signature"],
+        keys_var: "CLOUDFLARE_STREAM_WEBHOOK_SECRETS",
+        urls_var: None,
+        key_rule: KeyRule::Secret,
+    },
+    ProviderSpec {
+        id: "volcengine-vod",
+        name: "Volcengine (BytePlus) VOD",
+        route: "/volcengine/vod",
+        methods: "POST",
+        scheme: Scheme::PipeUrlBody,
+        headers: &["X-VOD-SIGNATURE", "X-VOD-TIMESTAMP"],
+        keys_var: "VOLCENGINE_VOD_KEYS",
+        urls_var: Some("VOLCENGINE_VOD_CALLBACK_URLS"),
+        key_rule: KeyRule::Alphanumeric,
     },
 ];
 
-/// Default `|now - timestamp|` window for Alibaba callbacks (the providers' docs use 5 minutes).
+/// Default `|now - timestamp|` window for the timestamped schemes (Alibaba's docs and Mux's SDK use
+/// 5 minutes).
 pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
 /// Default clock skew allowed past Tencent's expiry time `T`.
 pub const DEFAULT_SKEW_SECONDS: u64 = 60;
@@ -112,16 +178,29 @@ impl ProviderSpec {
         self.headers.first().copied()
     }
 
-    /// The timestamp header, when the time travels in one.
+    /// The timestamp header, when the time travels in one of its own.
     pub fn timestamp_header(&self) -> Option<&'static str> {
         self.headers.get(1).copied()
+    }
+
+    /// Whether the signature covers the body, so that a captured signature cannot carry
+    /// another body (Mux, Cloudflare Stream, Volcengine; Tencent's `Sign` covers only `T`).
+    pub const fn signs_body(&self) -> bool {
+        matches!(self.scheme, Scheme::TimedHmac { .. } | Scheme::PipeUrlBody)
     }
 }
 
 impl Provider {
     /// Every provider.
-    pub const ALL: [Provider; 4] =
-        [Provider::AlibabaIms, Provider::AlibabaVod, Provider::AlibabaLive, Provider::TencentVod];
+    pub const ALL: [Provider; 7] = [
+        Provider::AlibabaIms,
+        Provider::AlibabaVod,
+        Provider::AlibabaLive,
+        Provider::TencentVod,
+        Provider::Mux,
+        Provider::CloudflareStream,
+        Provider::VolcengineVod,
+    ];
 
     /// The provider's facts.
     pub const fn spec(self) -> &'static ProviderSpec {
@@ -130,6 +209,9 @@ impl Provider {
             Provider::AlibabaVod => &SPECS[1],
             Provider::AlibabaLive => &SPECS[2],
             Provider::TencentVod => &SPECS[3],
+            Provider::Mux => &SPECS[4],
+            Provider::CloudflareStream => &SPECS[5],
+            Provider::VolcengineVod => &SPECS[6],
         }
     }
 
@@ -145,9 +227,9 @@ impl Provider {
 
     /// Whether the signature covers only headers and the URL (or host), never the body: true
     /// for the Alibaba schemes, so a receiver can verify before reading the body. Tencent's
-    /// `Sign`/`T` travel in the body.
+    /// `Sign`/`T` travel in the body; the other schemes sign it.
     pub fn signs_headers_only(self) -> bool {
-        !self.spec().headers.is_empty()
+        matches!(self.spec().scheme, Scheme::PipeUrl | Scheme::PipeHost)
     }
 
     /// Whether `method` (any case) is one the provider uses.

@@ -54,6 +54,25 @@ fn tencent_payload_records_are_generated_from_the_spec() {
 }
 
 #[test]
+fn mux_records_and_event_types_are_generated_from_its_webhook_types() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let spec = std::fs::read_to_string(format!("{root}/data/mux-webhook-schema.json")).unwrap();
+    let committed = std::fs::read_to_string(format!("{root}/src/events/mux_spec.rs")).unwrap_or_default();
+    let generated = docs::mux_records(&spec);
+    assert!(committed == generated, "src/events/mux_spec.rs is stale: run `cargo run --example event_docs`");
+    let spec: serde_json::Value = serde_json::from_str(&spec).unwrap();
+    assert_eq!(generated.matches("\nrecord! {").count(), spec["objects"].as_object().unwrap().len());
+    // Every event type of Mux's description is one mediahook knows, typed as its data object.
+    let events = spec["events"].as_object().unwrap();
+    let known = mediahook::known_event_types(mediahook::Provider::Mux);
+    assert_eq!(known.len(), events.len());
+    for (event_type, object) in events {
+        let schema = mediahook::events::MuxBody::schema_of(event_type).expect(event_type);
+        assert_eq!(schema.schema.name, object.as_str().unwrap(), "{event_type}");
+    }
+}
+
+#[test]
 fn every_known_event_type_has_a_sample_that_parses_as_that_type() {
     use mediahook::{known_event_types, parse_event, Provider};
     let samples = samples();

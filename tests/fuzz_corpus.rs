@@ -51,6 +51,16 @@ fn verify_tencent_vod() {
     replay("verify_tencent_vod", |d| targets::verify_round_trip(Provider::TencentVod, d));
 }
 
+/// The body-signing schemes replay the corpora of the header schemes (the inputs are laid out
+/// alike: key, time, URL, body).
+#[test]
+fn verify_body_signing_schemes() {
+    for provider in [Provider::Mux, Provider::CloudflareStream, Provider::VolcengineVod] {
+        replay("verify_alibaba_ims", |d| targets::verify_round_trip(provider, d));
+        replay("verify_tencent_vod", |d| targets::verify_round_trip(provider, d));
+    }
+}
+
 #[test]
 fn parse_event() {
     replay("parse_event", targets::parse_event);

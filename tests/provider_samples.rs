@@ -138,3 +138,30 @@ fn every_catalogue_is_complete() {
     }
     assert!(types(Provider::AlibabaLive).contains(&"on_demand_record"));
 }
+
+#[test]
+fn cloudflare_stream_sample_is_known_and_fully_typed() {
+    for (file, body) in fixtures("cloudflare-stream") {
+        let event =
+            parse_event(Provider::CloudflareStream, body.as_bytes(), "").unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(event.is_known() && event.data().is_known(), "{file}");
+        assert_eq!(format!("{}.json", event.event_type), file);
+        assert_eq!(event.time.as_deref(), Some("2022-06-30T17:53:21.774299Z"), "the modification time");
+        let data = data(&event);
+        // The percentage sent as a string is a number; what was sent as null stays out.
+        assert_eq!(data["status"]["pctComplete"], serde_json::json!(39.0));
+        assert_eq!(data["uid"], "6b9e68b07dfee8cc2d116e4c51d6a957");
+        let schema = mediahook::events::StreamBody::schema_of(&event.event_type).unwrap().schema;
+        let mut out = Vec::new();
+        extras(&data, schema, "$", &mut out);
+        assert_eq!(out, Vec::<String>::new(), "fields outside the table");
+    }
+    // The error example of the same page is not JSON.
+    let typo = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/cloudflare-stream/doc-typos/error-example.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let e = parse_event(Provider::CloudflareStream, typo.as_bytes(), "").unwrap_err();
+    assert_eq!(e.code(), mediahook::ErrorCode::MalformedJson);
+}

@@ -17,7 +17,7 @@ struct Case {
 }
 
 fn case(rng: &mut Rng) -> Case {
-    let provider = Provider::ALL[rng.below(4) as usize];
+    let provider = Provider::ALL[rng.below(Provider::ALL.len() as u64) as usize];
     let (host_len, path_len, key_len) = (1 + rng.below(12), rng.below(20), 1 + rng.below(32));
     let host = format!("{}.example.com", rng.alnum(host_len as usize).to_lowercase());
     let path = rng.alnum(path_len as usize);
@@ -66,7 +66,38 @@ fn check(c: &Case, mutation: u64) {
             assert!(verifier(c, &c.key, "https://elsewhere.invalid/").verify(&req, now).is_ok());
             assert_eq!(code_of(&verifier(c, &c.key, &c.url), &req, now + 61), ErrorCode::Expired);
         }
+        Provider::Mux | Provider::CloudflareStream => {
+            // The body is signed: one changed byte fails.
+            if !c.body.is_empty() {
+                let mut changed = c.body.clone();
+                let i = (mutation % c.body.len() as u64) as usize;
+                changed[i] ^= 0x20;
+                let mut req2 = request(&s, "https://receiver.invalid/cb");
+                req2.body = &changed;
+                assert_eq!(code_of(&verifier(c, &c.key, &c.url), &req2, now), ErrorCode::SignatureMismatch);
+            }
+            // The time inside the header is signed.
+            let mut tampered = s.clone();
+            let header = &mut tampered.headers[0].1;
+            *header = header.replacen(&format!("={},", c.ts), &format!("={},", c.ts + 1 + mutation % 300), 1);
+            assert_eq!(
+                code_of(&verifier(c, &c.key, &c.url), &request(&tampered, ""), now),
+                ErrorCode::SignatureMismatch
+            );
+            // No URL is signed.
+            assert!(verifier(c, &c.key, "https://elsewhere.invalid/").verify(&req, now).is_ok());
+            assert_eq!(code_of(&verifier(c, &c.key, &c.url), &req, now + 301), ErrorCode::TimestampTooOld);
+        }
         _ => {
+            // Volcengine signs the body too.
+            if c.provider == Provider::VolcengineVod && !c.body.is_empty() {
+                let mut changed = c.body.clone();
+                let i = (mutation % c.body.len() as u64) as usize;
+                changed[i] ^= 0x20;
+                let mut req2 = request(&s, "https://receiver.invalid/cb");
+                req2.body = &changed;
+                assert_eq!(code_of(&verifier(c, &c.key, &c.url), &req2, now), ErrorCode::SignatureMismatch);
+            }
             // Another signed URL (or host for Live) fails.
             let other_url = c.url.replacen("https://", "https://x", 1);
             assert_eq!(code_of(&verifier(c, &c.key, &other_url), &req, now), ErrorCode::SignatureMismatch);

@@ -16,7 +16,7 @@ for (const select of document.querySelectorAll("select[name=provider]")) {
     const { name, signatureHeader } = PROVIDER_FACTS[id];
     const option = document.createElement("option");
     option.value = id;
-    option.textContent = `${name} (${signatureHeader ? `${signatureHeader.replace(/SIGNATURE$/, "*")}` : "Sign, T"})`;
+    option.textContent = `${name} (${signatureHeader ? signatureHeader.replace(/SIGNATURE$/, "*") : "Sign, T"})`;
     select.append(option);
   }
 }
@@ -176,11 +176,12 @@ function selectTab(name) {
 
 function providerLabels() {
   const provider = $("#verify-form").elements.provider.value;
+  const { name, urlsVar } = PROVIDER_FACTS[provider];
   $("[data-url-label]").textContent =
     provider === "alibaba-live"
       ? "Host (or callback URL) of the Live callback"
-      : provider === "tencent-vod"
-        ? "URL the callback arrived at (optional: Tencent signs no URL)"
+      : !urlsVar
+        ? `URL the callback arrived at (optional: ${name} signs no URL)`
         : "Callback URL configured at the provider";
 }
 

@@ -6,9 +6,12 @@ use std::ops::Range;
 
 use super::schema::{FieldSchema, Kind, RecordSchema};
 use super::walk::{Capture, Walker};
-use super::{alibaba_ims, alibaba_live, alibaba_vod, normalise_time, tencent_vod, unix_to_rfc3339};
+use super::{
+    alibaba_ims, alibaba_live, alibaba_vod, cloudflare_stream, mux, normalise_time, tencent_vod, unix_to_rfc3339,
+    volcengine_vod,
+};
 use crate::error::Error;
-use crate::json::{members, write_str, Failure, Member, Reader};
+use crate::json::{member_at, members, write_str, Failure, Member, Reader};
 use crate::provider::Provider;
 use crate::verify::tencent::{SIGN_FIELD, T_FIELD};
 
@@ -182,6 +185,34 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                 (Dispatch { event_type, body: schema.map(|s| s.schema) }, tables, [Capture { name: "", text: None }])
             }
         }
+        Provider::Mux => {
+            let [found, ..] = top_level(text, &[mux::TYPE_FIELD]);
+            let event_type = text_of(found);
+            let body = mux::MuxBody::schema_of(&event_type).map(|s| s.schema);
+            (Dispatch { event_type, body }, [mux::ENVELOPE, none, none], [Capture { name: "created_at", text: None }])
+        }
+        Provider::VolcengineVod => {
+            let [found, ..] = top_level(text, &["EventType"]);
+            let event_type = text_of(found);
+            let body = volcengine_vod::VolcBody::schema_of(&event_type).map(|s| s.schema);
+            let tables = [volcengine_vod::ENVELOPE, none, none];
+            (Dispatch { event_type, body }, tables, [Capture { name: "EventTime", text: None }])
+        }
+        Provider::CloudflareStream => {
+            // The body is the video; its state names the type.
+            let state = member_at(text, &cloudflare_stream::STATE_PATH).and_then(|m| m.string());
+            let Some(state) = state.filter(|s| !s.is_empty()) else {
+                Reader::check(text).map_err(to_error)?;
+                return Err(Error::InvalidEvent {
+                    path: "$.status.state".into(),
+                    detail: "the video's state is missing (it names the event type)".into(),
+                });
+            };
+            let event_type = format!("{}{state}", cloudflare_stream::TYPE_PREFIX);
+            let body = cloudflare_stream::StreamBody::schema_of(&event_type).map(|s| s.schema);
+            let tables = [body.map_or(none, |s| s.fields), none, none];
+            (Dispatch { event_type, body }, tables, [Capture { name: "modified", text: None }])
+        }
     };
     walker.body = dispatch.body;
     if with_id {
@@ -206,7 +237,11 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
     let data = start..out.len();
     let captured = captures[0].text.as_deref();
     let time = match provider {
-        Provider::AlibabaIms | Provider::AlibabaVod => {
+        Provider::AlibabaIms
+        | Provider::AlibabaVod
+        | Provider::Mux
+        | Provider::CloudflareStream
+        | Provider::VolcengineVod => {
             captured.and_then(|c| Reader::new(c).decoded_string().ok()).and_then(|t| normalise_time(&t))
         }
         Provider::AlibabaLive => captured.and_then(|t| t.parse::<i64>().ok()).and_then(unix_to_rfc3339),

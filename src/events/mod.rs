@@ -13,12 +13,16 @@
 pub mod alibaba_ims;
 pub mod alibaba_live;
 pub mod alibaba_vod;
+pub mod cloudflare_stream;
 mod envelope;
 pub mod family;
+pub mod mux;
+pub mod mux_spec;
 mod record;
 pub mod schema;
 pub mod tencent_vod;
 pub mod tencent_vod_spec;
+pub mod volcengine_vod;
 mod walk;
 
 use serde::{Deserialize, Serialize, Serializer};
@@ -29,11 +33,17 @@ use sha2::{Digest, Sha256};
 pub use alibaba_ims::ImsBody;
 pub use alibaba_live::LiveBody;
 pub use alibaba_vod::VodBody;
+pub use cloudflare_stream::StreamBody;
 pub use family::EventSchema;
+pub use mux::MuxBody;
 pub use schema::{Embedded, FieldSchema, Id64, Kind, Record, RecordSchema, Shape};
 pub use tencent_vod::TencentBody;
+pub use volcengine_vod::VolcBody;
 #[cfg(feature = "typed")]
-pub use {alibaba_ims::ImsEvent, alibaba_live::LiveEvent, alibaba_vod::VodEvent, tencent_vod::TencentEvent};
+pub use {
+    alibaba_ims::ImsEvent, alibaba_live::LiveEvent, alibaba_vod::VodEvent, cloudflare_stream::StreamEvent,
+    mux::MuxEvent, tencent_vod::TencentEvent, volcengine_vod::VolcEvent,
+};
 
 use crate::error::Error;
 use crate::json::without_bom;
@@ -77,6 +87,12 @@ pub enum EventData {
     AlibabaLive(LiveEvent),
     /// Tencent Cloud VOD.
     TencentVod(TencentEvent),
+    /// Mux.
+    Mux(MuxEvent),
+    /// Cloudflare Stream.
+    CloudflareStream(StreamEvent),
+    /// Volcengine (BytePlus) VOD.
+    VolcengineVod(VolcEvent),
 }
 
 #[cfg(feature = "typed")]
@@ -88,6 +104,9 @@ impl EventData {
             EventData::AlibabaVod(e) => e.body.is_known(),
             EventData::AlibabaLive(e) => e.body.is_known(),
             EventData::TencentVod(e) => e.is_known(),
+            EventData::Mux(e) => e.data.is_known(),
+            EventData::CloudflareStream(e) => e.body.is_known(),
+            EventData::VolcengineVod(e) => e.data.is_known(),
         }
     }
 }
@@ -129,6 +148,9 @@ impl Event {
             Provider::AlibabaVod => EventData::AlibabaVod(VodEvent::from_normalised(t, value())),
             Provider::AlibabaLive => EventData::AlibabaLive(LiveEvent::from_normalised(t, value())),
             Provider::TencentVod => EventData::TencentVod(TencentEvent::from_normalised(t, json)),
+            Provider::Mux => EventData::Mux(MuxEvent::from_normalised(t, value())),
+            Provider::CloudflareStream => EventData::CloudflareStream(StreamEvent::from_normalised(t, value())),
+            Provider::VolcengineVod => EventData::VolcengineVod(VolcEvent::from_normalised(t, value())),
         }
     }
 }
@@ -185,9 +207,26 @@ pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, 
         return parse_text(provider, &query_json(url), None);
     }
     let text = body_text(body)?;
-    // The id hashes the body as sent (a retry resends it byte for byte), except for Tencent,
-    // whose per-delivery Sign and T may change: there, the normalised data without them.
-    parse_text(provider, text, (provider != Provider::TencentVod).then_some(body))
+    parse_text(provider, text, identifying(provider, body, text).as_deref())
+}
+
+/// What an event's id hashes: the body as sent (a retry resends it byte for byte); for Mux the
+/// event's own `id` (its retries differ in `attempts`); `None` for Tencent, whose per-delivery
+/// Sign and T may change: there, the normalised data without them.
+fn identifying<'a>(provider: Provider, body: &'a [u8], text: &str) -> Option<std::borrow::Cow<'a, [u8]>> {
+    match provider {
+        Provider::TencentVod => None,
+        Provider::Mux => {
+            let id = crate::json::member_at(text, &[mux::ID_FIELD]).and_then(|m| m.string());
+            // Without an id the event is invalid (the walk says so); the body stands in.
+            Some(id.map_or(std::borrow::Cow::Borrowed(body), |id| {
+                let mut marked = b"mux-id\0".to_vec();
+                marked.extend_from_slice(id.as_bytes());
+                std::borrow::Cow::Owned(marked)
+            }))
+        }
+        _ => Some(std::borrow::Cow::Borrowed(body)),
+    }
 }
 
 /// The normalised event JSON without its `id` member, written into `out` (for callers that
@@ -222,7 +261,7 @@ fn body_text(body: &[u8]) -> Result<&str, Error> {
 /// The id [`parse_event`] gives this callback, without the typed parse where the id is the
 /// body's hash (Alibaba POSTs); Tencent's and Live GETs' ids come from the normalised data.
 pub fn event_id_of(provider: Provider, body: &[u8], url: &str) -> Result<String, Error> {
-    if provider == Provider::TencentVod || is_query_callback(provider, body) {
+    if matches!(provider, Provider::TencentVod | Provider::Mux) || is_query_callback(provider, body) {
         return parse_event(provider, body, url).map(|e| e.id);
     }
     Ok(event_id(provider, body))
@@ -289,7 +328,7 @@ pub fn untyped_event(
             data.push(b':');
             let value = data.len();
             reader.copy(&mut data).map_err(malformed)?;
-            if event_type.is_none() && ["EventType", "eventType", "action", "event"].contains(&&*name) {
+            if event_type.is_none() && ["EventType", "eventType", "action", "event", "type"].contains(&&*name) {
                 let copied = std::str::from_utf8(&data[value..]).unwrap_or_default();
                 event_type = crate::json::Reader::new(copied).decoded_string().ok().map(std::borrow::Cow::into_owned);
             }
@@ -406,5 +445,8 @@ pub fn known_event_types(provider: Provider) -> &'static [&'static str] {
         Provider::AlibabaVod => VodBody::EVENT_TYPES,
         Provider::AlibabaLive => LiveBody::EVENT_TYPES,
         Provider::TencentVod => TencentBody::EVENT_TYPES,
+        Provider::Mux => MuxBody::EVENT_TYPES,
+        Provider::CloudflareStream => StreamBody::EVENT_TYPES,
+        Provider::VolcengineVod => VolcBody::EVENT_TYPES,
     }
 }

@@ -234,9 +234,12 @@ pub struct Kept {
     pub by: Verification,
 }
 
-/// The identity of a signature without the signature itself: the MD5 schemes sign only the
-/// URL (or host), the time and the key, so these determine it. Every callback a provider
-/// sends in one second shares it; the guard counts the distinct events under each.
+/// The identity of a signature without the signature itself: the Alibaba and Tencent schemes
+/// sign only the URL (or host), the time and the key, so these determine it. Every callback a
+/// provider sends in one second shares it; the guard counts the distinct events under each.
+/// The schemes that sign the body (Mux, Cloudflare Stream, Volcengine) give each body its own
+/// signature, so the body is part of the identity: many genuine events in one second are not
+/// one signature reused.
 pub fn signature_id(v: &crate::verify::VerifiedCallback<'_>) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -247,6 +250,10 @@ pub fn signature_id(v: &crate::verify::VerifiedCallback<'_>) -> String {
     h.update(v.timestamp.to_string());
     h.update([0]);
     h.update(v.key_index.to_string());
+    if v.provider.spec().signs_body() {
+        h.update([0]);
+        h.update(v.body);
+    }
     crate::verify::digest::to_hex(&h.finalize()[..12])
 }
 

@@ -202,7 +202,8 @@ impl Sources {
             Provider::TencentVod => self.tencent_vod.as_ref(),
             Provider::AlibabaIms => self.alibaba_ims.as_ref(),
             Provider::AlibabaVod => self.alibaba_vod.as_ref(),
-            Provider::AlibabaLive => None,
+            // No lookups: Live has no API for its callbacks, and the body-signing schemes need none.
+            Provider::AlibabaLive | Provider::Mux | Provider::CloudflareStream | Provider::VolcengineVod => None,
         }
     }
 

@@ -1,12 +1,16 @@
 //! Alibaba's scheme shared by IMS, VOD and Live: `md5hex("<subject>|<timestamp>|<key>")` in a
 //! signature header, the send time in a timestamp header, `|now - ts| <= tolerance`. IMS and
-//! VOD sign the callback URL, Live only its host.
+//! VOD sign the callback URL, Live only its host. Volcengine's VOD adds the body:
+//! `md5hex("<URL>|<timestamp>|<key>|<base64(body)>")`.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 
 use super::digest::{digest_eq, md5_of, parse_md5_hex, parse_timestamp, to_hex, Timestamp};
 use super::request::{url_host, CallbackRequest, Lookup};
 use std::borrow::Cow;
 
-use super::{Match, Policy, Subject};
+use super::{check_window, Match, Policy, Subject};
 use crate::error::Error;
 use crate::provider::{ProviderSpec, Scheme};
 
@@ -40,6 +44,7 @@ pub(crate) fn verify(
     };
 
     let signs_host = spec.scheme == Scheme::PipeHost;
+    let body = signed_body(spec, req.body);
     // The signed subjects, borrowed: the configured ones, or the request's own URL or host.
     let received =
         if policy.signed_subjects.is_empty() { Some(subject_of_request(signs_host, req.url)?) } else { None };
@@ -51,7 +56,7 @@ pub(crate) fn verify(
         .iter()
         .enumerate()
         .flat_map(|(ki, key)| (0..subjects).map(move |si| (ki, key, si)))
-        .find(|(_, key, si)| digest_eq(&pipe_digest(subject(*si), ts, key.as_bytes()), &signature))
+        .find(|(_, key, si)| digest_eq(&pipe_digest(subject(*si), ts, key.as_bytes(), body.as_deref()), &signature))
         .map(|(ki, _, si)| (ki, si))
         .ok_or_else(|| Error::SignatureMismatch {
             keys: policy.keys.len(),
@@ -72,18 +77,31 @@ pub(crate) fn subject_of_request(signs_host: bool, url: &str) -> Result<Cow<'_, 
     }
 }
 
-pub(crate) fn sign_headers(spec: &ProviderSpec, subject: &str, timestamp: u64, key: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn sign_headers(
+    spec: &ProviderSpec,
+    subject: &str,
+    timestamp: u64,
+    key: &[u8],
+    body: &[u8],
+) -> Vec<(String, String)> {
     let (signature_header, timestamp_header) = headers(spec);
     let text = timestamp.to_string();
     let ts = Timestamp { text: &text, value: timestamp as i64 };
+    let body = signed_body(spec, body);
     vec![
         (timestamp_header.to_owned(), text.clone()),
-        (signature_header.to_owned(), to_hex(&pipe_digest(subject, ts, key))),
+        (signature_header.to_owned(), to_hex(&pipe_digest(subject, ts, key, body.as_deref()))),
     ]
 }
 
-fn pipe_digest(subject: &str, ts: Timestamp<'_>, key: &[u8]) -> [u8; 16] {
-    md5_of(&[subject.as_bytes(), b"|", ts.text.as_bytes(), b"|", key])
+/// The body as the scheme signs it: base64 (standard, padded) for Volcengine, none otherwise.
+fn signed_body(spec: &ProviderSpec, body: &[u8]) -> Option<String> {
+    (spec.scheme == Scheme::PipeUrlBody).then(|| STANDARD.encode(body))
+}
+
+fn pipe_digest(subject: &str, ts: Timestamp<'_>, key: &[u8], body: Option<&str>) -> [u8; 16] {
+    let body = body.map_or([&b""[..], b""], |b| [b"|", b.as_bytes()]);
+    md5_of(&[subject.as_bytes(), b"|", ts.text.as_bytes(), b"|", key, body[0], body[1]])
 }
 
 fn repeated_signature(field: &'static str) -> Error {
@@ -93,15 +111,4 @@ fn repeated_signature(field: &'static str) -> Error {
 fn describe_subjects(n: usize, hosts: bool) -> String {
     let what = if hosts { "host" } else { "callback URL" };
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
-
-/// `|now - ts| <= tolerance`, reported as too old or in the future.
-fn check_window(ts: u64, now: u64, tolerance: u64) -> Result<(), Error> {
-    if now > ts && now - ts > tolerance {
-        return Err(Error::TimestampTooOld { age: now - ts, tolerance });
-    }
-    if ts > now && ts - now > tolerance {
-        return Err(Error::TimestampInFuture { ahead: ts - now, allowed: tolerance });
-    }
-    Ok(())
 }

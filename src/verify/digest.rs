@@ -29,11 +29,18 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 
 /// Why a signature string is unusable.
 pub(crate) fn parse_md5_hex(s: &str) -> Result<Md5Digest, &'static str> {
+    parse_hex(s)
+}
+
+/// `N` bytes from `2N` hexadecimal characters (either case, spaces and tabs around ignored).
+pub(crate) fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], &'static str> {
     let s = s.trim_matches([' ', '\t']);
-    if s.len() != 32 {
-        return Err(if s.contains(',') { "it was sent more than once" } else { "expected 32 hexadecimal characters" });
+    if s.len() != 2 * N {
+        let expected =
+            if N == 32 { "expected 64 hexadecimal characters" } else { "expected 32 hexadecimal characters" };
+        return Err(if s.contains(',') { "it was sent more than once" } else { expected });
     }
-    let mut out = [0u8; 16];
+    let mut out = [0u8; N];
     for (i, pair) in s.as_bytes().chunks_exact(2).enumerate() {
         let hi = hex_val(pair[0]).ok_or("it contains a non-hexadecimal character")?;
         let lo = hex_val(pair[1]).ok_or("it contains a non-hexadecimal character")?;
@@ -83,6 +90,6 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<Timestamp<'_>, &'static str> {
 }
 
 /// Constant-time equality of two digests.
-pub(crate) fn digest_eq(a: &Md5Digest, b: &Md5Digest) -> bool {
+pub(crate) fn digest_eq<const N: usize>(a: &[u8; N], b: &[u8; N]) -> bool {
     a.ct_eq(b).into()
 }

@@ -1,8 +1,9 @@
 //! The signature floor: [`Verifier`] (provider, keys, signed URLs, time window, body limit)
 //! and [`Verifier::verify`], which never reads a clock: the caller passes `now`. Each scheme
-//! reads only a [`Policy`] (keys, signed URLs or hosts, window): `alibaba` (IMS, VOD, Live)
-//! and `tencent` (`Sign`/`T`, read with the JSON floor). `digest` has MD5, hex and
-//! timestamps; `key` the keys; `request` the request as received; `sign` signs as a provider.
+//! reads only a [`Policy`] (keys, signed URLs or hosts, window): `alibaba` (IMS, VOD, Live, and
+//! Volcengine's body-covering variant), `tencent` (`Sign`/`T`, read with the JSON floor) and
+//! `timed_hmac` (Mux, Cloudflare Stream). `digest` has MD5, hex and timestamps; `key` the
+//! keys; `request` the request as received; `sign` signs as a provider.
 
 pub(crate) mod alibaba;
 pub(crate) mod digest;
@@ -10,6 +11,7 @@ pub(crate) mod key;
 pub(crate) mod request;
 pub(crate) mod sign;
 pub(crate) mod tencent;
+pub(crate) mod timed_hmac;
 
 use crate::error::Error;
 use crate::provider::{Provider, Scheme};
@@ -46,7 +48,7 @@ pub(crate) struct Policy {
     pub keys: Vec<AuthKey>,
     /// Empty: the URL (host) the request arrived at is the signed one.
     pub signed_subjects: Vec<String>,
-    /// Alibaba: the accepted `|now - timestamp|`.
+    /// The timestamped schemes: the accepted `|now - timestamp|`.
     pub tolerance_seconds: u64,
     /// Tencent: seconds accepted past `T`.
     pub skew_seconds: u64,
@@ -75,7 +77,8 @@ pub(crate) enum Subject {
 }
 
 /// What the request's head (method, URL, headers) proved before the body was read: for the
-/// Alibaba schemes the whole signature, for Tencent only the method. Give it to
+/// Alibaba schemes the whole signature, for the others (whose signatures cover the body or
+/// travel in it) only the method. Give it to
 /// [`Verifier::verify_body`], which does not check again what it already holds.
 #[derive(Clone, Debug)]
 pub struct VerifiedHead {
@@ -91,17 +94,19 @@ pub struct VerifiedCallback<'a> {
     /// 0-based position of the key that matched in the configured list (newest first), so a
     /// rotation can tell when the old key stops being used.
     pub key_index: usize,
-    /// The signed time: the send time for Alibaba, the expiry time `T` for Tencent.
+    /// The signed time: the send time, or the expiry time `T` for Tencent.
     pub timestamp: u64,
-    /// The callback URL (IMS, VOD) or host (Live) that was signed; `None` for Tencent.
+    /// The callback URL (IMS, VOD, Volcengine) or host (Live) that was signed; `None` for the
+    /// schemes that sign no URL (Tencent, Mux, Cloudflare Stream).
     pub signed_subject: Option<String>,
     /// The raw body, exactly as received.
     pub body: &'a [u8],
 }
 
 impl Verifier {
-    /// A verifier for `provider` accepting any of `keys` (newest first). Keys are validated:
-    /// 1 to 32 ASCII letters and digits; an empty list is [`Error::NoKeys`].
+    /// A verifier for `provider` accepting any of `keys` (newest first). Keys are validated by
+    /// the provider's rule: 1 to 32 ASCII letters and digits, or for Mux's and Cloudflare's
+    /// signing secrets 1 to 256 visible ASCII characters; an empty list is [`Error::NoKeys`].
     pub fn new<I, S>(provider: Provider, keys: I) -> Result<Verifier, Error>
     where
         I: IntoIterator<Item = S>,
@@ -110,7 +115,7 @@ impl Verifier {
         Ok(Verifier {
             provider,
             policy: Policy {
-                keys: AuthKey::parse_list(keys)?,
+                keys: AuthKey::parse_list_for(provider, keys)?,
                 signed_subjects: Vec::new(),
                 tolerance_seconds: DEFAULT_TOLERANCE_SECONDS,
                 skew_seconds: DEFAULT_SKEW_SECONDS,
@@ -120,10 +125,10 @@ impl Verifier {
         })
     }
 
-    /// The callback URLs configured at the provider, byte for byte (IMS, VOD); for Live the
-    /// hosts (a URL given here is reduced to its host). Several may be valid, e.g. a per-job
-    /// override. When none are set, the URL (host) the request arrived at is used. Tencent
-    /// signs no URL and ignores this.
+    /// The callback URLs configured at the provider, byte for byte (IMS, VOD, Volcengine); for
+    /// Live the hosts (a URL given here is reduced to its host). Several may be valid, e.g. a
+    /// per-job override. When none are set, the URL (host) the request arrived at is used.
+    /// Tencent, Mux and Cloudflare Stream sign no URL and ignore this.
     pub fn with_signed_urls<I, S>(mut self, urls: I) -> Result<Verifier, Error>
     where
         I: IntoIterator<Item = S>,
@@ -134,7 +139,8 @@ impl Verifier {
         Ok(self)
     }
 
-    /// Alibaba: the accepted `|now - timestamp|` in seconds (default 300).
+    /// The timestamped schemes (all but Tencent's): the accepted `|now - timestamp|` in seconds
+    /// (default 300).
     pub fn with_tolerance_seconds(mut self, seconds: u64) -> Verifier {
         self.policy.tolerance_seconds = seconds;
         self
@@ -196,14 +202,14 @@ impl Verifier {
         let spec = self.provider.spec();
         let matched = match spec.scheme {
             Scheme::PipeUrl | Scheme::PipeHost => Some(alibaba::verify(spec, &self.policy, req, now)?),
-            Scheme::SignT => None,
+            Scheme::SignT | Scheme::TimedHmac { .. } | Scheme::PipeUrlBody => None,
         };
         Ok(VerifiedHead { provider: self.provider, matched })
     }
 
-    /// Finish verifying with the body: its size, and for Tencent `Sign`/`T` (in the body, or
-    /// the query). `head` must come from this verifier's [`Verifier::verify_head`] for the same
-    /// request.
+    /// Finish verifying with the body: its size, and the signatures the head could not prove
+    /// (Tencent's `Sign`/`T` in the body or the query; the body-covering schemes). `head` must
+    /// come from this verifier's [`Verifier::verify_head`] for the same request.
     pub fn verify_body<'a>(
         &self,
         head: VerifiedHead,
@@ -213,10 +219,7 @@ impl Verifier {
         self.check_size(req.body.len() as u64)?;
         let Match { key_index, timestamp, subject } = match head.matched {
             Some(m) if head.provider == self.provider => m,
-            _ => match self.provider.spec().scheme {
-                Scheme::SignT => tencent::verify(&self.policy, req, now)?,
-                Scheme::PipeUrl | Scheme::PipeHost => alibaba::verify(self.provider.spec(), &self.policy, req, now)?,
-            },
+            _ => self.verify_whole(req, now)?,
         };
         let signed_subject = match subject {
             None => None,
@@ -235,9 +238,19 @@ impl Verifier {
         self.check_size(body_len)?;
         let m = match self.verify_head(req, now)?.matched {
             Some(m) => m,
-            None => tencent::verify(&self.policy, req, now)?,
+            None => self.verify_whole(req, now)?,
         };
         Ok((m.key_index, m.timestamp))
+    }
+
+    /// The signature with everything it covers, whatever the scheme.
+    fn verify_whole(&self, req: &CallbackRequest<'_>, now: u64) -> Result<Match, Error> {
+        let spec = self.provider.spec();
+        match spec.scheme {
+            Scheme::SignT => tencent::verify(&self.policy, req, now),
+            Scheme::TimedHmac { .. } => timed_hmac::verify(spec, &self.policy, req, now),
+            Scheme::PipeUrl | Scheme::PipeHost | Scheme::PipeUrlBody => alibaba::verify(spec, &self.policy, req, now),
+        }
     }
 
     /// The body limit, checked before any other work (an announced length can be checked
@@ -248,6 +261,17 @@ impl Verifier {
         }
         Ok(())
     }
+}
+
+/// `|now - ts| <= tolerance`, reported as too old or in the future.
+pub(crate) fn check_window(ts: u64, now: u64, tolerance: u64) -> Result<(), Error> {
+    if now > ts && now - ts > tolerance {
+        return Err(Error::TimestampTooOld { age: now - ts, tolerance });
+    }
+    if ts > now && ts - now > tolerance {
+        return Err(Error::TimestampInFuture { ahead: ts - now, allowed: tolerance });
+    }
+    Ok(())
 }
 
 /// A configured URL as it will be signed: as given for IMS/VOD, the host for Live.

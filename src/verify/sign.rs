@@ -3,19 +3,20 @@
 
 use super::key::AuthKey;
 use super::request::live_host;
-use super::{alibaba, tencent};
+use super::{alibaba, tencent, timed_hmac};
 use crate::error::Error;
 use crate::provider::{Provider, Scheme};
 
 /// What to sign.
 #[derive(Clone, Debug)]
 pub struct SignInput<'a> {
-    /// The callback URL configured at the provider (IMS, VOD); for Live a host or a URL (its
-    /// host is signed); ignored by Tencent, which signs no URL.
+    /// The callback URL configured at the provider (IMS, VOD, Volcengine); for Live a host or a
+    /// URL (its host is signed); ignored by Tencent, Mux and Cloudflare Stream, which sign no
+    /// URL.
     pub url: &'a str,
     /// The key.
     pub key: &'a AuthKey,
-    /// UNIX seconds: the send time for Alibaba; for Tencent the expiry time `T`.
+    /// UNIX seconds: the send time; for Tencent the expiry time `T`.
     pub timestamp: u64,
     /// The body to send.
     pub body: &'a [u8],
@@ -52,13 +53,13 @@ pub fn sign(provider: Provider, input: &SignInput<'_>) -> Result<SignedCallback,
     let spec = provider.spec();
     let pipe = |subject: &str| SignedCallback {
         method: "POST",
-        headers: alibaba::sign_headers(spec, subject, input.timestamp, key),
+        headers: alibaba::sign_headers(spec, subject, input.timestamp, key, input.body),
         body: input.body.to_vec(),
     };
     Ok(match spec.scheme {
         // Trimmed as the verifier trims a configured URL, so sign and verify always agree
         // (found by fuzzing with a URL ending in a tab).
-        Scheme::PipeUrl => pipe(input.url.trim()),
+        Scheme::PipeUrl | Scheme::PipeUrlBody => pipe(input.url.trim()),
         Scheme::PipeHost => {
             let mut signed = pipe(&live_host(input.url)?);
             if input.body.is_empty() {
@@ -70,6 +71,11 @@ pub fn sign(provider: Provider, input: &SignInput<'_>) -> Result<SignedCallback,
             method: "POST",
             headers: Vec::new(),
             body: tencent::sign_body(input.body, key, input.timestamp)?,
+        },
+        Scheme::TimedHmac { .. } => SignedCallback {
+            method: "POST",
+            headers: vec![timed_hmac::sign_header(spec, input.timestamp, key, input.body)],
+            body: input.body.to_vec(),
         },
     })
 }

@@ -25,7 +25,7 @@ export async function freePort() {
 const MEDIAHOOK_WORKER = join(root, "dist/worker/index.js");
 
 /**
- * vars: every var and secret (strings); main: the worker's entry (default: the built mediahook
+ * vars: every var and secret (strings), or a function of the worker's URL giving them; main: the worker's entry (default: the built mediahook
  * worker); stateDir: where workerd keeps Durable Object state (reuse it to restart with the
  * same state); mode: DELIVERY_MODE unless vars set it; queue: another worker gets the shipped
  * queues (producer EVENTS and its consumer); bindings: another worker gets every binding of the
@@ -61,7 +61,9 @@ async function startWorkerOnce(
   const config = bindings
     ? shipped.replace(/\n\[vars\]\n[\s\S]*?(?=\n\[)/, "\n")
     : shipped.replace(/\n\[vars\][\s\S]*$/, "\n") + (queue ? queues : "");
-  vars = { DELIVERY_MODE: mode, ...vars };
+  const port = await freePort();
+  // Vars may depend on the worker's own URL (a signed callback URL): a function of it.
+  vars = { DELIVERY_MODE: mode, ...(typeof vars === "function" ? vars(`http://127.0.0.1:${port}`) : vars) };
   writeFileSync(join(dir, "wrangler.toml"), config);
   writeFileSync(
     join(dir, ".dev.vars"),
@@ -69,7 +71,6 @@ async function startWorkerOnce(
       .map(([k, v]) => `${k}=${dotenvQuote(String(v))}`)
       .join("\n")}\n`,
   );
-  const port = await freePort();
   const logs = [];
   const deliveries = [];
   const batches = [];

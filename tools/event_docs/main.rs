@@ -1,6 +1,7 @@
 //! Writes the generated sources and docs: `cargo run --example event_docs`. A tool of the
 //! repository, outside the published library (`docs.rs` beside it does the work).
 //! - src/events/tencent_vod_spec.rs from data/tencent-vod-event-schema.json (Tencent's spec);
+//! - src/events/mux_spec.rs from data/mux-webhook-schema.json (Mux's webhook types);
 //! - docs/events.md, js/events.d.ts and js/samples.json from the event schemas. The samples
 //!   prefer the provider's documentation samples in tests/fixtures.
 //!
@@ -11,9 +12,11 @@ mod docs;
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
     let spec = std::fs::read_to_string(format!("{root}/data/tencent-vod-event-schema.json")).expect("the spec");
+    let mux = std::fs::read_to_string(format!("{root}/data/mux-webhook-schema.json")).expect("Mux's types");
     let samples = docs::samples(|provider, event_type| fixture(root, provider, event_type));
     for (path, text) in [
         (format!("{root}/src/events/tencent_vod_spec.rs"), docs::tencent_records(&spec)),
+        (format!("{root}/src/events/mux_spec.rs"), docs::mux_records(&mux)),
         (format!("{root}/docs/events.md"), docs::markdown()),
         (format!("{root}/js/events.d.ts"), docs::typescript()),
         (format!("{root}/js/samples.json"), serde_json::to_string_pretty(&samples).expect("JSON") + "\n"),
