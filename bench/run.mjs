@@ -49,6 +49,9 @@ for (const group of ["verify", "parse", "parse_size", "verify_parse_forward"]) {
 say("Node side by side: bench/node.mjs");
 const node = JSON.parse(run("node", ["bench/node.mjs"]));
 
+say("Node side by side, the body-signing schemes: bench/body-signed.mjs");
+const bodySigned = JSON.parse(run("node", ["bench/body-signed.mjs"]));
+
 // 3. sizes and instantiate time ------------------------------------------------------------------
 say("sizes and instantiate time");
 const size = (file) => {
@@ -148,6 +151,19 @@ p();
 p("| event | mediahook ops/s | js-md5 ops/s | native Rust ops/s | mediahook / js-md5 (target ≥ 3) |");
 p("|---|---:|---:|---:|---:|");
 for (const r of node) p(`| ${r.name} | ${fmt(r.sigA)} | ${fmt(r.sigB)} | ${fmt(r.sigD)} | ${ratio(r.sigA / r.sigB)} |`);
+p();
+p(
+  "The body-signing schemes (bench/body-signed.mjs): `mediahook` vs the same checks with `node:crypto` (header parsed by hand, HMAC-SHA256 or MD5 over the documented string, `timingSafeEqual`, the window), on the generated sample of one type each. `node:crypto` hashes in native OpenSSL; mediahook hashes in wasm. The last two columns add parsing: mediahook's typed event against a bare `JSON.parse`, which types nothing.",
+);
+p();
+p(
+  "| provider (event, bytes) | mediahook `verifySignature` ops/s | node:crypto ops/s | ratio | mediahook `verify` ops/s | node:crypto + JSON.parse ops/s | ratio |",
+);
+p("|---|---:|---:|---:|---:|---:|---:|");
+for (const r of bodySigned)
+  p(
+    `| ${r.provider} (${r.type}, ${fmt(r.bytes)}) | ${fmt(r.sigA)} | ${fmt(r.sigB)} | ${ratio(r.sigA / r.sigB)} | ${fmt(r.a)} | ${fmt(r.b)} | ${ratio(r.a / r.b)} |`,
+  );
 p();
 p("## Rust core (criterion)");
 p();

@@ -147,14 +147,21 @@ function buildCallback(provider, values, sequence) {
   let query = null;
   if (values.event) {
     const sample = structuredClone(sampleOf(provider, values.event));
-    if (sequence !== undefined) sample.MediahookSequence = sequence;
+    if (sequence !== undefined) {
+      sample.MediahookSequence = sequence;
+      // Mux's event id is the event's identity: each of a series its own.
+      if (provider === "mux") sample.id = `${sample.id}-${sequence}`;
+    }
     // Live stream callbacks (publish/publish_done) are GET requests whose query is the event.
     if (provider === "alibaba-live" && "action" in sample) query = sample;
     else body = JSON.stringify(sample);
   } else {
     body = readInput(values.body);
-    if (sequence !== undefined && body.trim().startsWith("{"))
-      body = JSON.stringify({ ...JSON.parse(body), MediahookSequence: sequence });
+    if (sequence !== undefined && body.trim().startsWith("{")) {
+      const parsed = JSON.parse(body);
+      const id = provider === "mux" && typeof parsed.id === "string" ? { id: `${parsed.id}-${sequence}` } : {};
+      body = JSON.stringify({ ...parsed, MediahookSequence: sequence, ...id });
+    }
   }
   let url = target;
   if (query) {
@@ -351,7 +358,12 @@ function parseCapturedRequest(text) {
   }
   const host = headers.find(([n]) => n.toLowerCase() === "host")?.[1];
   const url = /^https?:\/\//.test(m[2]) ? m[2] : `http://${host ?? "localhost"}${m[2]}`;
-  return { method: m[1], url, headers, body };
+  // The body is what Content-Length says, when the capture has more (a terminal's or a file's
+  // final newline): the body-signing schemes sign every byte.
+  const length = headers.find(([n]) => n.toLowerCase() === "content-length")?.[1];
+  const bytes = Buffer.from(body);
+  const exact = /^\d+$/.test(length ?? "") && bytes.length > Number(length);
+  return { method: m[1], url, headers, body: exact ? bytes.subarray(0, Number(length)).toString() : body };
 }
 
 async function cmdVerify(argv) {

@@ -6,7 +6,7 @@ export interface Embedded<T = unknown> {
   json: T | null;
 }
 
-/** The fields every VOD event shares; the rest are kept as sent. */
+/** An event BytePlus lists without a field table (`UpdateMediaStorageClassComplete`): the  fields its other events share; the rest are kept as sent. */
 export interface VolcMediaEvent {
   /** The status code. */
   Code?: string;
@@ -14,12 +14,132 @@ export interface VolcMediaEvent {
   Message?: string;
   /** The video id. */
   Vid?: string;
-  /** The video ids (batch events). */
-  Vids?: string[];
   /** The space. */
   SpaceName?: string;
   /** What the request passed through. */
   CallbackArgs?: string;
+}
+
+/** `UploadGetMetaComplete`: an upload's metadata was extracted. */
+export interface VolcMetaExtracted {
+  /** The video id. */
+  Vid?: string;
+  /** The space. */
+  SpaceName?: string;
+  /** `Success` or an error code. */
+  Code?: string;
+  /** The message. */
+  Message?: string;
+  /** The file's metadata. */
+  SourceInfo?: VolcSourceInfo;
+  /** The cover image's URI. */
+  PosterUri?: string;
+}
+
+/** A media file's metadata (the upload may not have all of it: BytePlus says only  `StoreUri` and `FileName` are sure). */
+export interface VolcSourceInfo {
+  /** The file's id. */
+  FileId?: string;
+  /** Its MD5. */
+  Md5?: string;
+  /** `video` or `audio`. */
+  FileType?: string;
+  /** The codec. */
+  Codec?: string;
+  /** Height in pixels. */
+  Height?: number;
+  /** Width in pixels. */
+  Width?: number;
+  /** The container format. */
+  Format?: string;
+  /** Duration in seconds. */
+  Duration?: number;
+  /** Size in bytes. */
+  Size?: number;
+  /** The file path. */
+  FileName?: string;
+  /** Where it is stored. */
+  StoreUri?: string;
+  /** The definition (e.g. `720p`). */
+  Definition?: string;
+  /** Bitrate in bps. */
+  Bitrate?: number;
+  /** Frames per second. */
+  Fps?: number;
+  /** When it was created. */
+  CreateTime?: string;
+  /** The video stream. */
+  VideoStreamMeta?: VolcVideoStreamMeta;
+  /** The audio stream. */
+  AudioStreamMeta?: VolcAudioStreamMeta;
+  /** The source inspection's result, kept as sent. */
+  Inspection?: unknown;
+  /** The source adjustment's result, kept as sent. */
+  SourceAdjustResult?: unknown;
+}
+
+/** An audio stream's metadata. */
+export interface VolcAudioStreamMeta {
+  /** The codec. */
+  Codec?: string;
+  /** Duration in seconds. */
+  Duration?: number;
+  /** Sample rate in Hz. */
+  SampleRate?: number;
+  /** Bitrate in bps. */
+  Bitrate?: number;
+}
+
+/** A video stream's metadata. */
+export interface VolcVideoStreamMeta {
+  /** Height in pixels. */
+  Height?: number;
+  /** Width in pixels. */
+  Width?: number;
+  /** Duration in seconds. */
+  Duration?: number;
+  /** Bitrate in bps. */
+  Bitrate?: number;
+  /** The codec. */
+  Codec?: string;
+  /** Frames per second. */
+  Fps?: number;
+  /** The definition (e.g. `720p`). */
+  Definition?: string;
+}
+
+/** `MaterialUploadComplete`: a material file was uploaded. */
+export interface VolcMaterialUpload {
+  /** The status code. */
+  Code?: string;
+  /** The message. */
+  Message?: string;
+  /** The material's id. */
+  Mid?: string;
+  /** The space. */
+  SpaceName?: string;
+  /** What the upload passed through. */
+  CallbackArgs?: string;
+  /** The cover image's URI. */
+  PosterUri?: string;
+  /** The file, when it is audio or video. */
+  SourceInfo?: VolcSourceInfo;
+}
+
+/** `DeleteMediaComplete` and `DeleteTranscodesComplete`: files of a video were deleted. */
+export interface VolcDeleted {
+  /** What the request passed through. */
+  CallbackArgs?: string;
+  /** The status code. */
+  Code?: string;
+  /** The message. */
+  Message?: string;
+  /** The video id. */
+  Vid?: string;
+  /** The transcoded file deleted (`DeleteTranscodesComplete`; empty: all of them). */
+  FileId?: string;
+  /** The paths deleted. */
+  FileNames?: string[];
 }
 
 /** `ExecutionComplete`: a media processing task finished. */
@@ -64,50 +184,44 @@ export interface VolcWorkflow {
   SourceInfo?: VolcSourceInfo;
   /** The cover image's URI. */
   PosterUri?: string;
-  /** The transcoded files. */
+  /** The transcoded files, kept as sent. */
   TranscodeInfos?: unknown[];
-  /** The adaptive-bitrate files. */
+  /** The adaptive-bitrate files, kept as sent. */
   AdaptBitrateTranscodeInfos?: unknown[];
-  /** The snapshots. */
+  /** The snapshots, kept as sent. */
   Snapshots?: unknown[];
 }
 
-/** A media file's metadata. */
-export interface VolcSourceInfo {
-  /** The file's id. */
-  FileId?: string;
-  /** Its MD5. */
-  Md5?: string;
-  /** `video` or `audio`. */
-  FileType?: string;
-  /** The codec. */
-  Codec?: string;
-  /** Height in pixels. */
-  Height?: number;
-  /** Width in pixels. */
-  Width?: number;
-  /** The container format. */
-  Format?: string;
-  /** Duration in seconds. */
-  Duration?: number;
-  /** Size in bytes. */
-  Size?: number;
-  /** The file path. */
-  FileName?: string;
-  /** Where it is stored. */
-  StoreUri?: string;
-  /** The definition (e.g. `720p`). */
-  Definition?: string;
-  /** Bitrate in bps. */
-  Bitrate?: number;
-  /** Frames per second. */
-  Fps?: number;
-  /** When it was created. */
-  CreateTime?: string;
-  /** The audio streams' metadata, kept as sent. */
-  AudioStreamMeta?: unknown;
-  /** The video streams' metadata, kept as sent. */
-  VideoStreamMeta?: unknown;
+/** `FileUploadByUrlComplete`: one URL of a batch pull upload finished. */
+export interface VolcUrlUpload {
+  /** The status code. */
+  Code?: string;
+  /** The message. */
+  Message?: string;
+  /** The pull job's id. */
+  JobId?: string;
+  /** The URL pulled. */
+  SourceUrl?: string;
+  /** What the upload passed through. */
+  CallbackArgs?: string;
+  /** The video id. */
+  Vid?: string;
+  /** The space. */
+  SpaceName?: string;
+  /** The uploaded file. */
+  SourceInfo?: VolcSourceInfo;
+  /** The cover image's URI. */
+  PosterUri?: string;
+  /** The workflow the upload triggers. */
+  OptionInfo?: VolcOptionInfo;
+}
+
+/** The workflow an upload triggers. */
+export interface VolcOptionInfo {
+  /** The workflow's id. */
+  TemplateId?: string;
+  /** The workflows' configuration, kept as sent. */
+  Templates?: unknown;
 }
 
 /** `FileUploadComplete`: a media upload finished. */
@@ -120,8 +234,8 @@ export interface VolcFileUpload {
   Vid?: string;
   /** The space. */
   SpaceName?: string;
-  /** The workflows the upload triggers, kept as sent. */
-  OptionInfo?: unknown;
+  /** The workflow the upload triggers. */
+  OptionInfo?: VolcOptionInfo;
   /** The uploaded file. */
   SourceInfo?: VolcSourceInfo;
   /** What the upload passed through. */
@@ -5887,13 +6001,13 @@ export type MediaEvent =
   | { id: string; provider: "cloudflare-stream"; type: "video.ready"; time: string | null; data: StreamVideo }
   | { id: string; provider: "cloudflare-stream"; type: "video.error"; time: string | null; data: StreamVideo }
   | { id: string; provider: "volcengine-vod"; type: "FileUploadComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "FileUploadComplete"; EventTime?: string; Data: VolcFileUpload } }
+  | { id: string; provider: "volcengine-vod"; type: "FileUploadByUrlComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "FileUploadByUrlComplete"; EventTime?: string; Data: VolcUrlUpload } }
   | { id: string; provider: "volcengine-vod"; type: "WorkflowComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "WorkflowComplete"; EventTime?: string; Data: VolcWorkflow } }
   | { id: string; provider: "volcengine-vod"; type: "ExecutionComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "ExecutionComplete"; EventTime?: string; Data: VolcExecution } }
-  | { id: string; provider: "volcengine-vod"; type: "FileUploadByUrlComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "FileUploadByUrlComplete"; EventTime?: string; Data: VolcMediaEvent } }
-  | { id: string; provider: "volcengine-vod"; type: "MaterialUploadComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "MaterialUploadComplete"; EventTime?: string; Data: VolcMediaEvent } }
-  | { id: string; provider: "volcengine-vod"; type: "UploadGetMetaComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "UploadGetMetaComplete"; EventTime?: string; Data: VolcMediaEvent } }
-  | { id: string; provider: "volcengine-vod"; type: "DeleteMediaComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "DeleteMediaComplete"; EventTime?: string; Data: VolcMediaEvent } }
-  | { id: string; provider: "volcengine-vod"; type: "DeleteTranscodesComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "DeleteTranscodesComplete"; EventTime?: string; Data: VolcMediaEvent } }
+  | { id: string; provider: "volcengine-vod"; type: "DeleteMediaComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "DeleteMediaComplete"; EventTime?: string; Data: VolcDeleted } }
+  | { id: string; provider: "volcengine-vod"; type: "DeleteTranscodesComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "DeleteTranscodesComplete"; EventTime?: string; Data: VolcDeleted } }
+  | { id: string; provider: "volcengine-vod"; type: "MaterialUploadComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "MaterialUploadComplete"; EventTime?: string; Data: VolcMaterialUpload } }
+  | { id: string; provider: "volcengine-vod"; type: "UploadGetMetaComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "UploadGetMetaComplete"; EventTime?: string; Data: VolcMetaExtracted } }
   | { id: string; provider: "volcengine-vod"; type: "UpdateMediaStorageClassComplete"; time: string | null; data: { RequestId?: string; Version?: string; EventType: "UpdateMediaStorageClassComplete"; EventTime?: string; Data: VolcMediaEvent } }
 ;
 

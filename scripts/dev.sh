@@ -17,6 +17,9 @@ ALIBABA_IMS_AUTH_KEYS=$DEV_IMS_KEY
 ALIBABA_VOD_AUTH_KEYS=$DEV_VOD_KEY
 ALIBABA_LIVE_AUTH_KEYS=$DEV_LIVE_KEY
 TENCENT_VOD_SIGN_KEYS=$DEV_TENCENT_KEY
+MUX_WEBHOOK_SECRETS=$DEV_MUX_SECRET
+CLOUDFLARE_STREAM_WEBHOOK_SECRETS=$DEV_CLOUDFLARE_SECRET
+VOLCENGINE_VOD_KEYS=$DEV_VOLCENGINE_KEY
 ADMIN_TOKEN=$DEV_ADMIN_TOKEN
 VARS
 
@@ -59,11 +62,13 @@ curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || die "the worker did not
 cat >&2 <<MSG
 
 ==> mediahook worker ready on http://127.0.0.1:$PORT
-    POST /alibaba/ims   POST /alibaba/vod   GET|POST /alibaba/live   POST /tencent/vod   GET /healthz
+    POST /alibaba/ims   POST /alibaba/vod   GET|POST /alibaba/live   POST /tencent/vod
+    POST /mux   POST /cloudflare/stream   POST /volcengine/vod   GET /healthz
     Delivery: queue mode (answered 200 "queued" at once, then delivered with retries).
     Events go to the demo origin at http://127.0.0.1:$ORIGIN_PORT/events (printed below; each
     retry too: restart with DEMO_FAIL_FIRST=2 npm run dev to see two retries per event).
-    Development keys: IMS $DEV_IMS_KEY, VOD $DEV_VOD_KEY, Live $DEV_LIVE_KEY, Tencent $DEV_TENCENT_KEY
+    Development keys: IMS $DEV_IMS_KEY, VOD $DEV_VOD_KEY, Live $DEV_LIVE_KEY, Tencent $DEV_TENCENT_KEY,
+    Mux $DEV_MUX_SECRET, Cloudflare Stream $DEV_CLOUDFLARE_SECRET, Volcengine $DEV_VOLCENGINE_KEY
     Console: http://127.0.0.1:$PORT/admin/ (token $DEV_ADMIN_TOKEN); or the CLI:
     MEDIAHOOK_ADMIN_TOKEN=$DEV_ADMIN_TOKEN node pkg/cli.mjs admin stats --worker http://127.0.0.1:$PORT
 
@@ -72,6 +77,7 @@ cat >&2 <<MSG
 
     node pkg/cli.mjs send --provider alibaba-ims --key $DEV_IMS_KEY --event ProduceMediaComplete --to http://127.0.0.1:$PORT/alibaba/ims
     node pkg/cli.mjs send --provider tencent-vod --key $DEV_TENCENT_KEY --event NewFileUpload --to http://127.0.0.1:$PORT/tencent/vod
+    node pkg/cli.mjs send --provider mux --key $DEV_MUX_SECRET --event video.asset.ready --to http://127.0.0.1:$PORT/mux
 
     or print the request (--curl for a curl command) and explain a captured one:
     node pkg/cli.mjs sign --provider alibaba-ims --key $DEV_IMS_KEY --event ProduceMediaComplete | node pkg/cli.mjs verify --provider alibaba-ims --key $DEV_IMS_KEY

@@ -2,7 +2,7 @@
 //!
 //! Verify and parse the media callbacks of Alibaba Cloud (Intelligent Media Services,
 //! ApsaraVideo VOD, ApsaraVideo Live) and Tencent Cloud VOD, whose MD5 signature schemes no
-//! webhook library speaks.
+//! webhook library speaks, and of Mux, Cloudflare Stream and Volcengine (BytePlus) VOD.
 //!
 //! | provider id | signature | signed string | freshness |
 //! |---|---|---|---|
@@ -10,6 +10,9 @@
 //! | `alibaba-vod` | `X-VOD-TIMESTAMP`, `X-VOD-SIGNATURE` headers | `URL\|ts\|key` | same |
 //! | `alibaba-live` | `ALI-LIVE-TIMESTAMP`, `ALI-LIVE-SIGNATURE` headers | `host\|ts\|key` | same |
 //! | `tencent-vod` | `Sign`, `T` body fields (or `sign`, `t` query) | `key` + `T` | `now ≤ T + skew` |
+//! | `mux` | `Mux-Signature: t=…,v1=…` | HMAC-SHA256(secret, `ts.body`) | `\|now − ts\| ≤ tolerance` |
+//! | `cloudflare-stream` | `Webhook-Signature: time=…,sig1=…` | HMAC-SHA256(secret, `ts.body`) | same |
+//! | `volcengine-vod` | `X-VOD-TIMESTAMP`, `X-VOD-SIGNATURE` headers | `URL\|ts\|key\|base64(body)` | same |
 //!
 //! ## The floors
 //! Each module imports only from the floors below it:
@@ -52,7 +55,7 @@ pub use events::EventData;
 pub use events::{known_event_types, parse_event, untyped_event, Event};
 pub use gateway::delivery;
 pub use gateway::standard_webhooks::WebhookSecret;
-pub use provider::{Provider, ProviderSpec, Scheme};
+pub use provider::{KeyRule, Provider, ProviderSpec, Scheme};
 pub use verify::key::{AuthKey, MAX_KEY_LEN};
 pub use verify::request::CallbackRequest;
 pub use verify::sign::{sign, SignInput, SignedCallback};

@@ -670,6 +670,15 @@ fn a_job_the_api_finds_late_is_delivered_and_refused_credentials_never_are() {
 }
 
 #[test]
+fn only_providers_with_lookups_can_be_confirmed() {
+    for id in ["alibaba-live", "mux", "cloudflare-stream", "volcengine-vod", "nobody"] {
+        let e = common::gateway_config(&[("CONFIRM_PROVIDERS", id)]).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidConfig, "{id}");
+        assert!(e.to_string().contains("CONFIRM_PROVIDERS"), "{e}");
+    }
+}
+
+#[test]
 fn confirmation_needs_queue_mode() {
     let e = common::gateway_config(&[("DELIVERY_MODE", "direct"), ("CONFIRM_PROVIDERS", "alibaba-ims")]).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidConfig);

@@ -124,3 +124,40 @@ fn standard_webhooks_reference_vector() {
     assert_eq!(err_code(WebhookSecret::new("whsec_not base64!")), ErrorCode::InvalidConfig);
     assert_eq!(err_code(WebhookSecret::new("whsec_c2hvcnQ=")), ErrorCode::InvalidConfig);
 }
+
+/// The three body-signing providers are configured like the others: their variables, checked at
+/// start-up, errors naming the variable and never the value.
+#[test]
+fn body_signing_providers_are_configured_from_their_variables() {
+    let config = gateway_config(&[
+        ("MUX_WEBHOOK_SECRETS", "new-secret_0123456789, old-secret_0123456789"),
+        ("CLOUDFLARE_STREAM_WEBHOOK_SECRETS", "85011ed3a913c6ad5f9cf6c5573cc0a7"),
+        ("VOLCENGINE_VOD_KEYS", "VolcKey0123456789"),
+        ("VOLCENGINE_VOD_CALLBACK_URLS", "https://hooks.example.com/volcengine/vod"),
+    ])
+    .unwrap();
+    for provider in [Provider::Mux, Provider::CloudflareStream, Provider::VolcengineVod] {
+        assert!(config.verifier(provider).is_some(), "{provider}");
+        assert_eq!(Provider::for_route(provider.spec().route), Some(provider));
+    }
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    let bad = [
+        ("MUX_WEBHOOK_SECRETS", "has a space"),
+        ("CLOUDFLARE_STREAM_WEBHOOK_SECRETS", "tab\tsecret"),
+        ("VOLCENGINE_VOD_KEYS", "not-alphanumeric"),
+        ("VOLCENGINE_VOD_CALLBACK_URLS", "ftp://hooks.example.com/cb"),
+    ];
+    for (name, value) in bad {
+        let keys = ("VOLCENGINE_VOD_KEYS", "VolcKey0123456789");
+        let e = gateway_config(&[keys, (name, value)]).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidConfig, "{name}");
+        let text = e.to_string();
+        assert!(text.contains(name) && !text.contains(value), "{text}");
+    }
+    // Without their variables the providers are off (404 at their routes).
+    let off = gateway_config(&[]).unwrap();
+    assert!(off.verifier(Provider::Mux).is_none());
+    assert_eq!("mux".parse::<Provider>().unwrap(), Provider::Mux);
+    assert_eq!("cloudflare-stream".parse::<Provider>().unwrap(), Provider::CloudflareStream);
+    assert_eq!("volcengine-vod".parse::<Provider>().unwrap(), Provider::VolcengineVod);
+}

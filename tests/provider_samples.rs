@@ -165,3 +165,21 @@ fn cloudflare_stream_sample_is_known_and_fully_typed() {
     let e = parse_event(Provider::CloudflareStream, typo.as_bytes(), "").unwrap_err();
     assert_eq!(e.code(), mediahook::ErrorCode::MalformedJson);
 }
+
+#[test]
+fn volcengine_vod_samples_are_known_and_fully_typed() {
+    let files = fixtures("volcengine-vod");
+    assert_eq!(files.len(), 2);
+    for (file, body) in files {
+        let event = parse_event(Provider::VolcengineVod, body.as_bytes(), "").unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(event.is_known() && event.data().is_known(), "{file}");
+        assert_eq!(format!("{}.json", event.event_type), file);
+        assert_eq!(event.time.as_deref().map(|t| &t[..10]), Some("2021-02-20"));
+        let data = data(&event);
+        let schema = mediahook::events::VolcBody::schema_of(&event.event_type).unwrap().schema;
+        let mut out = Vec::new();
+        extras(&data["Data"], schema, "$.Data", &mut out);
+        assert_eq!(out, Vec::<String>::new(), "{file}: fields outside the table");
+        assert_eq!(data["Data"]["FileNames"].as_array().map(Vec::len), Some(2), "{file}");
+    }
+}

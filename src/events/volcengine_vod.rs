@@ -1,8 +1,7 @@
 //! Volcengine (BytePlus) VOD event notifications: `{"RequestId", "Version", "EventType",
 //! "EventTime", "Data": {...}}`, `Data` typed by `EventType`. The field tables are BytePlus's
-//! event pages (FileUploadComplete, WorkflowComplete, ExecutionComplete); the other documented
-//! events are typed by the fields every VOD event shares (`Code`, `Message`, `Vid`,
-//! `SpaceName`, `CallbackArgs`), the rest kept as sent.
+//! event pages (the eight of its event list); `UpdateMediaStorageClassComplete`, which its
+//! callback settings name without a page, is typed by the fields the others share.
 
 #[cfg(feature = "typed")]
 use serde_json::{Map, Value};
@@ -27,7 +26,48 @@ pub(crate) const ENVELOPE: &[FieldSchema] = &[
 ];
 
 record! {
-    /// A media file's metadata.
+    /// A video stream's metadata.
+    VolcVideoStreamMeta {
+        required {}
+        optional {
+            /// Height in pixels.
+            "Height" height: i64,
+            /// Width in pixels.
+            "Width" width: i64,
+            /// Duration in seconds.
+            "Duration" duration: f64,
+            /// Bitrate in bps.
+            "Bitrate" bitrate: i64,
+            /// The codec.
+            "Codec" codec: String,
+            /// Frames per second.
+            "Fps" fps: f64,
+            /// The definition (e.g. `720p`).
+            "Definition" definition: String,
+        }
+    }
+}
+
+record! {
+    /// An audio stream's metadata.
+    VolcAudioStreamMeta {
+        required {}
+        optional {
+            /// The codec.
+            "Codec" codec: String,
+            /// Duration in seconds.
+            "Duration" duration: f64,
+            /// Sample rate in Hz.
+            "SampleRate" sample_rate: i64,
+            /// Bitrate in bps.
+            "Bitrate" bitrate: i64,
+        }
+    }
+}
+
+record! {
+    /// A media file's metadata (the upload may not have all of it: BytePlus says only
+    /// `StoreUri` and `FileName` are sure).
     VolcSourceInfo {
         required {}
         optional {
@@ -61,10 +101,27 @@ record! {
             "Fps" fps: f64,
             /// When it was created.
             "CreateTime" create_time: String,
-            /// The audio streams' metadata, kept as sent.
-            "AudioStreamMeta" audio_stream_meta: serde_json::Value,
-            /// The video streams' metadata, kept as sent.
-            "VideoStreamMeta" video_stream_meta: serde_json::Value,
+            /// The video stream.
+            "VideoStreamMeta" video_stream_meta: VolcVideoStreamMeta,
+            /// The audio stream.
+            "AudioStreamMeta" audio_stream_meta: VolcAudioStreamMeta,
+            /// The source inspection's result, kept as sent.
+            "Inspection" inspection: serde_json::Value,
+            /// The source adjustment's result, kept as sent.
+            "SourceAdjustResult" source_adjust_result: serde_json::Value,
+        }
+    }
+}
+
+record! {
+    /// The workflow an upload triggers.
+    VolcOptionInfo {
+        required {}
+        optional {
+            /// The workflow's id.
+            "TemplateId" template_id: String,
+            /// The workflows' configuration, kept as sent.
+            "Templates" templates: serde_json::Value,
         }
     }
 }
@@ -82,8 +139,8 @@ record! {
             "Vid" vid: String,
             /// The space.
             "SpaceName" space_name: String,
-            /// The workflows the upload triggers, kept as sent.
-            "OptionInfo" option_info: serde_json::Value,
+            /// The workflow the upload triggers.
+            "OptionInfo" option_info: VolcOptionInfo,
             /// The uploaded file.
             "SourceInfo" source_info: VolcSourceInfo,
             /// What the upload passed through.
@@ -94,6 +151,35 @@ record! {
             "PlayUrl" play_url: String,
             /// The workflow task started, kept as sent.
             "WorkflowInfo" workflow_info: serde_json::Value,
+        }
+    }
+}
+
+record! {
+    /// `FileUploadByUrlComplete`: one URL of a batch pull upload finished.
+    VolcUrlUpload {
+        required {}
+        optional {
+            /// The status code.
+            "Code" code: String,
+            /// The message.
+            "Message" message: String,
+            /// The pull job's id.
+            "JobId" job_id: String,
+            /// The URL pulled.
+            "SourceUrl" source_url: String,
+            /// What the upload passed through.
+            "CallbackArgs" callback_args: String,
+            /// The video id.
+            "Vid" vid: String,
+            /// The space.
+            "SpaceName" space_name: String,
+            /// The uploaded file.
+            "SourceInfo" source_info: VolcSourceInfo,
+            /// The cover image's URI.
+            "PosterUri" poster_uri: String,
+            /// The workflow the upload triggers.
+            "OptionInfo" option_info: VolcOptionInfo,
         }
     }
 }
@@ -121,11 +207,11 @@ record! {
             "SourceInfo" source_info: VolcSourceInfo,
             /// The cover image's URI.
             "PosterUri" poster_uri: String,
-            /// The transcoded files.
+            /// The transcoded files, kept as sent.
             "TranscodeInfos" transcode_infos: Vec<serde_json::Value>,
-            /// The adaptive-bitrate files.
+            /// The adaptive-bitrate files, kept as sent.
             "AdaptBitrateTranscodeInfos" adapt_bitrate_transcode_infos: Vec<serde_json::Value>,
-            /// The snapshots.
+            /// The snapshots, kept as sent.
             "Snapshots" snapshots: Vec<serde_json::Value>,
         }
     }
@@ -159,7 +245,73 @@ record! {
 }
 
 record! {
-    /// The fields every VOD event shares; the rest are kept as sent.
+    /// `DeleteMediaComplete` and `DeleteTranscodesComplete`: files of a video were deleted.
+    VolcDeleted {
+        required {}
+        optional {
+            /// What the request passed through.
+            "CallbackArgs" callback_args: String,
+            /// The status code.
+            "Code" code: String,
+            /// The message.
+            "Message" message: String,
+            /// The video id.
+            "Vid" vid: String,
+            /// The transcoded file deleted (`DeleteTranscodesComplete`; empty: all of them).
+            "FileId" file_id: String,
+            /// The paths deleted.
+            "FileNames" file_names: Vec<String>,
+        }
+    }
+}
+
+record! {
+    /// `MaterialUploadComplete`: a material file was uploaded.
+    VolcMaterialUpload {
+        required {}
+        optional {
+            /// The status code.
+            "Code" code: String,
+            /// The message.
+            "Message" message: String,
+            /// The material's id.
+            "Mid" mid: String,
+            /// The space.
+            "SpaceName" space_name: String,
+            /// What the upload passed through.
+            "CallbackArgs" callback_args: String,
+            /// The cover image's URI.
+            "PosterUri" poster_uri: String,
+            /// The file, when it is audio or video.
+            "SourceInfo" source_info: VolcSourceInfo,
+        }
+    }
+}
+
+record! {
+    /// `UploadGetMetaComplete`: an upload's metadata was extracted.
+    VolcMetaExtracted {
+        required {}
+        optional {
+            /// The video id.
+            "Vid" vid: String,
+            /// The space.
+            "SpaceName" space_name: String,
+            /// `Success` or an error code.
+            "Code" code: String,
+            /// The message.
+            "Message" message: String,
+            /// The file's metadata.
+            "SourceInfo" source_info: VolcSourceInfo,
+            /// The cover image's URI.
+            "PosterUri" poster_uri: String,
+        }
+    }
+}
+
+record! {
+    /// An event BytePlus lists without a field table (`UpdateMediaStorageClassComplete`): the
+    /// fields its other events share; the rest are kept as sent.
     VolcMediaEvent {
         required {}
         optional {
@@ -169,8 +321,6 @@ record! {
             "Message" message: String,
             /// The video id.
             "Vid" vid: String,
-            /// The video ids (batch events).
-            "Vids" vids: Vec<String>,
             /// The space.
             "SpaceName" space_name: String,
             /// What the request passed through.
@@ -183,13 +333,13 @@ event_family! {
     /// The typed `Data` of a Volcengine VOD event, by event type.
     VolcBody {
         FileUploadComplete(VolcFileUpload) = "FileUploadComplete";
+        FileUploadByUrlComplete(VolcUrlUpload) = "FileUploadByUrlComplete";
         WorkflowComplete(VolcWorkflow) = "WorkflowComplete";
         ExecutionComplete(VolcExecution) = "ExecutionComplete";
-        FileUploadByUrlComplete(VolcMediaEvent) = "FileUploadByUrlComplete";
-        MaterialUploadComplete(VolcMediaEvent) = "MaterialUploadComplete";
-        UploadGetMetaComplete(VolcMediaEvent) = "UploadGetMetaComplete";
-        DeleteMediaComplete(VolcMediaEvent) = "DeleteMediaComplete";
-        DeleteTranscodesComplete(VolcMediaEvent) = "DeleteTranscodesComplete";
+        DeleteMediaComplete(VolcDeleted) = "DeleteMediaComplete";
+        DeleteTranscodesComplete(VolcDeleted) = "DeleteTranscodesComplete";
+        MaterialUploadComplete(VolcMaterialUpload) = "MaterialUploadComplete";
+        UploadGetMetaComplete(VolcMetaExtracted) = "UploadGetMetaComplete";
         UpdateMediaStorageClassComplete(VolcMediaEvent) = "UpdateMediaStorageClassComplete";
     }
 }

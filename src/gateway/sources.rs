@@ -131,8 +131,10 @@ impl Sources {
             }
             sources.pull.push(PullSource::Mns { provider, queue: queue.to_owned() });
         }
+        // The providers with lookups (the body-signing ones need none: their signature covers it).
+        let confirmable = |p: &Provider| super::confirm::LOOKUPS.iter().any(|l| l.provider == *p);
         for id in get("CONFIRM_PROVIDERS").iter().flat_map(|v| v.split_whitespace()) {
-            let provider = id.parse::<Provider>().ok().filter(|p| *p != Provider::AlibabaLive).ok_or_else(|| {
+            let provider = id.parse::<Provider>().ok().filter(confirmable).ok_or_else(|| {
                 bad("CONFIRM_PROVIDERS", "expected provider ids from alibaba-ims, alibaba-vod, tencent-vod")
             })?;
             if !sources.confirm.contains(&provider) {

@@ -50,11 +50,15 @@ const KEYS = {
   "alibaba-vod": "VodKey1234567890",
   "alibaba-live": "LiveKey123456789",
   "tencent-vod": "TencentKey123456",
+  mux: "mux_Signing-Secret.0123456789/+=",
+  "cloudflare-stream": "85011ed3a913c6ad5f9cf6c5573cc0a7",
+  "volcengine-vod": "VolcKey123456789",
 };
 const URLS = {
   "alibaba-ims": "https://hooks.example.com/alibaba/ims",
   "alibaba-vod": "https://hooks.example.com/alibaba/vod",
   "alibaba-live": "live.example.com",
+  "volcengine-vod": "https://hooks.example.com/volcengine/vod",
 };
 
 describe("commands", () => {
@@ -227,6 +231,7 @@ describe("send, to the real worker in workerd", () => {
       ORIGIN_SECRET: SECRET,
       ALIBABA_IMS_AUTH_KEYS: KEYS["alibaba-ims"],
       ALIBABA_LIVE_AUTH_KEYS: KEYS["alibaba-live"],
+      MUX_WEBHOOK_SECRETS: KEYS.mux,
     });
   });
   after(async () => {
@@ -292,6 +297,26 @@ describe("send, to the real worker in workerd", () => {
     ]);
     assert.equal(refused.code, 1);
     assert.match(refused.out, /^401 .*signature_mismatch/);
+
+    // Mux's event id is its identity: a series gets one id each, so none is a duplicate.
+    const before = origin.received.length;
+    const mux = await cliAsync([
+      "send",
+      "--provider",
+      "mux",
+      "--key",
+      KEYS.mux,
+      "--event",
+      "video.asset.ready",
+      "--to",
+      `${worker.url}/mux`,
+      "--count",
+      "3",
+    ]);
+    assert.equal(mux.code, 0, mux.out + mux.err);
+    const muxReceived = origin.received.slice(before);
+    assert.equal(new Set(muxReceived.map((e) => e.headers["webhook-id"])).size, 3);
+    assert.ok(muxReceived.every((e) => e.event.provider === "mux" && e.event.type === "video.asset.ready"));
   });
 
   test("on a terminal (a pty from util-linux script): a progress bar and colour; NO_COLOR turns colour off", async () => {
