@@ -6,16 +6,28 @@ import { request } from "node:http";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { startOrigin } from "../../scripts/origin.mjs";
+import { PROVIDER_FACTS } from "../../js/facts.mjs";
 import { KNOWN_EVENT_TYPES, parseEvent, sign } from "../../pkg/node.mjs";
 import { freePort, startWorker } from "./harness.mjs";
 
 const SECRET = "whsec_dGVzdC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4OTA=";
-const KEYS = { ims: "TestImsKey1", vod: "TestVodKey1", live: "TestLiveKey1", tencent: "TestTencentKey1" };
+const KEYS = {
+  ims: "TestImsKey1",
+  vod: "TestVodKey1",
+  live: "TestLiveKey1",
+  tencent: "TestTencentKey1",
+  mux: "test-mux-secret_1",
+  stream: "teststreamsecret0000000000000001",
+  volc: "TestVolcKey1",
+};
 const KEY_OF = {
   "alibaba-ims": KEYS.ims,
   "alibaba-vod": KEYS.vod,
   "alibaba-live": KEYS.live,
   "tencent-vod": KEYS.tencent,
+  mux: KEYS.mux,
+  "cloudflare-stream": KEYS.stream,
+  "volcengine-vod": KEYS.volc,
 };
 const fixturesDir = new URL("../fixtures/alibaba-ims/", import.meta.url);
 const fixtures = readdirSync(fixturesDir)
@@ -37,6 +49,9 @@ const baseVars = (originUrl) => ({
   ALIBABA_VOD_AUTH_KEYS: KEYS.vod,
   ALIBABA_LIVE_AUTH_KEYS: KEYS.live,
   TENCENT_VOD_SIGN_KEYS: KEYS.tencent,
+  MUX_WEBHOOK_SECRETS: KEYS.mux,
+  CLOUDFLARE_STREAM_WEBHOOK_SECRETS: KEYS.stream,
+  VOLCENGINE_VOD_KEYS: KEYS.volc,
 });
 
 before(async () => {
@@ -128,12 +143,8 @@ describe("forwarding", () => {
 
   test("a signed sample of every known type of every provider is typed and forwarded", async () => {
     const samples = JSON.parse(readFileSync(new URL("../../js/samples.json", import.meta.url), "utf8"));
-    const paths = {
-      "alibaba-ims": "/alibaba/ims",
-      "alibaba-vod": "/alibaba/vod",
-      "alibaba-live": "/alibaba/live",
-      "tencent-vod": "/tencent/vod",
-    };
+    // Every provider's route, from the provider table.
+    const paths = Object.fromEntries(Object.entries(PROVIDER_FACTS).map(([p, f]) => [p, f.route]));
     // Live's stream callbacks and on-demand recording query are GETs whose query is the event.
     const GET_TYPES = new Set(["publish", "publish_done", "on_demand_record"]);
     // The on-demand recording query expects an answer from the origin.
@@ -183,12 +194,8 @@ describe("forwarding", () => {
         cases.push({ provider: "alibaba-live", name: type, body: JSON.stringify(sample) });
       }
     }
-    const paths = {
-      "alibaba-ims": "/alibaba/ims",
-      "alibaba-vod": "/alibaba/vod",
-      "alibaba-live": "/alibaba/live",
-      "tencent-vod": "/tencent/vod",
-    };
+    // Every provider's route, from the provider table.
+    const paths = Object.fromEntries(Object.entries(PROVIDER_FACTS).map(([p, f]) => [p, f.route]));
     for (const [i, { provider, name, body }] of cases.entries()) {
       // A member of its own in front (the sample's bytes otherwise as they are), so that no
       // earlier test's copy makes it a duplicate.
@@ -378,13 +385,24 @@ describe("rejections never reach the origin", () => {
     r = await fetch(`${worker.url}/alibaba/live`, { method: "PUT", body: "x" });
     assert.equal(r.status, 405);
     assert.equal(r.headers.get("allow"), "GET, POST");
+    r = await fetch(`${worker.url}/mux`, { method: "GET" });
+    assert.equal(r.status, 405);
+    assert.equal(r.headers.get("allow"), "POST");
     r = await fetch(`${worker.url}/nope`, { method: "POST", body: "{}" });
     assert.equal(r.status, 404);
     assert.equal((await r.json()).error, "not_found");
     r = await fetch(`${worker.url}/healthz`);
     assert.deepEqual(await r.json(), {
       ok: true,
-      providers: ["alibaba-ims", "alibaba-vod", "alibaba-live", "tencent-vod"],
+      providers: [
+        "alibaba-ims",
+        "alibaba-vod",
+        "alibaba-live",
+        "tencent-vod",
+        "mux",
+        "cloudflare-stream",
+        "volcengine-vod",
+      ],
       delivery: "direct",
     });
     assert.equal(origin.received.length, before);
