@@ -38,7 +38,27 @@ const cases = [
     key: "TencentKey123",
     body: '{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"5285485487985271487"}}',
   },
+  {
+    provider: "mux",
+    url: undefined,
+    key: "mux_secret-123/+=",
+    body: '{"type":"video.asset.ready","id":"e1","created_at":"2026-11-23T10:00:00Z","data":{"id":"a1","status":"ready","duration":12.5}}',
+  },
+  {
+    provider: "cloudflare-stream",
+    url: undefined,
+    key: "85011ed3a913c6ad5f9cf6c5573cc0a7",
+    body: '{"uid":"dd5d531a12de0c724bd1275a3b2bc9c6","readyToStream":true,"status":{"state":"ready","pctComplete":"100.000000"}}',
+  },
+  {
+    provider: "volcengine-vod",
+    url: "https://hooks.example.com/volcengine/vod",
+    key: "VolcKey123",
+    body: '{"RequestId":"r1","Version":"1.0","EventType":"DeleteMediaComplete","EventTime":"2026-11-23T10:00:00Z","Data":{"Vid":"v1","FileNames":["a"]}}',
+  },
 ];
+/** Providers whose signature covers the body: one changed byte is refused. */
+const SIGNS_BODY = new Set(["mux", "cloudflare-stream", "volcengine-vod"]);
 
 const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
 const out = { runtime, providers: {} };
@@ -64,6 +84,15 @@ for (const c of cases) {
   } catch (e) {
     wrongKey = e instanceof VerifyError ? e.code : `not a VerifyError: ${e}`;
   }
+  let tampered = null;
+  if (SIGNS_BODY.has(c.provider)) {
+    try {
+      verify({ ...opts, body: signed.body.replace('"v1"', '"v2"').replace('"a1"', '"a2"').replace("100.", "101.") });
+      tampered = "accepted";
+    } catch (e) {
+      tampered = e instanceof VerifyError ? e.code : `not a VerifyError: ${e}`;
+    }
+  }
   out.providers[c.provider] = {
     type: event.type,
     id: event.id,
@@ -71,6 +100,7 @@ for (const c of cases) {
     known: isKnownEvent(event),
     keyIndex: sig.keyIndex,
     wrongKey,
+    tampered,
     userId: event.data.UserId,
     fileId: event.data.FileUploadEvent?.FileId,
   };
