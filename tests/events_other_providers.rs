@@ -218,3 +218,90 @@ fn event_id_of_is_the_id_parse_event_gives() {
         );
     }
 }
+
+/// A Mux webhook as its docs and SDK types describe it: the envelope, `data` typed by the
+/// generated records (numbers sent as strings read as numbers, unknown fields kept).
+const MUX_READY: &str = r#"{"type":"video.asset.ready","object":{"type":"asset","id":"0201p02fGKPE7MrbC269XRD7LpcHhrmbu0002"},"id":"3a56ac3d-33da-4366-855b-f592d898409d","environment":{"name":"Production","id":"j0863n"},"data":{"tracks":[{"type":"video","max_width":1280,"max_height":544,"max_frame_rate":23.976,"id":"0201p02fGKPE7MrbC269XRD7LpcHhrmbu0002","duration":153.361542},{"type":"audio","max_channels":2,"id":"FzB95vBizv02bYNqO5QVzNWRrVo5SnQju","duration":153.361497}],"status":"ready","max_stored_resolution":"SD","max_stored_frame_rate":23.976,"id":"0201p02fGKPE7MrbC269XRD7LpcHhrmbu0002","duration":153.361542,"created_at":"1562889218","aspect_ratio":"40:17","playback_ids":[{"policy":"public","id":"cFG6Bk5VHzE6T1o02T5aM7ZZ9Ss00Lsy"}],"passthrough":"order-42","brand_new_field":{"x":1}},"created_at":"2019-07-11T23:54:02.000000Z","attempts":[]}"#;
+
+#[test]
+fn mux_events_are_typed_by_the_generated_records() {
+    let e = parse(Provider::Mux, MUX_READY);
+    assert_eq!(e.event_type, "video.asset.ready");
+    assert_eq!(e.time.as_deref(), Some("2019-07-11T23:54:02.000000Z"));
+    let data: serde_json::Value = serde_json::from_str(e.data_json()).unwrap();
+    // `created_at` of the asset is documented as a number and sent as a string of seconds.
+    assert_eq!(data["data"]["created_at"], serde_json::json!(1562889218));
+    assert_eq!(data["data"]["brand_new_field"]["x"], 1, "unknown fields are kept as sent");
+    let EventData::Mux(m) = &e.data() else { panic!() };
+    assert_eq!(m.id, "3a56ac3d-33da-4366-855b-f592d898409d");
+    let mediahook::events::MuxBody::VideoAssetReady(asset) = &m.data else { panic!("{:?}", m.data) };
+    assert_eq!(asset.passthrough.as_deref(), Some("order-42"));
+    assert_eq!(asset.tracks.as_ref().map(Vec::len), Some(2));
+    assert_eq!(asset.playback_ids.as_ref().unwrap()[0].policy.as_deref(), Some("public"));
+    assert!(known_event_types(Provider::Mux).contains(&"video.live_stream.active"));
+}
+
+#[test]
+fn a_mux_events_id_is_muxs_so_its_retries_are_one_event() {
+    let first = parse(Provider::Mux, MUX_READY);
+    let retried = MUX_READY.replace(
+        r#""attempts":[]"#,
+        r#""attempts":[{"response_status_code":500,"id":"a1","created_at":"2019-07-11T23:55:02Z"}]"#,
+    );
+    let again = parse(Provider::Mux, &retried);
+    assert_eq!(first.id, again.id);
+    assert_eq!(mediahook::events::event_id_of(Provider::Mux, retried.as_bytes(), "").unwrap(), first.id);
+    let other = parse(Provider::Mux, &MUX_READY.replace("3a56ac3d", "4b67bd4e"));
+    assert_ne!(other.id, first.id);
+    // An event without its id is not a Mux event.
+    let e = parse_event(Provider::Mux, br#"{"type":"video.asset.ready","data":{}}"#, "").unwrap_err();
+    assert_eq!((e.code(), e.to_string().contains("$.id")), (ErrorCode::InvalidEvent, true), "{e}");
+    // An unknown type keeps its body, typed by nothing.
+    let unknown = parse(Provider::Mux, r#"{"type":"video.asset.teleported","id":"u1","data":{"id":"a"}}"#);
+    assert!(!unknown.is_known());
+}
+
+#[test]
+fn cloudflare_stream_videos_are_named_by_their_state() {
+    let error = r#"{"uid":"dd5d531a12de0c724bd1275a3b2bc9c6","readyToStream":false,"status":{"state":"error","step":"encoding","pctComplete":"39","errReasonCode":"ERR_MALFORMED_VIDEO","errReasonText":"The video was deemed to be corrupted or malformed."},"modified":"2019-01-01T01:02:21.076571Z"}"#;
+    let e = parse(Provider::CloudflareStream, error);
+    assert_eq!((e.event_type.as_str(), e.is_known()), ("video.error", true));
+    assert_eq!(e.time.as_deref(), Some("2019-01-01T01:02:21.076571Z"));
+    let data: serde_json::Value = serde_json::from_str(e.data_json()).unwrap();
+    // The error example's short names take the documented ones; the percentage is a number.
+    assert_eq!(data["status"]["errorReasonCode"], "ERR_MALFORMED_VIDEO");
+    assert_eq!(data["status"]["pctComplete"], serde_json::json!(39));
+    let EventData::CloudflareStream(s) = &e.data() else { panic!() };
+    let mediahook::events::StreamBody::Error(video) = &s.body else { panic!("{:?}", s.body) };
+    assert_eq!(video.status.state, "error");
+    // Another state is kept, as an unknown type; a video without a state is not an event.
+    let queued = parse(Provider::CloudflareStream, r#"{"uid":"x","status":{"state":"queued"}}"#);
+    assert_eq!((queued.event_type.as_str(), queued.is_known()), ("video.queued", false));
+    for body in [r#"{"uid":"x"}"#, r#"{"uid":"x","status":{"state":""}}"#, r#"{"uid":"x","status":"ready"}"#] {
+        let e = parse_event(Provider::CloudflareStream, body.as_bytes(), "").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidEvent, "{body}");
+    }
+    let e = parse_event(Provider::CloudflareStream, b"{\"uid\":", "").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MalformedJson);
+}
+
+#[test]
+fn volcengine_events_type_their_data() {
+    let body = r#"{"RequestId":"2020072711510***05207114001CC4","Version":"1.0","EventType":"FileUploadByUrlComplete","EventTime":"2020-07-27T11:04:05Z","Data":{"Code":"Success","Message":"file upload success","JobId":"f08d26b0e963***9f208c1ca79cfd5d","SourceUrl":"http://xxx.mp4","CallbackArgs":"item id","Vid":"v02af6e500***3pbvh148u6ung0","SpaceName":"ecqc-live","SourceInfo":{"Height":"720","Width":1280,"Duration":"39.68","Size":3145728,"Format":"MP4"}}}"#;
+    let e = parse(Provider::VolcengineVod, body);
+    assert_eq!((e.event_type.as_str(), e.time.as_deref()), ("FileUploadByUrlComplete", Some("2020-07-27T11:04:05Z")));
+    let EventData::VolcengineVod(v) = &e.data() else { panic!() };
+    let mediahook::events::VolcBody::FileUploadByUrlComplete(d) = &v.data else { panic!("{:?}", v.data) };
+    let source = d.source_info.as_ref().unwrap();
+    assert_eq!((source.height, source.duration), (Some(720), Some(39.68)));
+    assert_eq!(d.job_id.as_deref(), Some("f08d26b0e963***9f208c1ca79cfd5d"));
+    // `Data` sent as a string holding the object is read the same.
+    let inner = serde_json::json!({"Vid": "v1", "FileNames": ["a"]}).to_string();
+    let as_string = serde_json::json!({"EventType": "DeleteMediaComplete", "Data": inner}).to_string();
+    let e = parse(Provider::VolcengineVod, &as_string);
+    let data: serde_json::Value = serde_json::from_str(e.data_json()).unwrap();
+    assert_eq!(data["Data"]["FileNames"][0], "a");
+    // `Data` is required.
+    let e = parse_event(Provider::VolcengineVod, br#"{"EventType":"DeleteMediaComplete"}"#, "").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidEvent);
+}

@@ -308,6 +308,12 @@ pub fn untyped_event(
     let malformed = |f: crate::json::Failure| Error::MalformedJson { detail: f.detail() };
     let mut data = Vec::with_capacity(text.len());
     let mut event_type = None;
+    // The members that name a type (Stream's bodies name none).
+    let type_keys: &[&str] = match provider {
+        Provider::Mux => &[mux::TYPE_FIELD],
+        Provider::CloudflareStream => &[],
+        _ => &["EventType", "eventType", "action", "event"],
+    };
     // Written one level down in the envelope, as the walker's output is.
     let mut reader = crate::json::Reader::nested(text, 1);
     reader.ws();
@@ -328,7 +334,7 @@ pub fn untyped_event(
             data.push(b':');
             let value = data.len();
             reader.copy(&mut data).map_err(malformed)?;
-            if event_type.is_none() && ["EventType", "eventType", "action", "event", "type"].contains(&&*name) {
+            if event_type.is_none() && type_keys.contains(&&*name) {
                 let copied = std::str::from_utf8(&data[value..]).unwrap_or_default();
                 event_type = crate::json::Reader::new(copied).decoded_string().ok().map(std::borrow::Cow::into_owned);
             }
