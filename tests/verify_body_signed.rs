@@ -247,3 +247,24 @@ fn a_body_signing_schemes_signature_identity_includes_the_body() {
     }
     assert_eq!(identity(Provider::AlibabaIms, b"{\"a\":1}"), identity(Provider::AlibabaIms, b"{\"a\":2}"));
 }
+
+/// What the head can prove before the body is read: the signature headers' presence and form
+/// (the body-signing schemes need the body for the rest).
+#[test]
+fn the_head_refuses_a_missing_or_malformed_signature_before_the_body() {
+    let v = mux(&[MUX_SECRET]);
+    let bare = CallbackRequest::post("https://edge.example.net/mux", b"");
+    assert_eq!(err_code(v.verify_head(&bare, MUX_TS)), ErrorCode::MissingSignature);
+    let malformed = with_signature("Mux-Signature", "t=1,v1=zz", b"");
+    assert_eq!(err_code(v.verify_head(&malformed, MUX_TS)), ErrorCode::MalformedSignature);
+    // Well formed: the head passes, the body decides.
+    let header = format!("t={MUX_TS},v1={MUX_V1}");
+    let head = v.verify_head(&with_signature("Mux-Signature", &header, b""), MUX_TS).unwrap();
+    let full = with_signature("Mux-Signature", &header, MUX_BODY);
+    assert!(v.verify_body(head.clone(), &full, MUX_TS).is_ok());
+    let other = with_signature("Mux-Signature", &header, b"{}");
+    assert_eq!(err_code(v.verify_body(head, &other, MUX_TS)), ErrorCode::SignatureMismatch);
+    let volc = Verifier::new(Provider::VolcengineVod, ["VolcKey0123"]).unwrap();
+    let bare = CallbackRequest::post("https://edge.example.net/volcengine/vod", b"");
+    assert_eq!(err_code(volc.verify_head(&bare, TS)), ErrorCode::MissingSignature);
+}

@@ -122,7 +122,8 @@ async fn callback(
         body: &[],
     };
     // The method, and for the Alibaba schemes the whole signature (they sign the URL or host and
-    // the time, not the body): checked before a byte of the body is read.
+    // the time, not the body), for the body-signing ones the signature headers' form: checked
+    // before a byte of the body is read.
     let head = match verifier.verify_head(&callback, now) {
         Ok(head) => head,
         Err(e) => {

@@ -6,7 +6,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use super::digest::{digest_eq, md5_of, parse_md5_hex, parse_timestamp, to_hex, Timestamp};
+use super::digest::{digest_eq, md5_of, parse_md5_hex, parse_timestamp, to_hex, Md5Digest, Timestamp};
 use super::request::{url_host, CallbackRequest, Lookup};
 use std::borrow::Cow;
 
@@ -25,24 +25,7 @@ pub(crate) fn verify(
     req: &CallbackRequest<'_>,
     now: u64,
 ) -> Result<Match, Error> {
-    let (signature_header, timestamp_header) = headers(spec);
-    let signature = match req.header_value(signature_header) {
-        Lookup::Absent => return Err(Error::MissingSignature { field: signature_header }),
-        Lookup::Repeated => return Err(repeated_signature(signature_header)),
-        Lookup::One(s) => {
-            parse_md5_hex(s).map_err(|reason| Error::MalformedSignature { field: signature_header, reason })?
-        }
-    };
-    let ts = match req.header_value(timestamp_header) {
-        Lookup::Absent => return Err(Error::MissingTimestamp { field: timestamp_header }),
-        Lookup::Repeated => {
-            return Err(Error::MalformedTimestamp { field: timestamp_header, reason: "it was sent more than once" })
-        }
-        Lookup::One(s) => {
-            parse_timestamp(s).map_err(|reason| Error::MalformedTimestamp { field: timestamp_header, reason })?
-        }
-    };
-
+    let (signature, ts) = read_headers(spec, req)?;
     let signs_host = spec.scheme == Scheme::PipeHost;
     let body = signed_body(spec, req.body);
     // The signed subjects, borrowed: the configured ones, or the request's own URL or host.
@@ -66,6 +49,31 @@ pub(crate) fn verify(
     check_window(ts.value as u64, now, policy.tolerance_seconds)?;
     let subject = if received.is_some() { Subject::Received } else { Subject::Configured(si) };
     Ok(Match { key_index, timestamp: ts.value as u64, subject: Some(subject) })
+}
+
+/// The signature and the timestamp, present once each and well formed.
+pub(crate) fn read_headers<'a>(
+    spec: &ProviderSpec,
+    req: &CallbackRequest<'a>,
+) -> Result<(Md5Digest, Timestamp<'a>), Error> {
+    let (signature_header, timestamp_header) = headers(spec);
+    let signature = match req.header_value(signature_header) {
+        Lookup::Absent => return Err(Error::MissingSignature { field: signature_header }),
+        Lookup::Repeated => return Err(repeated_signature(signature_header)),
+        Lookup::One(s) => {
+            parse_md5_hex(s).map_err(|reason| Error::MalformedSignature { field: signature_header, reason })?
+        }
+    };
+    let ts = match req.header_value(timestamp_header) {
+        Lookup::Absent => return Err(Error::MissingTimestamp { field: timestamp_header }),
+        Lookup::Repeated => {
+            return Err(Error::MalformedTimestamp { field: timestamp_header, reason: "it was sent more than once" })
+        }
+        Lookup::One(s) => {
+            parse_timestamp(s).map_err(|reason| Error::MalformedTimestamp { field: timestamp_header, reason })?
+        }
+    };
+    Ok((signature, ts))
 }
 
 /// The subject the request itself names: its URL (IMS, VOD) or host (Live).

@@ -189,9 +189,11 @@ impl Verifier {
         self.verify_body(head, req, now)
     }
 
-    /// Verify what the request's head can prove, before its body is read: the method, and for
+    /// Verify what the request's head can prove, before its body is read: the method; for
     /// the Alibaba schemes (which sign the URL or host and the time, never the body) the
-    /// signature and its time. An unsigned upload then costs nothing.
+    /// signature and its time; for the schemes that sign the body (Mux, Cloudflare Stream,
+    /// Volcengine) that the signature headers are there and well formed. An unsigned upload
+    /// then costs nothing.
     pub fn verify_head(&self, req: &CallbackRequest<'_>, now: u64) -> Result<VerifiedHead, Error> {
         if !self.provider.allows_method(req.method) {
             return Err(Error::MethodNotAllowed {
@@ -202,7 +204,11 @@ impl Verifier {
         let spec = self.provider.spec();
         let matched = match spec.scheme {
             Scheme::PipeUrl | Scheme::PipeHost => Some(alibaba::verify(spec, &self.policy, req, now)?),
-            Scheme::SignT | Scheme::TimedHmac { .. } | Scheme::PipeUrlBody => None,
+            // The body is signed: only the headers' presence and form can be checked before it
+            // is read (an unsigned upload is still refused unread).
+            Scheme::PipeUrlBody => alibaba::read_headers(spec, req).map(|_| None)?,
+            Scheme::TimedHmac { .. } => timed_hmac::read_header(spec, req).map(|_| None)?,
+            Scheme::SignT => None,
         };
         Ok(VerifiedHead { provider: self.provider, matched })
     }

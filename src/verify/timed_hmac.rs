@@ -18,7 +18,7 @@ type Digest = [u8; 32];
 const MAX_SIGNATURES: usize = 8;
 
 /// The header's time and the signatures of the scheme's version, as sent.
-struct Parsed<'a> {
+pub(crate) struct Parsed<'a> {
     ts: Timestamp<'a>,
     signatures: Vec<Digest>,
 }
@@ -58,6 +58,19 @@ pub(crate) fn verify(
         .ok_or_else(|| Error::SignatureMismatch { keys: policy.keys.len(), subjects: "the body".into() })?;
     check_window(ts.value as u64, now, policy.tolerance_seconds)?;
     Ok(Match { key_index, timestamp: ts.value as u64, subject: None })
+}
+
+/// The signature header, present once and well formed.
+pub(crate) fn read_header<'a>(spec: &ProviderSpec, req: &CallbackRequest<'a>) -> Result<Parsed<'a>, Error> {
+    let (header, time_name, signature_name) = names(spec);
+    let value = match req.header_value(header) {
+        Lookup::Absent => return Err(Error::MissingSignature { field: header }),
+        Lookup::Repeated => {
+            return Err(Error::MalformedSignature { field: header, reason: "it was sent more than once" })
+        }
+        Lookup::One(v) => v,
+    };
+    parse(header, time_name, signature_name, value)
 }
 
 /// Read `t=…,v1=…` (names per scheme). One time; every signature of the scheme's name that is

@@ -149,6 +149,8 @@ describe("worker configuration and input", () => {
       {
         ORIGIN_URL: `http://127.0.0.1:${closed}/events`,
         TENCENT_VOD_SIGN_KEYS: TENCENT_KEY,
+        MUX_WEBHOOK_SECRETS: "mux-secret-for-l6",
+        VOLCENGINE_VOD_KEYS: "VolcKeyForL6",
         FORWARD_UNKNOWN_EVENTS: "true",
       },
       async (worker) => {
@@ -181,6 +183,19 @@ describe("worker configuration and input", () => {
         const imsLine = worker.logs.findLast((l) => l.provider === "alibaba-ims");
         assert.equal(imsLine.code, "missing_signature");
         assert.equal(imsLine.body_bytes, undefined, "the IMS body was never read");
+        // The body-signing schemes need the body for the signature, but not to see that there
+        // is none: refused from the headers alone too.
+        for (const [provider, path] of [
+          ["mux", "/mux"],
+          ["volcengine-vod", "/volcengine/vod"],
+        ]) {
+          const r = await upload(path);
+          assert.equal(r.status, 401, JSON.stringify(r));
+          assert.equal(r.json.error, "missing_signature", provider);
+          await settle();
+          const line = worker.logs.findLast((l) => l.provider === provider);
+          assert.equal(line.body_bytes, undefined, `the ${provider} body was never read`);
+        }
         // Tencent signs in the body: read up to the limit, then drained only up to the 4 MiB cap
         // (40 MiB before the fix). The worker's own log line says where it stopped; what reaches
         // this client is up to wrangler's local proxy, which sometimes loses the body of an
