@@ -334,99 +334,154 @@ export interface StreamStatus {
 
 /** `MuxDirectUpload` (Mux webhook types). */
 export interface MuxDirectUpload {
+  /** Unique identifier for the Direct Upload. */
   id?: string;
+  /** If the upload URL will be used in a browser, you must specify the origin in order for the signed URL to have the correct CORS headers. */
   cors_origin?: string;
   status?: string;
+  /** Max time in seconds for the signed upload URL to be valid. If a successful upload has not occurred before the timeout limit, the direct upload is marked `timed_out` */
   timeout?: number;
+  /** Only set once the upload is in the `asset_created` state. */
   asset_id?: string;
   new_asset_settings?: MuxDirectUploadNewAssetSettings;
+  /** Indicates if this is a test Direct Upload, in which case the Asset that gets created will be a `test` Asset. */
   test?: boolean;
+  /** The URL to upload the associated source media to. */
   url?: string;
 }
 
 /** `MuxDirectUploadNewAssetSettings` (Mux webhook types). */
 export interface MuxDirectUploadNewAssetSettings {
+  /** An array of playback policy objects that you want applied to this asset and available through `playback_ids`. `advanced_playback_policies` must be used instead of `playback_policies` when creating a DRM playback ID. */
   advanced_playback_policies?: MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy[];
+  /** If the created asset is a clip, this controls whether overlays are copied from the source asset. */
   copy_overlays?: boolean;
+  /** An array of Mux Robots directives to apply to the asset. */
   directives?: MuxAssetDirective[];
+  /** (deprecated) Use `video_quality` instead. */
   encoding_tier?: string;
+  /** Whether to perform shot detection on this asset. Shots are only generated for video assets and will not be generated for audio-only assets. */
   generate_shots?: boolean;
+  /** An array of objects that each describe an input file to be used to create the asset. As a shortcut, input can also be a string URL for a file when only one input file is used. See `input[].url` for requirements. */
   inputs?: MuxDirectUploadNewAssetSettingsInput[];
+  /** Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. */
   master_access?: string;
+  /** Max resolution tier can be used to control the maximum `resolution_tier` your asset is encoded, stored, and streamed at. If not set, this defaults to `1080p`. */
   max_resolution_tier?: string;
+  /** Customer provided metadata about this asset. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information. */
   meta?: MuxAssetMeta;
+  /** (deprecated) See the Static Renditions API (https://www.mux.com/docs/guides/enable-static-mp4-renditions). */
   mp4_support?: string;
+  /** Normalize the audio track loudness level. This parameter is only applicable to on-demand (not live) assets. */
   normalize_audio?: boolean;
+  /** You can set this field to anything you want. It will be included in the asset details and related webhooks. If you're looking for more structured metadata, such as `title` or `external_id`, you can use the `meta` object instead. */
   passthrough?: string;
+  /** An array of playback policy names that you want applied to this asset and available through `playback_ids`. Options include: - `"public"` (anyone with the playback URL can stream the asset). */
   playback_policies?: string[];
+  /** An array of static renditions to create for this asset. You may not enable both `static_renditions` and the deprecated `mp4_support`. */
   static_renditions?: MuxDirectUploadNewAssetSettingsStaticRendition[];
+  /** Marks the asset as a test asset when the value is set to true. A Test asset can help evaluate the Mux Video APIs without incurring any cost. There is no limit on number of test assets created. */
   test?: boolean;
+  /** The video quality controls the cost, quality, and available platform features for the asset. The default video quality for an account can be set in the Mux Dashboard. This field replaces the deprecated `encoding_tier` value. */
   video_quality?: string;
 }
 
 /** `MuxDirectUploadNewAssetSettingsStaticRendition` (Mux webhook types). */
 export interface MuxDirectUploadNewAssetSettingsStaticRendition {
   resolution?: string;
+  /** Arbitrary user-supplied metadata set for the static rendition. Max 255 characters. */
   passthrough?: string;
 }
 
-/** `MuxAssetMeta` (Mux webhook types). */
+/** Customer provided metadata about this asset. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information. (`MuxAssetMeta`, Mux webhook types) */
 export interface MuxAssetMeta {
+  /** This is an identifier you provide to keep track of the creator of the asset. Max 128 code points. */
   creator_id?: string;
+  /** This is an identifier you provide to link the asset to your own data. Max 128 code points. */
   external_id?: string;
+  /** The asset title. Max 512 code points. */
   title?: string;
 }
 
-/** `MuxDirectUploadNewAssetSettingsInput` (Mux webhook types). */
+/** An array of objects that each describe an input file to be used to create the asset. As a shortcut, `input` can also be a string URL for a file when only one input file is used. See `input[].url` for requirements. (`MuxDirectUploadNewAssetSettingsInput`, Mux webhook types) */
 export interface MuxDirectUploadNewAssetSettingsInput {
+  /** Indicates the track provides Subtitles for the Deaf or Hard-of-hearing (SDH). This optional parameter should be used for tracks with `type` of `text` and `text_type` set to `subtitles`. */
   closed_captions?: boolean;
+  /** The time offset in seconds from the beginning of the video, indicating the clip's ending marker. The default value is the duration of the video when not included. */
   end_time?: number;
+  /** Generate subtitle tracks using automatic speech recognition with this configuration. Subtitles are generated using the audio of the input they are nested within. */
   generated_subtitles?: MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle[];
+  /** The language code value must be a valid [BCP 47](https://tools.ietf.org/html/bcp47) specification compliant value. For example, `en` for English or `en-US` for the US version of English. */
   language_code?: string;
+  /** The name of the track containing a human-readable description. This value must be unique within each group of `text` or `audio` track types. The HLS manifest will associate a subtitle text track with this value. */
   name?: string;
+  /** An object that describes how the image file referenced in URL should be placed over the video (i.e. watermarking). Ensure that the URL is active and persists the entire lifespan of the video object. */
   overlay_settings?: MuxDirectUploadNewAssetSettingsInputOverlaySettings;
+  /** This optional parameter should be used for tracks with `type` of `text` and `text_type` set to `subtitles`. */
   passthrough?: string;
+  /** The time offset in seconds from the beginning of the video indicating the clip's starting marker. The default value is 0 when not included. */
   start_time?: number;
+  /** Type of text track. This parameter only supports subtitles value. For more information on Subtitles / Closed Captions, [see this blog post](https://mux.com/blog/subtitles-captions-webvtt-hls-and-those-magic-flags/). */
   text_type?: string;
+  /** This parameter is required for `text` type tracks. */
   type?: string;
+  /** The URL of the file that Mux should download and use. - For the main input file, this should be the URL to the muxed file for Mux to download, for example an MP4, MOV, MKV, or TS file. */
   url?: string;
 }
 
-/** `MuxDirectUploadNewAssetSettingsInputOverlaySettings` (Mux webhook types). */
+/** An object that describes how the image file referenced in URL should be placed over the video (i.e. watermarking). Ensure that the URL is active and persists the entire lifespan of the video object. (`MuxDirectUploadNewAssetSettingsInputOverlaySettings`, Mux webhook types) */
 export interface MuxDirectUploadNewAssetSettingsInputOverlaySettings {
+  /** How tall the overlay should appear. Can be expressed as a percent ("10%") or as a pixel value ("100px"). */
   height?: string;
+  /** Where the horizontal positioning of the overlay/watermark should begin from. */
   horizontal_align?: string;
+  /** The distance from the horizontal_align starting point and the image's closest edge. Can be expressed as a percent ("10%") or as a pixel value ("100px"). Negative values will move the overlay offscreen. */
   horizontal_margin?: string;
+  /** How opaque the overlay should appear, expressed as a percent. (Default 100%) */
   opacity?: string;
+  /** Where the vertical positioning of the overlay/watermark should begin from. Defaults to `"top"` */
   vertical_align?: string;
+  /** The distance from the vertical_align starting point and the image's closest edge. Can be expressed as a percent ("10%") or as a pixel value ("100px"). Negative values will move the overlay offscreen. */
   vertical_margin?: string;
+  /** How wide the overlay should appear. Can be expressed as a percent ("10%") or as a pixel value ("100px"). */
   width?: string;
 }
 
 /** `MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle` (Mux webhook types). */
 export interface MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle {
+  /** The language of the audio from which subtitles are generated. Selecting a language of "auto" will allow language detection to set the language code automatically. */
   language_code?: string;
+  /** A name for this subtitle track. */
   name?: string;
+  /** Arbitrary metadata set for the subtitle track. Max 255 characters. */
   passthrough?: string;
 }
 
-/** `MuxAssetDirective` (Mux webhook types). */
+/** A Mux Robots directive to apply to the asset. (`MuxAssetDirective`, Mux webhook types) */
 export interface MuxAssetDirective {
+  /** The Mux Robots directive identifier. */
   id?: string;
 }
 
 /** `MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy` (Mux webhook types). */
 export interface MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy {
+  /** The DRM configuration used by this playback ID. Must only be set when `policy` is set to `drm`. */
   drm_configuration_id?: string;
+  /** - `public` playback IDs are accessible by constructing an HLS URL like `https://stream.mux.com/${PLAYBACK_ID}` - `signed` playback IDs should be used with tokens `https://stream.mux.com/${PLAYBACK_ID}?token={TOKEN}`. */
   policy?: string;
 }
 
 /** `MuxLiveStreamWarning` (Mux webhook types). */
 export interface MuxLiveStreamWarning {
+  /** Unique identifier for the Live Stream. Max 255 characters. */
   id?: string;
+  /** The Asset that is currently being created if there is an active broadcast. */
   active_asset_id?: string;
+  /** Arbitrary user-supplied metadata set for the asset. Max 255 characters. */
   passthrough?: string;
+  /** `idle` indicates that there is no active broadcast. `active` indicates that there is an active broadcast and `disabled` status indicates that no future RTMP streams can be published. */
   status?: string;
+  /** Unique key used for streaming to a Mux RTMP endpoint. This should be considered as sensitive as credentials, anyone with this stream key can begin streaming. Max 64 characters. */
   stream_key?: string;
   warning?: MuxAssetWarningWarning;
 }
@@ -439,80 +494,127 @@ export interface MuxAssetWarningWarning {
 
 /** `MuxLiveStream` (Mux webhook types). */
 export interface MuxLiveStream {
+  /** Unique identifier for the Live Stream. Max 255 characters. */
   id?: string;
   created_at?: number;
+  /** Latency is the time from when the streamer transmits a frame of video to when you see it in the player. Set this as an alternative to setting low latency or reduced latency flags. */
   latency_mode?: string;
+  /** The time in seconds a live stream may be continuously active before being disconnected. Defaults to 12 hours. */
   max_continuous_duration?: number;
+  /** `idle` indicates that there is no active broadcast. `active` indicates that there is an active broadcast and `disabled` status indicates that no future RTMP streams can be published. */
   status?: string;
+  /** Unique key used for streaming to a Mux RTMP endpoint. This should be considered as sensitive as credentials, anyone with this stream key can begin streaming. Max 64 characters. */
   stream_key?: string;
+  /** The Asset that is currently being created if there is an active broadcast. */
   active_asset_id?: string;
+  /** The protocol used for the active ingest stream. This is only set when the live stream is active. */
   active_ingest_protocol?: string;
+  /** The live stream only processes the audio track if the value is set to true. Mux drops the video track if broadcasted. */
   audio_only?: boolean;
   connected?: boolean;
+  /** Describes the embedded closed caption configuration of the incoming live stream. */
   embedded_subtitles?: MuxLiveStreamEmbeddedSubtitle[];
+  /** Configure the incoming live stream to include subtitles created with automatic speech recognition. Each Asset created from a live stream with `generated_subtitles` configured will automatically receive two text tracks. */
   generated_subtitles?: MuxLiveStreamGeneratedSubtitle[];
+  /** (deprecated) Use `latency_mode` instead. */
   low_latency?: boolean;
+  /** Customer provided metadata about this live stream. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information. */
   meta?: MuxLiveStreamMeta;
   new_asset_settings?: MuxDirectUploadNewAssetSettings;
+  /** Arbitrary user-supplied metadata set for the asset. Max 255 characters. */
   passthrough?: string;
+  /** An array of Playback ID objects. Use these to create HLS playback URLs. See [Play your videos](https://docs.mux.com/guides/play-your-videos) for more details. */
   playback_ids?: MuxAssetPlaybackIds[];
+  /** An array of strings with the most recent Asset IDs that were created from this Live Stream. The most recently generated Asset ID is the last entry in the list. */
   recent_asset_ids?: string[];
+  /** The URL of the image file that Mux should download and use as slate media during interruptions of the live stream media. This file will be downloaded each time a new recorded asset is created from the live stream. */
   reconnect_slate_url?: string;
+  /** When live streaming software disconnects from Mux, either intentionally or due to a drop in the network, the Reconnect Window is the time in seconds that Mux should wait for the streaming software to reconnect before considering the live... */
   reconnect_window?: number;
   recording?: boolean;
+  /** (deprecated) Use `latency_mode` instead. */
   reduced_latency?: boolean;
+  /** Each Simulcast Target contains configuration details to broadcast (or "restream") a live stream to a third-party streaming service. */
   simulcast_targets?: MuxLiveStreamSimulcastTarget[];
+  /** Unique key used for encrypting a stream to a Mux SRT endpoint. Max 64 characters. */
   srt_passphrase?: string;
+  /** True means this live stream is a test live stream. Test live streams can be used to help evaluate the Mux Video APIs for free. */
   test?: boolean;
+  /** By default, Standard Latency live streams do not have slate media inserted while waiting for live streaming software to reconnect to Mux. Setting this to true enables slate insertion on a Standard Latency stream. */
   use_slate_for_standard_latency?: boolean;
 }
 
 /** `MuxLiveStreamSimulcastTarget` (Mux webhook types). */
 export interface MuxLiveStreamSimulcastTarget {
+  /** ID of the Simulcast Target */
   id?: string;
+  /** The current status of the simulcast target. See Statuses below for detailed description. - `idle`: Default status. When the parent live stream is in disconnected status, simulcast targets will be idle state. */
   status?: string;
+  /** The RTMP(s) or SRT endpoint for a simulcast destination. - For RTMP(s) destinations, this should include the application name for the third party live streaming service, for example: `rtmp://live.example.com/app`. */
   url?: string;
+  /** The severity of the error encountered by the simulcast target. This field is only set when the simulcast target is in the `errored` status. See the values of severities below and their descriptions. */
   error_severity?: string;
+  /** Arbitrary user-supplied metadata set when creating a simulcast target. */
   passthrough?: string;
+  /** Stream Key represents a stream identifier on the third party live streaming service to send the parent live stream to. Only used for RTMP(s) simulcast destinations. */
   stream_key?: string;
 }
 
 /** `MuxAssetPlaybackIds` (Mux webhook types). */
 export interface MuxAssetPlaybackIds {
+  /** Unique identifier for the PlaybackID */
   id?: string;
+  /** - `public` playback IDs are accessible by constructing an HLS URL like `https://stream.mux.com/${PLAYBACK_ID}` - `signed` playback IDs should be used with tokens `https://stream.mux.com/${PLAYBACK_ID}?token={TOKEN}`. */
   policy?: string;
+  /** The DRM configuration used by this playback ID. Must only be set when `policy` is set to `drm`. */
   drm_configuration_id?: string;
 }
 
-/** `MuxLiveStreamMeta` (Mux webhook types). */
+/** Customer provided metadata about this live stream. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information. (`MuxLiveStreamMeta`, Mux webhook types) */
 export interface MuxLiveStreamMeta {
+  /** The live stream title. Max 512 code points. */
   title?: string;
 }
 
 /** `MuxLiveStreamGeneratedSubtitle` (Mux webhook types). */
 export interface MuxLiveStreamGeneratedSubtitle {
+  /** The language of the audio from which subtitles are generated. */
   language_code?: string;
+  /** A name for this live stream subtitle track. */
   name?: string;
+  /** Arbitrary metadata set for the live stream subtitle track. Max 255 characters. */
   passthrough?: string;
+  /** Unique identifiers for existing Transcription Vocabularies to use while generating subtitles for the live stream. */
   transcription_vocabulary_ids?: string[];
 }
 
 /** `MuxLiveStreamEmbeddedSubtitle` (Mux webhook types). */
 export interface MuxLiveStreamEmbeddedSubtitle {
+  /** CEA-608 caption channel to read data from. */
   language_channel?: string;
+  /** The language of the closed caption stream. Value must be BCP 47 compliant. */
   language_code?: string;
+  /** A name for this live stream closed caption track. */
   name?: string;
+  /** Arbitrary user-supplied metadata set for the live stream closed caption track. Max 255 characters. */
   passthrough?: string;
 }
 
 /** `MuxSimulcastTarget` (Mux webhook types). */
 export interface MuxSimulcastTarget {
+  /** ID of the Simulcast Target */
   id?: string;
+  /** The current status of the simulcast target. See Statuses below for detailed description. - `idle`: Default status. When the parent live stream is in disconnected status, simulcast targets will be idle state. */
   status?: string;
+  /** The RTMP(s) or SRT endpoint for a simulcast destination. - For RTMP(s) destinations, this should include the application name for the third party live streaming service, for example: `rtmp://live.example.com/app`. */
   url?: string;
+  /** The severity of the error encountered by the simulcast target. This field is only set when the simulcast target is in the `errored` status. See the values of severities below and their descriptions. */
   error_severity?: string;
+  /** Unique identifier for the Live Stream. Max 255 characters. */
   live_stream_id?: string;
+  /** Arbitrary user-supplied metadata set when creating a simulcast target. */
   passthrough?: string;
+  /** Stream Key represents a stream identifier on the third party live streaming service to send the parent live stream to. Only used for RTMP(s) simulcast destinations. */
   stream_key?: string;
 }
 
@@ -520,144 +622,238 @@ export interface MuxSimulcastTarget {
 export interface MuxVideoDeliveryHighTraffic {
   id?: string;
   data?: MuxVideoDeliveryHighTrafficData[];
+  /** Current threshold set for alerting */
   threshold?: number;
   timeframe?: number[];
 }
 
 /** `MuxVideoDeliveryHighTrafficData` (Mux webhook types). */
 export interface MuxVideoDeliveryHighTrafficData {
+  /** The duration of the asset in seconds. */
   asset_duration?: number;
+  /** (deprecated) Use `asset_video_quality` instead. */
   asset_encoding_tier?: string;
+  /** Unique identifier for the asset. */
   asset_id?: string;
+  /** The resolution tier that the asset was ingested at, affecting billing for ingest & storage */
   asset_resolution_tier?: string;
+  /** The state of the asset. */
   asset_state?: string;
+  /** Time at which the asset was created. Measured in seconds since the Unix epoch. */
   created_at?: number;
+  /** Total number of delivered seconds during this time window. */
   delivered_seconds?: number;
+  /** Seconds delivered broken into resolution tiers. Each tier will only be displayed if there was content delivered in the tier. */
   delivered_seconds_by_resolution?: MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution;
+  /** The video quality that the asset was ingested at. This field replaces `asset_encoding_tier`. [See the video quality guide for more details.](https://docs.mux.com/guides/use-video-quality-levels) */
   asset_video_quality?: string;
+  /** If exists, time at which the asset was deleted. Measured in seconds since the Unix epoch. */
   deleted_at?: number;
+  /** Unique identifier for the live stream that created the asset. */
   live_stream_id?: string;
+  /** The `passthrough` value for the asset. */
   passthrough?: string;
 }
 
-/** `MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution` (Mux webhook types). */
+/** Seconds delivered broken into resolution tiers. Each tier will only be displayed if there was content delivered in the tier. (`MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution`, Mux webhook types) */
 export interface MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution {
+  /** Total number of delivered seconds during this time window that had a resolution larger than the 720p tier but less than or equal to the 1440p tier (over 921,600 and <= 2,073,600 pixels total). */
   tier_1080p?: number;
+  /** Total number of delivered seconds during this time window that had a resolution larger than the 1080p tier but less than or equal to the 2160p tier (over 2,073,600 and <= 4,194,304 pixels total). */
   tier_1440p?: number;
+  /** Total number of delivered seconds during this time window that had a resolution larger than the 1440p tier (over 4,194,304 pixels total). */
   tier_2160p?: number;
+  /** Total number of delivered seconds during this time window that had a resolution within the 720p tier (up to 921,600 pixels total, based on typical 1280x720). */
   tier_720p?: number;
+  /** Total number of delivered seconds during this time window that had a resolution of audio only. */
   tier_audio_only?: number;
 }
 
 /** `MuxAssetWarning` (Mux webhook types). */
 export interface MuxAssetWarning {
+  /** Unique identifier for the Asset. Max 255 characters. */
   id?: string;
+  /** Unique identifier for the live stream. This is an optional parameter added when the asset is created from a live stream. */
   live_stream_id?: string;
+  /** You can set this field to anything you want. It will be included in the asset details and related webhooks. If you're looking for more structured metadata, such as `title` or `external_id` , you can use the `meta` object instead. */
   passthrough?: string;
+  /** Asset Identifier of the video used as the source for creating the clip. */
   source_asset_id?: string;
+  /** The status of the asset. */
   status?: string;
+  /** Unique identifier for the Direct Upload. This is an optional parameter added when the asset is created from a direct upload. */
   upload_id?: string;
   warning?: MuxAssetWarningWarning;
 }
 
 /** `MuxAsset` (Mux webhook types). */
 export interface MuxAsset {
+  /** Unique identifier for the Asset. Max 255 characters. */
   id?: string;
   created_at?: number;
+  /** (deprecated) Use `video_quality` instead. */
   encoding_tier?: string;
   master_access?: string;
+  /** Max resolution tier can be used to control the maximum `resolution_tier` your asset is encoded, stored, and streamed at. If not set, this defaults to `1080p`. */
   max_resolution_tier?: string;
+  /** Detailed state information about the asset ingest process. */
   progress?: MuxAssetProgress;
+  /** The status of the asset. */
   status?: string;
+  /** The aspect ratio of the asset in the form of `width:height`, for example `16:9`. */
   aspect_ratio?: string;
+  /** The Mux Robots directives applied to the asset. */
   directives?: MuxAssetDirective[];
+  /** The duration of the asset in seconds (max duration for a single asset is 12 hours). */
   duration?: number;
+  /** Object that describes any errors that happened when processing this asset. */
   errors?: MuxAssetErrors;
+  /** Whether to perform shot detection on this asset. Shots are only generated for video assets and will not be generated for audio-only assets. */
   generate_shots?: boolean;
+  /** The type of ingest used to create the asset. */
   ingest_type?: string;
+  /** Indicates whether the live stream that created this asset is currently `active` and not in `idle` state. This is an optional parameter added when the asset is created from a live stream. */
   is_live?: boolean;
+  /** Unique identifier for the live stream. This is an optional parameter added when the asset is created from a live stream. */
   live_stream_id?: string;
+  /** An object containing the current status of Master Access and the link to the Master MP4 file when ready. This object does not exist if `master_access` is set to `none` and when the temporary URL expires. */
   master?: MuxAssetMaster;
+  /** The maximum frame rate that has been stored for the asset. The asset may be delivered at lower frame rates depending on the device and bandwidth, however it cannot be delivered at a higher value than is stored. */
   max_stored_frame_rate?: number;
+  /** (deprecated) Use `resolution_tier` instead. */
   max_stored_resolution?: string;
+  /** Customer provided metadata about this asset. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information. */
   meta?: MuxAssetMeta;
+  /** (deprecated) Use the Static Renditions API (https://www.mux.com/docs/guides/enable-static-mp4-renditions) instead. This field remains available only to support migration from `mp4_support` to static renditions. */
   mp4_support?: string;
+  /** An object containing one or more reasons the input file is non-standard. See [the guide on minimizing processing time](https://docs.mux.com/guides/minimize-processing-time) for more information on what a standard input is defined as. */
   non_standard_input_reasons?: MuxAssetNonStandardInputReasons;
+  /** Normalize the audio track loudness level. This parameter is only applicable to on-demand (not live) assets. */
   normalize_audio?: boolean;
+  /** You can set this field to anything you want. It will be included in the asset details and related webhooks. If you're looking for more structured metadata, such as `title` or `external_id` , you can use the `meta` object instead. */
   passthrough?: string;
+  /** An array of Playback ID objects. Use these to create HLS playback URLs. See [Play your videos](https://docs.mux.com/guides/play-your-videos) for more details. */
   playback_ids?: MuxAssetPlaybackIds[];
+  /** An array of individual live stream recording sessions. A recording session is created on each encoder connection during the live stream. */
   recording_times?: MuxAssetRecordingTime[];
+  /** The resolution tier that the asset was ingested at, affecting billing for ingest & storage. */
   resolution_tier?: string;
+  /** The results of generating shots on the video */
   shots?: MuxAssetShots;
+  /** Asset Identifier of the video used as the source for creating the clip. */
   source_asset_id?: string;
+  /** An object containing the current status of any static renditions (MP4s) for this asset. The object does not exist if no static renditions have been requested. */
   static_renditions?: MuxAssetStaticRenditions;
+  /** True means this live stream is a test asset. A test asset can help evaluate the Mux Video APIs without incurring any cost. There is no limit on number of test assets created. */
   test?: boolean;
+  /** The media time within the asset used when a thumbnail without an explicit time is requested. */
   thumbnail_time?: number;
+  /** The individual media tracks that make up an asset. */
   tracks?: MuxAssetEmbeddedTrack[];
+  /** Unique identifier for the Direct Upload. This is an optional parameter added when the asset is created from a direct upload. */
   upload_id?: string;
+  /** The video quality controls the cost, quality, and available platform features for the asset. The default video quality for an account can be set in the Mux Dashboard. This field replaces the deprecated `encoding_tier` value. */
   video_quality?: string;
 }
 
 /** `MuxAssetEmbeddedTrack` (Mux webhook types). */
 export interface MuxAssetEmbeddedTrack {
+  /** Unique identifier for the Track */
   id?: string;
+  /** The confidence value (0-1) of the determined language. This value only is available when automatic language detection is utilized in generated subtitles. */
   auto_language_confidence?: number;
+  /** Indicates the track provides Subtitles for the Deaf or Hard-of-hearing (SDH). This parameter is only set tracks where `type` is `text` and `text_type` is `subtitles`. */
   closed_captions?: boolean;
+  /** The duration in seconds of the track media. This parameter is not set for `text` type tracks. This field is optional and may not be set. The top level `duration` field of an asset will always be set. */
   duration?: number;
+  /** Object that describes any errors that happened when processing this asset. */
   error?: MuxAssetErrors;
+  /** The language code value represents [BCP 47](https://tools.ietf.org/html/bcp47) specification compliant value, or 'auto'. For example, `en` for English or `en-US` for the US version of English. */
   language_code?: string;
+  /** The maximum number of audio channels the track supports. Only set for the `audio` type track. */
   max_channels?: number;
+  /** The maximum frame rate available for the track. Only set for the `video` type track. This field may return `-1` if the frame rate of the input cannot be reliably determined. */
   max_frame_rate?: number;
+  /** The maximum height in pixels available for the track. Only set for the `video` type track. */
   max_height?: number;
+  /** The maximum width in pixels available for the track. Only set for the `video` type track. */
   max_width?: number;
+  /** The name of the track containing a human-readable description. The HLS manifest will associate a subtitle `text` or `audio` track with this value. */
   name?: string;
+  /** Arbitrary user-supplied metadata set for the track either when creating the asset or track. This parameter is only set for `text` type tracks. Max 255 characters. */
   passthrough?: string;
+  /** For an audio track, indicates that this is the primary audio track, ingested from the main input for this asset. The primary audio track cannot be deleted. */
   primary?: boolean;
+  /** The status of the track. */
   status?: string;
+  /** The source of the text contained in a Track of type `text`. Valid `text_source` values are listed below. - `uploaded`: Tracks uploaded to Mux as caption or subtitle files using the Create Asset Track API. */
   text_source?: string;
+  /** This parameter is only set for `text` type tracks. */
   text_type?: string;
+  /** The type of track */
   type?: string;
 }
 
-/** `MuxAssetErrors` (Mux webhook types). */
+/** Object that describes any errors that happened when processing this asset. (`MuxAssetErrors`, Mux webhook types) */
 export interface MuxAssetErrors {
+  /** Error messages with more details. */
   messages?: string[];
+  /** The type of error that occurred for this asset. */
   type?: string;
 }
 
-/** `MuxAssetStaticRenditions` (Mux webhook types). */
+/** An object containing the current status of any static renditions (MP4s) for this asset. The object does not exist if no static renditions have been requested. (`MuxAssetStaticRenditions`, Mux webhook types) */
 export interface MuxAssetStaticRenditions {
+  /** Array of file objects. */
   files?: MuxAssetStaticRenditionsFile[];
+  /** Indicates the aggregate status of MP4 renditions created with the deprecated `mp4_support` option. This field is only meaningful when `mp4_support` is enabled on the asset. */
   status?: string;
 }
 
 /** `MuxAssetStaticRenditionsFile` (Mux webhook types). */
 export interface MuxAssetStaticRenditionsFile {
+  /** The ID of this static rendition, used in managing this static rendition. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   id?: string;
+  /** The bitrate in bits per second */
   bitrate?: number;
+  /** Extension of the static rendition file */
   ext?: string;
+  /** The file size in bytes */
   filesize?: number;
+  /** The height of the static rendition's file in pixels */
   height?: number;
+  /** Name of the static rendition file */
   name?: string;
+  /** Arbitrary user-supplied metadata set for the static rendition. Max 255 characters. */
   passthrough?: string;
+  /** Indicates the resolution of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   resolution?: string;
+  /** Indicates the resolution tier of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   resolution_tier?: string;
+  /** Indicates the status of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   status?: string;
+  /** Indicates the static rendition type of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   type?: string;
+  /** The width of the static rendition's file in pixels */
   width?: number;
 }
 
-/** `MuxAssetShots` (Mux webhook types). */
+/** The results of generating shots on the video (`MuxAssetShots`, Mux webhook types) */
 export interface MuxAssetShots {
+  /** The status of the shot detection process */
   status?: string;
+  /** An object describing any errors encountered during the shot detection process. This field is only present when `status` is `errored`. */
   errors?: MuxAssetErrors;
+  /** A URL to a JSON manifest describing the shot changes detected in the video along with shot preview images for each shot. This field is only present when `status` is `completed`. */
   shots_manifest_url?: string;
 }
 
 /** `MuxAssetRecordingTime` (Mux webhook types). */
 export interface MuxAssetRecordingTime {
+  /** The duration of the live stream recorded. The time value is in seconds. */
   duration?: number;
   started_at?: MuxAssetRecordingTimeStartedAt;
+  /** The type of media represented by the recording session, either `content` for normal stream content or `slate` for slate media inserted during stream interruptions. */
   type?: string;
 }
 
@@ -667,770 +863,1181 @@ export interface MuxAssetRecordingTimeStartedAt {
   nanos?: number;
 }
 
-/** `MuxAssetNonStandardInputReasons` (Mux webhook types). */
+/** An object containing one or more reasons the input file is non-standard. See [the guide on minimizing processing time](https://docs.mux.com/guides/minimize-processing-time) for more information on what a standard input is defined as. (`MuxAssetNonStandardInputReasons`, Mux webhook types) */
 export interface MuxAssetNonStandardInputReasons {
+  /** The audio codec used on the input file. Non-AAC audio codecs are non-standard. */
   audio_codec?: string;
+  /** Audio Edit List reason indicates that the input file's audio track contains a complex Edit Decision List. */
   audio_edit_list?: string;
+  /** The video pixel aspect ratio of the input file. */
   pixel_aspect_ratio?: string;
+  /** A catch-all reason when the input file in created with non-standard encoding parameters. */
   unexpected_media_file_parameters?: string;
   unexpected_video_parameters?: string;
+  /** The video pixel format, as a string, returned by libav. Considered non-standard if not one of yuv420p or yuvj420p. HEVC inputs additionally permit yuv420p10le. */
   unsupported_pixel_format?: string;
+  /** The video bitrate of the input file is `high`. This parameter is present when the average bitrate of any key frame interval (also known as Group of Pictures or GOP) is higher than what's considered standard which typically is 16 Mbps. */
   video_bitrate?: string;
+  /** The video codec used on the input file. For example, the input file encoded with `av1` video codec is non-standard and the value of this parameter is `av1`. */
   video_codec?: string;
+  /** Video Edit List reason indicates that the input file's video track contains a complex Edit Decision List. */
   video_edit_list?: string;
+  /** The video frame rate of the input file. Video with average frames per second (fps) less than 5 or greater than 120 is non-standard. A `-1` frame rate value indicates Mux could not determine the frame rate of the video track. */
   video_frame_rate?: string;
+  /** The video key frame Interval (also called as Group of Picture or GOP) of the input file is `high`. This parameter is present when the gop is greater than 20 seconds. */
   video_gop_size?: string;
+  /** The video resolution of the input file. Video resolution higher than 2048 pixels on any one dimension (height or width) is considered non-standard, The resolution value is presented as `width` x `height` in pixels. */
   video_resolution?: string;
 }
 
-/** `MuxAssetMaster` (Mux webhook types). */
+/** An object containing the current status of Master Access and the link to the Master MP4 file when ready. This object does not exist if `master_access` is set to `none` and when the temporary URL expires. (`MuxAssetMaster`, Mux webhook types) */
 export interface MuxAssetMaster {
   status?: string;
+  /** The temporary URL to the master version of the video, as an MP4 file. This URL will expire after 24 hours. */
   url?: string;
 }
 
-/** `MuxAssetProgress` (Mux webhook types). */
+/** Detailed state information about the asset ingest process. (`MuxAssetProgress`, Mux webhook types) */
 export interface MuxAssetProgress {
+  /** Represents the estimated completion percentage. Returns `0 - 100` when in `ingesting`, `transcoding`, or `completed` state, and `-1` when in `live` or `errored` state. */
   progress?: number;
+  /** The detailed state of the asset ingest process. */
   state?: string;
 }
 
 /** `MuxAssetTrack` (Mux webhook types). */
 export interface MuxAssetTrack {
+  /** Unique identifier for the Track */
   id?: string;
+  /** Unique identifier for the Asset. Max 255 characters. */
   asset_id?: string;
+  /** The confidence value (0-1) of the determined language. This value only is available when automatic language detection is utilized in generated subtitles. */
   auto_language_confidence?: number;
+  /** Indicates the track provides Subtitles for the Deaf or Hard-of-hearing (SDH). This parameter is only set tracks where `type` is `text` and `text_type` is `subtitles`. */
   closed_captions?: boolean;
+  /** The duration in seconds of the track media. This parameter is not set for `text` type tracks. This field is optional and may not be set. The top level `duration` field of an asset will always be set. */
   duration?: number;
+  /** Object that describes any errors that happened when processing this asset. */
   error?: MuxAssetErrors;
+  /** The language code value represents [BCP 47](https://tools.ietf.org/html/bcp47) specification compliant value, or 'auto'. For example, `en` for English or `en-US` for the US version of English. */
   language_code?: string;
+  /** The maximum number of audio channels the track supports. Only set for the `audio` type track. */
   max_channels?: number;
+  /** The maximum frame rate available for the track. Only set for the `video` type track. This field may return `-1` if the frame rate of the input cannot be reliably determined. */
   max_frame_rate?: number;
+  /** The maximum height in pixels available for the track. Only set for the `video` type track. */
   max_height?: number;
+  /** The maximum width in pixels available for the track. Only set for the `video` type track. */
   max_width?: number;
+  /** The name of the track containing a human-readable description. The HLS manifest will associate a subtitle `text` or `audio` track with this value. */
   name?: string;
+  /** Arbitrary user-supplied metadata set for the track either when creating the asset or track. This parameter is only set for `text` type tracks. Max 255 characters. */
   passthrough?: string;
+  /** For an audio track, indicates that this is the primary audio track, ingested from the main input for this asset. The primary audio track cannot be deleted. */
   primary?: boolean;
+  /** The status of the track. */
   status?: string;
+  /** The source of the text contained in a Track of type `text`. Valid `text_source` values are listed below. - `uploaded`: Tracks uploaded to Mux as caption or subtitle files using the Create Asset Track API. */
   text_source?: string;
+  /** This parameter is only set for `text` type tracks. */
   text_type?: string;
+  /** The type of track */
   type?: string;
 }
 
 /** `MuxAssetStaticRendition` (Mux webhook types). */
 export interface MuxAssetStaticRendition {
+  /** The ID of this static rendition, used in managing this static rendition. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   id?: string;
+  /** Unique identifier for the Asset. Max 255 characters. */
   asset_id?: string;
+  /** The bitrate in bits per second */
   bitrate?: number;
+  /** Object that describes any errors that happened when processing this asset. */
   error?: MuxAssetErrors;
+  /** Extension of the static rendition file */
   ext?: string;
+  /** The file size in bytes */
   filesize?: string;
+  /** The height of the static rendition's file in pixels */
   height?: number;
+  /** Name of the static rendition file */
   name?: string;
+  /** Arbitrary user-supplied metadata set for the static rendition. Max 255 characters. */
   passthrough?: string;
+  /** Indicates the resolution of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   resolution?: string;
+  /** Indicates the resolution tier of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   resolution_tier?: string;
+  /** Indicates the status of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   status?: string;
+  /** Indicates the static rendition type of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option. */
   type?: string;
+  /** The width of the static rendition's file in pixels */
   width?: number;
 }
 
-/** `MuxTranslateCaptionsJob` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxTranslateCaptionsJob`, Mux webhook types) */
 export interface MuxTranslateCaptionsJob {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxTranslateCaptionsJobParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxTranslateCaptionsJobOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxAskQuestionsJobResources` (Mux webhook types). */
+/** Related Mux resources linked to this job. (`MuxAskQuestionsJobResources`, Mux webhook types) */
 export interface MuxAskQuestionsJobResources {
+  /** Mux assets associated with this job. */
   assets?: MuxAskQuestionsJobResourcesAsset[];
 }
 
 /** `MuxAskQuestionsJobResourcesAsset` (Mux webhook types). */
 export interface MuxAskQuestionsJobResourcesAsset {
+  /** Mux asset ID. */
   id?: string;
+  /** Hypermedia links for the asset. */
   _links?: MuxAskQuestionsJobResourcesAssetLinks;
+  /** Mux asset metadata, if available. */
   meta?: MuxAssetMeta;
+  /** Passthrough string from the Mux asset. */
   passthrough?: string;
 }
 
-/** `MuxAskQuestionsJobResourcesAssetLinks` (Mux webhook types). */
+/** Hypermedia links for the asset. (`MuxAskQuestionsJobResourcesAssetLinks`, Mux webhook types) */
 export interface MuxAskQuestionsJobResourcesAssetLinks {
   self?: MuxAskQuestionsJobResourcesAssetLinksSelf;
 }
 
 /** `MuxAskQuestionsJobResourcesAssetLinksSelf` (Mux webhook types). */
 export interface MuxAskQuestionsJobResourcesAssetLinksSelf {
+  /** URL to the Mux asset resource. */
   href?: string;
 }
 
-/** `MuxTranslateCaptionsJobOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxTranslateCaptionsJobOutputs`, Mux webhook types) */
 export interface MuxTranslateCaptionsJobOutputs {
+  /** Present when never_translate terms were supplied. False when at least one term was not preserved verbatim in the translated captions. Preservation is best-effort: verified, not guaranteed. */
   never_translate_terms_preserved?: boolean;
+  /** Temporary pre-signed URL to download the translated VTT file. Present when upload_to_mux is true. Expires 7 days after the job completes. */
   temporary_vtt_url?: string;
+  /** Mux text track ID of the uploaded translated captions. Present when upload_to_mux is true. */
   uploaded_track_id?: string;
 }
 
 /** `MuxAskQuestionsJobError` (Mux webhook types). */
 export interface MuxAskQuestionsJobError {
+  /** Human-readable public error message. */
   message?: string;
+  /** Stable public error category identifier. */
   type?: string;
+  /** Whether retrying this job may resolve the error. */
   retryable?: boolean;
 }
 
-/** `MuxAskQuestionsJobDirective` (Mux webhook types). */
+/** The directive run that dispatched this job. Absent for jobs created via direct API POST. (`MuxAskQuestionsJobDirective`, Mux webhook types) */
 export interface MuxAskQuestionsJobDirective {
+  /** ID of the directive that dispatched this job. */
   id?: string;
+  /** ID of the specific directive run that dispatched this job. */
   run_id?: string;
 }
 
 /** `MuxTranslateCaptionsJobParameters` (Mux webhook types). */
 export interface MuxTranslateCaptionsJobParameters {
+  /** The Mux asset ID of the video whose captions will be translated. */
   asset_id?: string;
+  /** BCP 47 language code for the translated output (e.g. "es", "ja"). The asset must not already have a text track for this language. */
   to_language_code?: string;
+  /** The Mux text track ID of the source caption track to translate. The asset must have a ready text track matching this ID or the request will be rejected. */
   track_id?: string;
+  /** Best-effort list of terms (brand names, proper nouns) to preserve verbatim in the translated captions. Does not guarantee exact output. Terms must not contain '<' or '>', invisible characters, or characters altered by Unicode normalization. */
   never_translate?: string[];
+  /** Whether to upload the translated VTT and attach it as a text track on the Mux asset. Defaults to true. */
   upload_to_mux?: boolean;
 }
 
-/** `MuxRobotsJobTranslateAudio` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobTranslateAudio`, Mux webhook types) */
 export interface MuxRobotsJobTranslateAudio {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxRobotsJobTranslateAudioParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxRobotsJobTranslateAudioOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxRobotsJobTranslateAudioOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxRobotsJobTranslateAudioOutputs`, Mux webhook types) */
 export interface MuxRobotsJobTranslateAudioOutputs {
+  /** Temporary pre-signed URL to download the dubbed audio file. Expires 7 days after the job completes. */
   temporary_audio_url?: string;
+  /** Mux audio track ID, present when upload_to_mux is true. */
   uploaded_track_id?: string;
 }
 
 /** `MuxRobotsJobTranslateAudioParameters` (Mux webhook types). */
 export interface MuxRobotsJobTranslateAudioParameters {
+  /** The Mux asset ID of the video to translate. */
   asset_id?: string;
+  /** BCP 47 language code for the target translation language (e.g. "es", "fr", "ja"). */
   to_language_code?: string;
+  /** Whether to automatically upload the translated audio track to the Mux asset. Defaults to true. */
   upload_to_mux?: boolean;
 }
 
-/** `MuxSummarizeJob` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxSummarizeJob`, Mux webhook types) */
 export interface MuxSummarizeJob {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxSummarizeJobParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxSummarizeJobOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxSummarizeJobOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxSummarizeJobOutputs`, Mux webhook types) */
 export interface MuxSummarizeJobOutputs {
+  /** Generated description of the video content (typically 2-4 sentences). */
   description?: string;
+  /** Generated keyword tags for the video. */
   tags?: string[];
+  /** Generated title capturing the essence of the video. */
   title?: string;
 }
 
 /** `MuxSummarizeJobParameters` (Mux webhook types). */
 export interface MuxSummarizeJobParameters {
+  /** The Mux asset ID of the video to summarize. */
   asset_id?: string;
+  /** Maximum description length in words. */
   description_length?: number;
+  /** BCP 47 language code of the caption track to analyze (e.g. "en", "fr"). When omitted, the SDK uses the default track. */
   language_code?: string;
+  /** BCP 47 language code for the generated summary output (e.g. "en", "fr", "ja"). Auto-detected from the transcript if omitted. */
   output_language_code?: string;
+  /** Curated output_steering controls for execution scope, summary style, audience, brand terminology, and tag taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output. */
   output_steering?: MuxSummarizeJobParametersOutputSteering;
+  /** Legacy/internal prompt-section overrides. Prefer output_steering for new integrations. */
   prompt_overrides?: MuxSummarizeJobParametersPromptOverrides;
+  /** Maximum number of tags to include in the generated output. Defaults to 10. */
   tag_count?: number;
+  /** Maximum title length in words. */
   title_length?: number;
+  /** Tone for the generated summary. "neutral" for straightforward analysis, "playful" for witty and conversational, "professional" for executive-level reporting. */
   tone?: string;
+  /** When true, the generated title is written to the Mux asset's metadata (asset.meta.title) once the summary completes. Best-effort: a metadata-write failure does not fail the summary. */
   update_asset_meta?: boolean;
 }
 
-/** `MuxSummarizeJobParametersPromptOverrides` (Mux webhook types). */
+/** Legacy/internal prompt-section overrides. Prefer output_steering for new integrations. (`MuxSummarizeJobParametersPromptOverrides`, Mux webhook types) */
 export interface MuxSummarizeJobParametersPromptOverrides {
+  /** Override the description generation requirements. */
   description?: string;
+  /** Override the keyword/tag extraction requirements. */
   keywords?: string;
+  /** Override the quality standards for analysis. */
   quality_guidelines?: string;
+  /** Override the core task instruction for summarization. */
   task?: string;
+  /** Override the title generation requirements. */
   title?: string;
 }
 
-/** `MuxSummarizeJobParametersOutputSteering` (Mux webhook types). */
+/** Curated output_steering controls for execution scope, summary style, audience, brand terminology, and tag taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output. (`MuxSummarizeJobParametersOutputSteering`, Mux webhook types) */
 export interface MuxSummarizeJobParametersOutputSteering {
+  /** Intended audience used as best-effort model guidance. Does not change the output schema. */
   audience?: string;
+  /** Preferred brand or domain terms to use when supported by the source content. */
   brand_terms?: string[];
+  /** Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window. */
   scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  /** Best-effort style guidance for the generated title and description. */
   summary_style?: string;
+  /** Controlled vocabulary for tag generation. This steers tags and may be deterministically filtered after generation. Supports up to 50 values and 2000 serialized characters. */
   tag_taxonomy?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy;
 }
 
-/** `MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy` (Mux webhook types). */
+/** Controlled vocabulary used to steer scene concepts without changing the response schema. (`MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy`, Mux webhook types) */
 export interface MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy {
+  /** When false, the model should prefer values from the taxonomy. When true, non-taxonomy values may be used when no taxonomy value applies. */
   allow_other?: boolean;
+  /** Controlled vocabulary values used as best-effort model guidance. */
   values?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue[];
+  /** Optional customer-facing name for the taxonomy. */
   name?: string;
 }
 
 /** `MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue` (Mux webhook types). */
 export interface MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue {
+  /** Canonical taxonomy value to prefer when supported by the source content. */
   label?: string;
+  /** Accepted alternate names that should normalize to the canonical label. */
   aliases?: string[];
+  /** Short explanation of when this value applies. */
   description?: string;
 }
 
-/** `MuxAskQuestionsJobParametersOutputSteeringScope` (Mux webhook types). */
+/** Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window. (`MuxAskQuestionsJobParametersOutputSteeringScope`, Mux webhook types) */
 export interface MuxAskQuestionsJobParametersOutputSteeringScope {
+  /** End of the execution window in seconds from the beginning of the media. When omitted, the window extends to the end. */
   end_time?: number;
+  /** Start of the execution window in seconds from the beginning of the media. When omitted, the window starts at the beginning. */
   start_time?: number;
 }
 
-/** `MuxModerateJob` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxModerateJob`, Mux webhook types) */
 export interface MuxModerateJob {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxModerateJobParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxModerateJobOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxModerateJobOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxModerateJobOutputs`, Mux webhook types) */
 export interface MuxModerateJobOutputs {
+  /** True if any category's max score exceeds its configured threshold. */
   exceeds_threshold?: boolean;
+  /** Highest scores across all thumbnails for each category. */
   max_scores?: MuxModerateJobParametersThresholds;
+  /** Per-thumbnail moderation scores. */
   thumbnail_scores?: MuxModerateJobOutputsThumbnailScore[];
+  /** Present only when on_flagged was set and exceeds_threshold was true. Records the action taken and which playback IDs were deleted. */
   flagged_action?: MuxModerateJobOutputsFlaggedAction;
 }
 
-/** `MuxModerateJobOutputsFlaggedAction` (Mux webhook types). */
+/** Present only when on_flagged was set and exceeds_threshold was true. Records the action taken and which playback IDs were deleted. (`MuxModerateJobOutputsFlaggedAction`, Mux webhook types) */
 export interface MuxModerateJobOutputsFlaggedAction {
   action?: string;
+  /** Playback IDs that were deleted from the asset because it exceeded the threshold. */
   deleted_playback_ids?: string[];
 }
 
 /** `MuxModerateJobOutputsThumbnailScore` (Mux webhook types). */
 export interface MuxModerateJobOutputsThumbnailScore {
+  /** Sexual content score from 0.0 to 1.0. */
   sexual?: number;
+  /** Violence content score from 0.0 to 1.0. */
   violence?: number;
+  /** Time in seconds of the thumbnail within the video. Absent for transcript moderation. */
   time?: number;
 }
 
-/** `MuxModerateJobParametersThresholds` (Mux webhook types). */
+/** Score thresholds that determine whether content is flagged. When combined with sampling_interval or max_samples, the exceeds_threshold flag reflects whether any category's highest observed score exceeds its configured threshold. (`MuxModerateJobParametersThresholds`, Mux webhook types) */
 export interface MuxModerateJobParametersThresholds {
+  /** Score threshold for sexual content. Content scoring above this value triggers exceeds_threshold. */
   sexual?: number;
+  /** Score threshold for violent content. Content scoring above this value triggers exceeds_threshold. */
   violence?: number;
 }
 
 /** `MuxModerateJobParameters` (Mux webhook types). */
 export interface MuxModerateJobParameters {
+  /** The Mux asset ID of the video to moderate. */
   asset_id?: string;
+  /** BCP 47 language code for transcript analysis. Used only for audio-only assets; ignored for video assets with visual content. If omitted for audio-only assets, the first ready text track is used. Defaults to "en". */
   language_code?: string;
+  /** Maximum number of thumbnails to sample. Acts as a cap — if sampling_interval produces fewer samples than this limit, the interval is respected; otherwise samples are evenly distributed with first and last frames pinned. */
   max_samples?: number;
+  /** Optional action taken automatically when exceeds_threshold is true. When omitted, the job only reports scores and takes no action. */
   on_flagged?: MuxModerateJobParametersOnFlagged;
+  /** Curated controls that optionally restrict moderation to an asset time range. */
   output_steering?: MuxAskQuestionsJobParametersOutputSteering;
+  /** Interval, in seconds, between sampled thumbnails. Minimum 5 seconds. When max_samples is also set, the actual sampling density is the more restrictive of the two constraints. */
   sampling_interval?: number;
+  /** Score thresholds that determine whether content is flagged. When combined with sampling_interval or max_samples, the exceeds_threshold flag reflects whether any category's highest observed score exceeds its configured threshold. */
   thresholds?: MuxModerateJobParametersThresholds;
 }
 
-/** `MuxAskQuestionsJobParametersOutputSteering` (Mux webhook types). */
+/** Curated controls that optionally restrict question answering to an asset time range. (`MuxAskQuestionsJobParametersOutputSteering`, Mux webhook types) */
 export interface MuxAskQuestionsJobParametersOutputSteering {
+  /** Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window. */
   scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
 }
 
-/** `MuxModerateJobParametersOnFlagged` (Mux webhook types). */
+/** Optional action taken automatically when exceeds_threshold is true. When omitted, the job only reports scores and takes no action. (`MuxModerateJobParametersOnFlagged`, Mux webhook types) */
 export interface MuxModerateJobParametersOnFlagged {
+  /** Action to take when exceeds_threshold is true. "delete_playback_ids" deletes every playback ID on the asset, making it unplayable while preserving the underlying asset so it can be re-published or reviewed. */
   action?: string;
 }
 
-/** `MuxRobotsJobGeneratePremiumCaptions` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobGeneratePremiumCaptions`, Mux webhook types) */
 export interface MuxRobotsJobGeneratePremiumCaptions {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxRobotsJobGeneratePremiumCaptionsParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxRobotsJobGeneratePremiumCaptionsOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxRobotsJobGeneratePremiumCaptionsOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxRobotsJobGeneratePremiumCaptionsOutputs`, Mux webhook types) */
 export interface MuxRobotsJobGeneratePremiumCaptionsOutputs {
+  /** Resolved language code of the generated captions (may differ from the requested code when auto-detected). */
   language_code?: string;
+  /** The transcription model's confidence in its automatic language detection, from 0 to 1. Always 1 when language_code was supplied in the request, since detection is skipped. */
   auto_language_confidence?: number;
+  /** Language code reported by the transcription model. Only a genuine detection when language_code was omitted from the request; when a language_code hint was supplied, detection is skipped and this echoes the requested language. */
   detected_language?: string;
+  /** Mux track ID of the deleted track when replace_existing was true. */
   replaced_track_id?: string;
+  /** Temporary pre-signed URL to download the generated SRT file. Expires 7 days after the job completes. */
   temporary_srt_url?: string;
+  /** Temporary pre-signed URL to download the word-level timestamp JSON. Present when include_words is true. Expires 7 days after the job completes. Download and store this file for long-term access. */
   temporary_words_url?: string;
+  /** Mux text track ID of the newly uploaded caption track. Omitted when upload_to_mux is false. */
   track_id?: string;
 }
 
 /** `MuxRobotsJobGeneratePremiumCaptionsParameters` (Mux webhook types). */
 export interface MuxRobotsJobGeneratePremiumCaptionsParameters {
+  /** The Mux asset ID of the video to caption. */
   asset_id?: string;
+  /** When true, speaker labels are identified and added to each caption cue. Useful for interviews, podcasts, and multi-speaker content. */
   include_speakers?: boolean;
+  /** When true, word-level timestamps are exported as a JSON file accessible via temporary_words_url in the job outputs. The URL expires 7 days after the job completes. Billed at a higher unit rate. */
   include_words?: boolean;
+  /** BCP 47 language code of the audio (e.g. "en", "es"). A best-effort hint that biases transcription toward this language — it is not verified against the audio and does not guarantee the output language. */
   language_code?: string;
+  /** Best-effort list of words or short phrases (proper nouns, product names, jargon) likely to appear in the audio, used to bias recognition toward correct spellings. Does not guarantee exact output. */
   phrases?: string[];
+  /** When true, any existing text track with the same language code is deleted before uploading the new caption track. When false (default), the request is rejected if a matching track already exists. */
   replace_existing?: boolean;
+  /** Custom name for the uploaded Mux text track. Defaults to "{Language} (Generated)" using the resolved language code. */
   track_name?: string;
+  /** Whether to upload the generated VTT to the Mux asset as a new text track. Defaults to true. When false, no track is created and `replace_existing` must also be false; the generated SRT remains available via `temporary_srt_url`. */
   upload_to_mux?: boolean;
 }
 
-/** `MuxRobotsJobGenerateEngagementInsights` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobGenerateEngagementInsights`, Mux webhook types) */
 export interface MuxRobotsJobGenerateEngagementInsights {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxRobotsJobGenerateEngagementInsightsParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxRobotsJobGenerateEngagementInsightsOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxRobotsJobGenerateEngagementInsightsOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxRobotsJobGenerateEngagementInsightsOutputs`, Mux webhook types) */
 export interface MuxRobotsJobGenerateEngagementInsightsOutputs {
+  /** Per-moment engagement insights for identified hotspots. */
   moment_insights?: MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight[];
+  /** Overall engagement analysis across the video. */
   overall_insight?: MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight;
 }
 
-/** `MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight` (Mux webhook types). */
+/** Overall engagement analysis across the video. (`MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight`, Mux webhook types) */
 export interface MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight {
+  /** Summary of overall engagement patterns. */
   summary?: string;
+  /** Key trends identified across the video. */
   trends?: string[];
 }
 
 /** `MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight` (Mux webhook types). */
 export interface MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight {
+  /** End time in milliseconds. */
   end_ms?: number;
+  /** Normalized engagement score (0-1). */
   engagement_score?: number;
+  /** Primary insight explaining the engagement pattern. */
   insight?: string;
+  /** Start time in milliseconds. */
   start_ms?: number;
 }
 
 /** `MuxRobotsJobGenerateEngagementInsightsParameters` (Mux webhook types). */
 export interface MuxRobotsJobGenerateEngagementInsightsParameters {
+  /** The Mux asset ID of the video to analyze engagement for. */
   asset_id?: string;
 }
 
-/** `MuxGenerateChaptersJob` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxGenerateChaptersJob`, Mux webhook types) */
 export interface MuxGenerateChaptersJob {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxGenerateChaptersJobParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxGenerateChaptersJobOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxGenerateChaptersJobOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxGenerateChaptersJobOutputs`, Mux webhook types) */
 export interface MuxGenerateChaptersJobOutputs {
+  /** Generated chapters, ordered by start time. */
   chapters?: MuxGenerateChaptersJobOutputsChapter[];
+  /** What happened when the generated chapters were written back to the Mux asset. Present only when update_asset_chapters was true. */
   asset_update?: MuxGenerateChaptersJobOutputsAssetUpdate;
 }
 
-/** `MuxGenerateChaptersJobOutputsAssetUpdate` (Mux webhook types). */
+/** What happened when the generated chapters were written back to the Mux asset. Present only when update_asset_chapters was true. (`MuxGenerateChaptersJobOutputsAssetUpdate`, Mux webhook types) */
 export interface MuxGenerateChaptersJobOutputsAssetUpdate {
+  /** Outcome of the chapters track write. `created` means the asset now carries these chapters. `failed` means the write was attempted and errored; the chapters in this response are still valid and can be applied manually. */
   status?: string;
+  /** Mux text track ID of the chapters track that was deleted to make room for the new one. Absent when the asset had no chapters track. */
   replaced_track_id?: string;
+  /** Mux text track ID of the chapters track created on the asset. Present when status is `created`. */
   track_id?: string;
 }
 
 /** `MuxGenerateChaptersJobOutputsChapter` (Mux webhook types). */
 export interface MuxGenerateChaptersJobOutputsChapter {
+  /** Chapter start time in seconds. The first chapter always starts at 0. */
   start_time?: number;
+  /** Concise chapter title. */
   title?: string;
 }
 
 /** `MuxGenerateChaptersJobParameters` (Mux webhook types). */
 export interface MuxGenerateChaptersJobParameters {
+  /** The Mux asset ID of the video to generate chapters for. */
   asset_id?: string;
+  /** BCP 47 language code of the caption track to analyze (e.g. "en", "fr"). When omitted, the SDK prefers English if available. */
   language_code?: string;
+  /** BCP 47 language code for the output chapter titles. Auto-detected from the transcript if omitted. */
   output_language_code?: string;
+  /** Curated output_steering controls for chapter style, granularity, audience, and brand terminology. These controls guide model behavior but do not guarantee exact output. */
   output_steering?: MuxGenerateChaptersJobParametersOutputSteering;
+  /** Legacy/internal prompt-section overrides. Prefer output_steering for new integrations. */
   prompt_overrides?: MuxGenerateChaptersJobParametersPromptOverrides;
+  /** When true, the generated chapters are written back to the Mux asset as a chapters text track once the job completes, making them deliverable with the asset. */
   update_asset_chapters?: boolean;
 }
 
-/** `MuxGenerateChaptersJobParametersPromptOverrides` (Mux webhook types). */
+/** Legacy/internal prompt-section overrides. Prefer output_steering for new integrations. (`MuxGenerateChaptersJobParametersPromptOverrides`, Mux webhook types) */
 export interface MuxGenerateChaptersJobParametersPromptOverrides {
+  /** Override the chapter density and timing constraints. */
   chapter_guidelines?: string;
+  /** Override the JSON output format instructions. */
   output_format?: string;
+  /** Override the core task instruction for chapter generation. */
   task?: string;
+  /** Override the chapter title style requirements. */
   title_guidelines?: string;
 }
 
-/** `MuxGenerateChaptersJobParametersOutputSteering` (Mux webhook types). */
+/** Curated output_steering controls for chapter style, granularity, audience, and brand terminology. These controls guide model behavior but do not guarantee exact output. (`MuxGenerateChaptersJobParametersOutputSteering`, Mux webhook types) */
 export interface MuxGenerateChaptersJobParametersOutputSteering {
+  /** Intended audience used as best-effort model guidance. Does not change the output schema. */
   audience?: string;
+  /** Preferred brand or domain terms to use when supported by the source content. */
   brand_terms?: string[];
+  /** Best-effort guidance for how coarse or fine chapter boundaries should be. */
   chapter_granularity?: string;
+  /** Best-effort style guidance for generated chapter titles. */
   chapter_style?: string;
 }
 
-/** `MuxRobotsJobFindScenes` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobFindScenes`, Mux webhook types) */
 export interface MuxRobotsJobFindScenes {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxRobotsJobFindScenesParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxRobotsJobFindScenesOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxRobotsJobFindScenesOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxRobotsJobFindScenesOutputs`, Mux webhook types) */
 export interface MuxRobotsJobFindScenesOutputs {
+  /** Ordered scene segments extracted from the original asset timeline using shot boundaries plus any available transcript context. */
   scenes?: MuxRobotsJobFindScenesOutputsScene[];
 }
 
 /** `MuxRobotsJobFindScenesOutputsScene` (Mux webhook types). */
 export interface MuxRobotsJobFindScenesOutputsScene {
+  /** Transcript cues that overlap the scene. Can be empty when no usable transcript is available. */
   cues?: MuxFindKeyMomentsJobOutputsMomentCue[];
+  /** Scene end time in milliseconds. */
   end_ms?: number;
+  /** How many timed shot or beat entries make up the scene. When shots is present, this equals shots.length. */
   shot_count?: number;
+  /** Scene start time in milliseconds. */
   start_ms?: number;
+  /** Short human-readable title for the scene. */
   title?: string;
+  /** One-sentence summary of what is being said during the scene. Present only when transcript cues are available. */
   audible_narrative?: string;
+  /** Combined audible and visual narrative for the scene when both signals are meaningfully available. Omit when no transcript-backed audible signal exists. */
   blended_narrative?: string;
+  /** Multi-word descriptive phrases capturing key audible concepts in the scene. Present only when transcript cues are available. */
   notable_audible_concepts?: string[];
+  /** Scored visual concepts extracted from sampled scene frames. Present for video assets when visual enrichment succeeds. */
   notable_visual_concepts?: MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept[];
+  /** Optional ordered shot or beat breakdown within the scene, including timings and short visual descriptions. */
   shots?: MuxRobotsJobFindScenesOutputsSceneShot[];
+  /** One-sentence summary of what is visually happening during the scene. Present for video assets when visual enrichment succeeds. */
   visual_narrative?: string;
 }
 
 /** `MuxRobotsJobFindScenesOutputsSceneShot` (Mux webhook types). */
 export interface MuxRobotsJobFindScenesOutputsSceneShot {
+  /** Shot or beat end time in milliseconds within the scene. */
   end_ms?: number;
+  /** Shot or beat start time in milliseconds within the scene. */
   start_ms?: number;
+  /** Short visual description of what happens during this shot or beat. */
   visual_description?: string;
 }
 
 /** `MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept` (Mux webhook types). */
 export interface MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept {
+  /** Multi-word visual concept (2-5 words). */
   concept?: string;
+  /** Brief explanation of the relevance score. */
   rationale?: string;
+  /** Relevance score from 0.0 to 1.0 measuring how important the visual concept is to the moment's available evidence. */
   score?: number;
 }
 
 /** `MuxFindKeyMomentsJobOutputsMomentCue` (Mux webhook types). */
 export interface MuxFindKeyMomentsJobOutputsMomentCue {
+  /** Cue end time in milliseconds. */
   end_ms?: number;
+  /** Cue start time in milliseconds. */
   start_ms?: number;
+  /** Transcript text for this cue. */
   text?: string;
 }
 
 /** `MuxRobotsJobFindScenesParameters` (Mux webhook types). */
 export interface MuxRobotsJobFindScenesParameters {
+  /** The Mux asset ID of the video asset to segment into scenes. Audio-only assets are not supported. */
   asset_id?: string;
+  /** Preferred transcript language code to analyze when a matching transcript track is available. Defaults to the first ready transcript track on the asset. */
   language_code?: string;
+  /** Preferred minimum scene duration in milliseconds for scaffolded transcript chunking. Defaults to 15000. */
   min_scene_duration_ms?: number;
+  /** Optional lower-bound hint for scene segmentation. When provided, the model should avoid collapsing clearly distinct beats below this count when the content supports more granular scene boundaries. */
   min_scenes?: number;
+  /** Curated output_steering controls for execution scope, segmentation strategy, title style, narration detail, audience, brand terms, and topic taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output. */
   output_steering?: MuxRobotsJobFindScenesParametersOutputSteering;
 }
 
-/** `MuxRobotsJobFindScenesParametersOutputSteering` (Mux webhook types). */
+/** Curated output_steering controls for execution scope, segmentation strategy, title style, narration detail, audience, brand terms, and topic taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output. (`MuxRobotsJobFindScenesParametersOutputSteering`, Mux webhook types) */
 export interface MuxRobotsJobFindScenesParametersOutputSteering {
+  /** Intended audience used as best-effort model guidance. Does not change the output schema. */
   audience?: string;
+  /** Preferred brand or domain terms to use when supported by the source content. */
   brand_terms?: string[];
+  /** Best-effort guidance for how much detail scene narratives should include. */
   narration_detail?: string;
+  /** Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window. */
   scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  /** Best-effort guidance for the kinds of boundaries the scene finder should prefer. */
   segmentation_strategy?: string;
+  /** Best-effort title style guidance for generated scene titles. */
   title_style?: string;
+  /** Controlled vocabulary used to steer scene concepts without changing the response schema. */
   topic_taxonomy?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy;
 }
 
-/** `MuxFindKeyMomentsJob` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxFindKeyMomentsJob`, Mux webhook types) */
 export interface MuxFindKeyMomentsJob {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxFindKeyMomentsJobParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxFindKeyMomentsJobOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxFindKeyMomentsJobOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxFindKeyMomentsJobOutputs`, Mux webhook types) */
 export interface MuxFindKeyMomentsJobOutputs {
+  /** Extracted key moments, ordered by their absolute position on the original asset timeline. */
   moments?: MuxFindKeyMomentsJobOutputsMoment[];
 }
 
 /** `MuxFindKeyMomentsJobOutputsMoment` (Mux webhook types). */
 export interface MuxFindKeyMomentsJobOutputsMoment {
+  /** One-sentence summary of what is being said during the moment. Empty when no transcript evidence is available. */
   audible_narrative?: string;
+  /** Contiguous transcript segments that comprise this moment. Empty when video selection identifies the moment without transcript evidence. */
   cues?: MuxFindKeyMomentsJobOutputsMomentCue[];
+  /** Moment end time in milliseconds. */
   end_ms?: number;
+  /** Multi-word descriptive phrases (2-5 words each) capturing key audible concepts. Empty when no transcript evidence is available. */
   notable_audible_concepts?: string[];
+  /** Weighted quality score from 0.0 to 1.0 based on the audible and/or visual evidence available to the selected analysis mode. */
   overall_score?: number;
+  /** Moment start time in milliseconds. */
   start_ms?: number;
+  /** Short catchy title for the moment (3-8 words). */
   title?: string;
+  /** Scored visual concepts extracted from sampled frames. Present for video assets only. */
   notable_visual_concepts?: MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept[];
+  /** Best short, verbatim quote from within this moment. Omitted when the selected video moment has no source-grounded transcript quote. */
   quotable_segment?: MuxFindKeyMomentsJobOutputsMomentQuotableSegment;
+  /** One-sentence summary of what is visually happening. Present for video assets only. */
   visual_narrative?: string;
 }
 
-/** `MuxFindKeyMomentsJobOutputsMomentQuotableSegment` (Mux webhook types). */
+/** Best short, verbatim quote from within this moment. Omitted when the selected video moment has no source-grounded transcript quote. (`MuxFindKeyMomentsJobOutputsMomentQuotableSegment`, Mux webhook types) */
 export interface MuxFindKeyMomentsJobOutputsMomentQuotableSegment {
+  /** Quote segment start time in milliseconds. */
   start_ms?: number;
+  /** Verbatim transcript quote selected from within the key moment. */
   text?: string;
 }
 
 /** `MuxFindKeyMomentsJobParameters` (Mux webhook types). */
 export interface MuxFindKeyMomentsJobParameters {
+  /** The Mux asset ID of the video to analyze. */
   asset_id?: string;
+  /** Maximum number of key moments to extract. When omitted, defaults to 10 for assets up to one hour and 25 for longer assets. */
   max_moments?: number;
+  /** Curated output_steering controls for execution scope, selection strategy, title style, audience, taxonomy, and rubric tie-breakers. Scope is enforced; other controls guide model behavior but do not guarantee exact output. */
   output_steering?: MuxFindKeyMomentsJobParametersOutputSteering;
+  /** Preferred highlight duration range in milliseconds. When provided, the model will aim to select moments within this range. */
   target_duration_ms?: MuxFindKeyMomentsJobParametersTargetDurationMs;
+  /** Controls whether video assets are analyzed using Mux shots. When true, shots are generated or reused and visual evidence drives selection. When false or omitted, selection uses transcript evidence and the asset must have a caption track. */
   use_shots?: boolean;
 }
 
-/** `MuxFindKeyMomentsJobParametersTargetDurationMs` (Mux webhook types). */
+/** Preferred highlight duration range in milliseconds. When provided, the model will aim to select moments within this range. (`MuxFindKeyMomentsJobParametersTargetDurationMs`, Mux webhook types) */
 export interface MuxFindKeyMomentsJobParametersTargetDurationMs {
+  /** Preferred maximum highlight duration in milliseconds. */
   max?: number;
+  /** Preferred minimum highlight duration in milliseconds. */
   min?: number;
 }
 
-/** `MuxFindKeyMomentsJobParametersOutputSteering` (Mux webhook types). */
+/** Curated output_steering controls for execution scope, selection strategy, title style, audience, taxonomy, and rubric tie-breakers. Scope is enforced; other controls guide model behavior but do not guarantee exact output. (`MuxFindKeyMomentsJobParametersOutputSteering`, Mux webhook types) */
 export interface MuxFindKeyMomentsJobParametersOutputSteering {
+  /** Intended audience used as best-effort model guidance. Does not change the output schema. */
   audience?: string;
+  /** Preferred brand or domain terms to use when supported by the source content. */
   brand_terms?: string[];
+  /** Rubric dimensions to use as tie-breakers after applying selection strategy. Best-effort guidance only. */
   rubric_priorities?: string[];
+  /** Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window. */
   scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  /** Best-effort guidance for what qualifies as a strong standalone key moment. */
   selection_strategy?: string;
+  /** Best-effort title style guidance for generated moment titles. */
   title_style?: string;
+  /** Controlled vocabulary used to steer scene concepts without changing the response schema. */
   topic_taxonomy?: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy;
 }
 
-/** `MuxRobotsJobFindBestThumbnails` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobFindBestThumbnails`, Mux webhook types) */
 export interface MuxRobotsJobFindBestThumbnails {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxRobotsJobFindBestThumbnailsParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxRobotsJobFindBestThumbnailsOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxRobotsJobFindBestThumbnailsOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxRobotsJobFindBestThumbnailsOutputs`, Mux webhook types) */
 export interface MuxRobotsJobFindBestThumbnailsOutputs {
+  /** Selected candidate thumbnails from the original asset timeline, ordered best to worst by overall quality score. */
   best_thumbnails?: MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail[];
 }
 
 /** `MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail` (Mux webhook types). */
 export interface MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail {
+  /** AI-generated description of the frame content. */
   description?: string;
+  /** Overall quality score from 0 to 1. */
   overall?: number;
+  /** Per-category quality scores. */
   subscores?: MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores;
+  /** Absolute frame timestamp in whole milliseconds on the original asset timeline. */
   timestamp_ms?: number;
+  /** Suggested alternative text for the candidate thumbnail image, suitable for use with the thumbnail URL in an accessible UI. */
   alt_text?: string;
 }
 
-/** `MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores` (Mux webhook types). */
+/** Per-category quality scores. (`MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores`, Mux webhook types) */
 export interface MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores {
+  /** Alignment with brand guidelines score (0-1). */
   brand_fit?: number;
+  /** Visual composition and framing quality score (0-1). */
   composition?: number;
+  /** Color contrast and vibrancy score (0-1). */
   contrast_color?: number;
+  /** Presence of faces or dynamic action score (0-1). */
   face_or_action?: number;
+  /** Sharpness and focus quality score (0-1). */
   focus?: number;
 }
 
 /** `MuxRobotsJobFindBestThumbnailsParameters` (Mux webhook types). */
 export interface MuxRobotsJobFindBestThumbnailsParameters {
+  /** Mux asset ID. */
   asset_id?: string;
+  /** Maximum number of candidate thumbnails to return (1-5). Defaults to 1. */
   max_thumbnails?: number;
+  /** Curated output_steering controls for execution scope, thumbnail scoring strategy, explicit user intent, audience, campaign style, and scoring priorities. */
   output_steering?: MuxRobotsJobFindBestThumbnailsParametersOutputSteering;
+  /** When true, the highest-scoring thumbnail's timestamp is written to the Mux asset's thumbnail_time once the job completes, making that frame the asset's default poster image. */
   update_asset_thumbnail?: boolean;
 }
 
-/** `MuxRobotsJobFindBestThumbnailsParametersOutputSteering` (Mux webhook types). */
+/** Curated output_steering controls for execution scope, thumbnail scoring strategy, explicit user intent, audience, campaign style, and scoring priorities. (`MuxRobotsJobFindBestThumbnailsParametersOutputSteering`, Mux webhook types) */
 export interface MuxRobotsJobFindBestThumbnailsParametersOutputSteering {
+  /** Intended audience used as best-effort scoring guidance. Does not change the output schema. */
   audience?: string;
+  /** Short description of the campaign/channel thumbnail style to prefer when supported by the frame. */
   campaign_style?: string;
+  /** Open-ended description of what the user is explicitly looking for in candidate thumbnails. Best-effort guidance only. */
   looking_for?: string;
+  /** Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window. */
   scope?: MuxAskQuestionsJobParametersOutputSteeringScope;
+  /** Rubric criteria to emphasize in close calls. Best-effort guidance only. */
   scoring_priorities?: string[];
+  /** Best-effort guidance for what kind of thumbnail candidate should score highest. */
   selection_strategy?: string;
 }
 
-/** `MuxEditCaptionsJob` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxEditCaptionsJob`, Mux webhook types) */
 export interface MuxEditCaptionsJob {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxEditCaptionsJobParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxEditCaptionsJobOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxEditCaptionsJobOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxEditCaptionsJobOutputs`, Mux webhook types) */
 export interface MuxEditCaptionsJobOutputs {
+  /** Total count of cue text replacements applied across all edit operations. */
   total_replacement_count?: number;
+  /** Temporary pre-signed URL for downloading the edited VTT file. Expires 7 days after the job completes. */
   temporary_vtt_url?: string;
+  /** Mux text track ID for the uploaded edited captions. Present when upload_to_mux is true and the upload succeeds. */
   uploaded_track_id?: string;
 }
 
 /** `MuxEditCaptionsJobParameters` (Mux webhook types). */
 export interface MuxEditCaptionsJobParameters {
+  /** The Mux asset ID whose existing text track should be edited. */
   asset_id?: string;
+  /** The existing ready Mux text track ID to edit and optionally replace. */
   track_id?: string;
+  /** Optional LLM-driven profanity detection and censorship rules applied to the selected caption track. */
   auto_censor_profanity?: MuxEditCaptionsJobParametersAutoCensorProfanity;
+  /** Whether to delete the original source text track after the edited track upload succeeds. Has effect only when upload_to_mux is true. Defaults to true. */
   delete_original_track?: boolean;
+  /** Optional static word or phrase replacements applied directly to cue text. */
   replacements?: MuxEditCaptionsJobParametersReplacement[];
+  /** Optional replacements for bracketed speaker labels at the start of caption cues. Values omit the surrounding square brackets, and matching spoken text is not changed. */
   speaker_replacements?: MuxEditCaptionsJobParametersSpeakerReplacement[];
+  /** Optional suffix appended to the uploaded replacement track name. Defaults to "edited". */
   track_name_suffix?: string;
+  /** Whether to upload the edited VTT back to the Mux asset as a new text track. Defaults to true. */
   upload_to_mux?: boolean;
 }
 
 /** `MuxEditCaptionsJobParametersSpeakerReplacement` (Mux webhook types). */
 export interface MuxEditCaptionsJobParametersSpeakerReplacement {
+  /** Existing speaker label without the surrounding square brackets. */
   find?: string;
+  /** New speaker label without the surrounding square brackets. */
   replace?: string;
 }
 
 /** `MuxEditCaptionsJobParametersReplacement` (Mux webhook types). */
 export interface MuxEditCaptionsJobParametersReplacement {
+  /** Exact word or phrase to replace in cue text. */
   find?: string;
+  /** Replacement text to insert when a match is found. */
   replace?: string;
+  /** When true, `find` is matched only with exact case. Defaults to false (case-insensitive matching), so "gonna" also matches "Gonna" and "GONNA". */
   case_sensitive?: boolean;
 }
 
-/** `MuxEditCaptionsJobParametersAutoCensorProfanity` (Mux webhook types). */
+/** Optional LLM-driven profanity detection and censorship rules applied to the selected caption track. (`MuxEditCaptionsJobParametersAutoCensorProfanity`, Mux webhook types) */
 export interface MuxEditCaptionsJobParametersAutoCensorProfanity {
+  /** Additional words or short phrases that should always be censored even if the model does not detect them. */
   always_censor?: string[];
+  /** How profanity is detected. Currently only `llm` is supported, which uses an LLM to identify profanity in cue text. */
   detection_method?: string;
+  /** Replacement strategy for detected profanity: blank inserts bracketed underscores, remove drops the match, and mask replaces characters with question marks. Defaults to "blank". */
   mode?: string;
+  /** Words or short phrases that should never be censored even if the model flags them. */
   never_censor?: string[];
 }
 
-/** `MuxAskQuestionsJob` (Mux webhook types). */
+/** The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxAskQuestionsJob`, Mux webhook types) */
 export interface MuxAskQuestionsJob {
+  /** Unique job identifier. */
   id?: string;
+  /** Unix timestamp (seconds) when the job was created. */
   created_at?: number;
   parameters?: MuxAskQuestionsJobParameters;
+  /** Current job status. */
   status?: string;
+  /** Number of Mux AI units consumed by this job. */
   units_consumed?: number;
+  /** Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state). */
   updated_at?: number;
   workflow?: string;
+  /** The directive run that dispatched this job. Absent for jobs created via direct API POST. */
   directive?: MuxAskQuestionsJobDirective;
+  /** Error details. Present when status is 'errored'. */
   errors?: MuxAskQuestionsJobError[];
+  /** Workflow results. Present when status is 'completed'. */
   outputs?: MuxAskQuestionsJobOutputs;
+  /** Arbitrary string supplied at creation, returned as-is. */
   passthrough?: string;
+  /** Related Mux resources linked to this job. */
   resources?: MuxAskQuestionsJobResources;
 }
 
-/** `MuxAskQuestionsJobOutputs` (Mux webhook types). */
+/** Workflow results. Present when status is 'completed'. (`MuxAskQuestionsJobOutputs`, Mux webhook types) */
 export interface MuxAskQuestionsJobOutputs {
+  /** One answer per question, in the same order as the input questions. */
   answers?: MuxAskQuestionsJobOutputsAnswer[];
 }
 
 /** `MuxAskQuestionsJobOutputsAnswer` (Mux webhook types). */
 export interface MuxAskQuestionsJobOutputsAnswer {
+  /** For enum questions, constrained to one of the provided answer_options. For free-form questions, responds with prose up to max_free_form_answer_length characters - treat as untrusted model output. Null when the question was skipped. */
   answer?: string;
+  /** Confidence score from 0.0 to 1.0. Values above 0.9 indicate clear, unambiguous evidence; 0.7-0.9 strong evidence with minor ambiguity; 0.5-0.7 moderate evidence; below 0.5 weak or uncertain evidence. Always 0 when skipped. */
   confidence?: number;
+  /** The original question that was asked. */
   question?: string;
+  /** Explanation citing specific visual or audio evidence from the video, or why the question was skipped. */
   reasoning?: string;
+  /** Whether the question was skipped due to irrelevance to the video content. */
   skipped?: boolean;
 }
 
 /** `MuxAskQuestionsJobParameters` (Mux webhook types). */
 export interface MuxAskQuestionsJobParameters {
+  /** The Mux asset ID of the video to analyze. */
   asset_id?: string;
+  /** One or more questions to ask about the video, up to 50. Each question can either select from answer_options (defaults to yes/no) or, by setting free_form_reply: true, receive a free-form prose answer. */
   questions?: MuxAskQuestionsJobParametersQuestion[];
+  /** BCP 47 language code of the caption track to analyze (e.g. "en", "fr"). When omitted, the SDK uses the default track. */
   language_code?: string;
+  /** Max character length for free-form answers, between 1 and 1000. Ignored unless at least one question sets free_form_reply: true. */
   max_free_form_answer_length?: number;
+  /** Curated controls that optionally restrict question answering to an asset time range. */
   output_steering?: MuxAskQuestionsJobParametersOutputSteering;
 }
 
 /** `MuxAskQuestionsJobParametersQuestion` (Mux webhook types). */
 export interface MuxAskQuestionsJobParametersQuestion {
+  /** The question to ask about the video content. Maximum 600 characters. */
   question?: string;
+  /** Allowed answer values for this question. Defaults to ["yes", "no"] when omitted and free_form_reply is not true. Mutually exclusive with free_form_reply. Each option is a short label of at most 150 characters. */
   answer_options?: string[];
+  /** When true, the model replies with free-form prose instead of selecting from answer_options. Mutually exclusive with answer_options. Treat the answer as untrusted model output. */
   free_form_reply?: boolean;
 }
 
 /** `MuxRobotsDirectiveRun` (Mux webhook types). */
 export interface MuxRobotsDirectiveRun {
+  /** Unix timestamp (seconds) when the webhook event was created. */
   created_at?: number;
+  /** The directive run that triggered the event. In the delivered payload this is nested under a dynamic event-name key (e.g. `robots.directive_run.completed`), not at the top level. */
   directive_run?: MuxRobotsDirectiveRunDirectiveRun;
+  /** Mux environment that owns the directive run. */
   environment_id?: string;
+  /** Unique identifier for this webhook event. */
   internal_id?: string;
 }
 
-/** `MuxRobotsDirectiveRunDirectiveRun` (Mux webhook types). */
+/** The directive run that triggered the event. In the delivered payload this is nested under a dynamic event-name key (e.g. `robots.directive_run.completed`), not at the top level. (`MuxRobotsDirectiveRunDirectiveRun`, Mux webhook types) */
 export interface MuxRobotsDirectiveRunDirectiveRun {
+  /** Unique run identifier (drvrun\_...). */
   id?: string;
+  /** The Mux asset ID this run targeted. */
   asset_id?: string;
+  /** Unix timestamp (seconds) when the run reached terminal state. Null if still in progress. */
   completed_at?: number;
+  /** The directive this run belongs to (drv\_...). */
   directive_id?: string;
+  /** Per-binding status entries, one per binding, in the order the bindings appear in `directive.workflows[]`. */
   node_states?: unknown[];
+  /** Unix timestamp (seconds) when the run started. */
   started_at?: number;
+  /** Run status. */
   status?: string;
 }
 

@@ -2,38 +2,51 @@
 // (Mux's webhook types, from @mux/mux-node, Apache-2.0); do not edit.
 //! Mux's webhook payloads, one record per object, and the family of its event types.
 
-#![allow(missing_docs)]
+// Mux's documentation text, as written (its links and markup are not rustdoc's).
+#![allow(missing_docs, rustdoc::all)]
 
 use super::family::event_family;
 use super::record::record;
 
 record! {
-    /// `MuxAskQuestionsJob` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxAskQuestionsJob`, Mux webhook types)
     MuxAskQuestionsJob {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxAskQuestionsJobParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxAskQuestionsJobOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxAskQuestionsJobDirective` (Mux webhook types).
+    /// The directive run that dispatched this job. Absent for jobs created via direct API POST. (`MuxAskQuestionsJobDirective`, Mux webhook types)
     MuxAskQuestionsJobDirective {
         required {}
         optional {
+            /// ID of the directive that dispatched this job.
             "id" id: String,
+            /// ID of the specific directive run that dispatched this job.
             "run_id" run_id: String,
         }
     }
@@ -44,18 +57,22 @@ record! {
     MuxAskQuestionsJobError {
         required {}
         optional {
+            /// Human-readable public error message.
             "message" message: String,
+            /// Stable public error category identifier.
             "type" r#type: String,
+            /// Whether retrying this job may resolve the error.
             "retryable" retryable: bool,
         }
     }
 }
 
 record! {
-    /// `MuxAskQuestionsJobOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxAskQuestionsJobOutputs`, Mux webhook types)
     MuxAskQuestionsJobOutputs {
         required {}
         optional {
+            /// One answer per question, in the same order as the input questions.
             "answers" answers: Vec<MuxAskQuestionsJobOutputsAnswer>,
         }
     }
@@ -66,10 +83,15 @@ record! {
     MuxAskQuestionsJobOutputsAnswer {
         required {}
         optional {
+            /// For enum questions, constrained to one of the provided answer_options. For free-form questions, responds with prose up to max_free_form_answer_length characters - treat as untrusted model output. Null when the question was skipped.
             "answer" answer: String,
+            /// Confidence score from 0.0 to 1.0. Values above 0.9 indicate clear, unambiguous evidence; 0.7-0.9 strong evidence with minor ambiguity; 0.5-0.7 moderate evidence; below 0.5 weak or uncertain evidence. Always 0 when skipped.
             "confidence" confidence: f64,
+            /// The original question that was asked.
             "question" question: String,
+            /// Explanation citing specific visual or audio evidence from the video, or why the question was skipped.
             "reasoning" reasoning: String,
+            /// Whether the question was skipped due to irrelevance to the video content.
             "skipped" skipped: bool,
         }
     }
@@ -80,31 +102,39 @@ record! {
     MuxAskQuestionsJobParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to analyze.
             "asset_id" asset_id: String,
+            /// One or more questions to ask about the video, up to 50. Each question can either select from answer_options (defaults to yes/no) or, by setting free_form_reply: true, receive a free-form prose answer.
             "questions" questions: Vec<MuxAskQuestionsJobParametersQuestion>,
+            /// BCP 47 language code of the caption track to analyze (e.g. "en", "fr"). When omitted, the SDK uses the default track.
             "language_code" language_code: String,
+            /// Max character length for free-form answers, between 1 and 1000. Ignored unless at least one question sets free_form_reply: true.
             "max_free_form_answer_length" max_free_form_answer_length: f64,
+            /// Curated controls that optionally restrict question answering to an asset time range.
             "output_steering" output_steering: MuxAskQuestionsJobParametersOutputSteering,
         }
     }
 }
 
 record! {
-    /// `MuxAskQuestionsJobParametersOutputSteering` (Mux webhook types).
+    /// Curated controls that optionally restrict question answering to an asset time range. (`MuxAskQuestionsJobParametersOutputSteering`, Mux webhook types)
     MuxAskQuestionsJobParametersOutputSteering {
         required {}
         optional {
+            /// Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window.
             "scope" scope: MuxAskQuestionsJobParametersOutputSteeringScope,
         }
     }
 }
 
 record! {
-    /// `MuxAskQuestionsJobParametersOutputSteeringScope` (Mux webhook types).
+    /// Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window. (`MuxAskQuestionsJobParametersOutputSteeringScope`, Mux webhook types)
     MuxAskQuestionsJobParametersOutputSteeringScope {
         required {}
         optional {
+            /// End of the execution window in seconds from the beginning of the media. When omitted, the window extends to the end.
             "end_time" end_time: f64,
+            /// Start of the execution window in seconds from the beginning of the media. When omitted, the window starts at the beginning.
             "start_time" start_time: f64,
         }
     }
@@ -115,18 +145,22 @@ record! {
     MuxAskQuestionsJobParametersQuestion {
         required {}
         optional {
+            /// The question to ask about the video content. Maximum 600 characters.
             "question" question: String,
+            /// Allowed answer values for this question. Defaults to ["yes", "no"] when omitted and free_form_reply is not true. Mutually exclusive with free_form_reply. Each option is a short label of at most 150 characters.
             "answer_options" answer_options: Vec<String>,
+            /// When true, the model replies with free-form prose instead of selecting from answer_options. Mutually exclusive with answer_options. Treat the answer as untrusted model output.
             "free_form_reply" free_form_reply: bool,
         }
     }
 }
 
 record! {
-    /// `MuxAskQuestionsJobResources` (Mux webhook types).
+    /// Related Mux resources linked to this job. (`MuxAskQuestionsJobResources`, Mux webhook types)
     MuxAskQuestionsJobResources {
         required {}
         optional {
+            /// Mux assets associated with this job.
             "assets" assets: Vec<MuxAskQuestionsJobResourcesAsset>,
         }
     }
@@ -137,16 +171,20 @@ record! {
     MuxAskQuestionsJobResourcesAsset {
         required {}
         optional {
+            /// Mux asset ID.
             "id" id: String,
+            /// Hypermedia links for the asset.
             "_links" _links: MuxAskQuestionsJobResourcesAssetLinks,
+            /// Mux asset metadata, if available.
             "meta" meta: MuxAssetMeta,
+            /// Passthrough string from the Mux asset.
             "passthrough" passthrough: String,
         }
     }
 }
 
 record! {
-    /// `MuxAskQuestionsJobResourcesAssetLinks` (Mux webhook types).
+    /// Hypermedia links for the asset. (`MuxAskQuestionsJobResourcesAssetLinks`, Mux webhook types)
     MuxAskQuestionsJobResourcesAssetLinks {
         required {}
         optional {
@@ -160,6 +198,7 @@ record! {
     MuxAskQuestionsJobResourcesAssetLinksSelf {
         required {}
         optional {
+            /// URL to the Mux asset resource.
             "href" href: String,
         }
     }
@@ -170,49 +209,82 @@ record! {
     MuxAsset {
         required {}
         optional {
+            /// Unique identifier for the Asset. Max 255 characters.
             "id" id: String,
             "created_at" created_at: f64,
+            /// (deprecated) Use `video_quality` instead.
             "encoding_tier" encoding_tier: String,
             "master_access" master_access: String,
+            /// Max resolution tier can be used to control the maximum `resolution_tier` your asset is encoded, stored, and streamed at. If not set, this defaults to `1080p`.
             "max_resolution_tier" max_resolution_tier: String,
+            /// Detailed state information about the asset ingest process.
             "progress" progress: MuxAssetProgress,
+            /// The status of the asset.
             "status" status: String,
+            /// The aspect ratio of the asset in the form of `width:height`, for example `16:9`.
             "aspect_ratio" aspect_ratio: String,
+            /// The Mux Robots directives applied to the asset.
             "directives" directives: Vec<MuxAssetDirective>,
+            /// The duration of the asset in seconds (max duration for a single asset is 12 hours).
             "duration" duration: f64,
+            /// Object that describes any errors that happened when processing this asset.
             "errors" errors: MuxAssetErrors,
+            /// Whether to perform shot detection on this asset. Shots are only generated for video assets and will not be generated for audio-only assets.
             "generate_shots" generate_shots: bool,
+            /// The type of ingest used to create the asset.
             "ingest_type" ingest_type: String,
+            /// Indicates whether the live stream that created this asset is currently `active` and not in `idle` state. This is an optional parameter added when the asset is created from a live stream.
             "is_live" is_live: bool,
+            /// Unique identifier for the live stream. This is an optional parameter added when the asset is created from a live stream.
             "live_stream_id" live_stream_id: String,
+            /// An object containing the current status of Master Access and the link to the Master MP4 file when ready. This object does not exist if `master_access` is set to `none` and when the temporary URL expires.
             "master" master: MuxAssetMaster,
+            /// The maximum frame rate that has been stored for the asset. The asset may be delivered at lower frame rates depending on the device and bandwidth, however it cannot be delivered at a higher value than is stored.
             "max_stored_frame_rate" max_stored_frame_rate: f64,
+            /// (deprecated) Use `resolution_tier` instead.
             "max_stored_resolution" max_stored_resolution: String,
+            /// Customer provided metadata about this asset. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information.
             "meta" meta: MuxAssetMeta,
+            /// (deprecated) Use the Static Renditions API (https://www.mux.com/docs/guides/enable-static-mp4-renditions) instead. This field remains available only to support migration from `mp4_support` to static renditions.
             "mp4_support" mp4_support: String,
+            /// An object containing one or more reasons the input file is non-standard. See [the guide on minimizing processing time](https://docs.mux.com/guides/minimize-processing-time) for more information on what a standard input is defined as.
             "non_standard_input_reasons" non_standard_input_reasons: MuxAssetNonStandardInputReasons,
+            /// Normalize the audio track loudness level. This parameter is only applicable to on-demand (not live) assets.
             "normalize_audio" normalize_audio: bool,
+            /// You can set this field to anything you want. It will be included in the asset details and related webhooks. If you're looking for more structured metadata, such as `title` or `external_id` , you can use the `meta` object instead.
             "passthrough" passthrough: String,
+            /// An array of Playback ID objects. Use these to create HLS playback URLs. See [Play your videos](https://docs.mux.com/guides/play-your-videos) for more details.
             "playback_ids" playback_ids: Vec<MuxAssetPlaybackIds>,
+            /// An array of individual live stream recording sessions. A recording session is created on each encoder connection during the live stream.
             "recording_times" recording_times: Vec<MuxAssetRecordingTime>,
+            /// The resolution tier that the asset was ingested at, affecting billing for ingest & storage.
             "resolution_tier" resolution_tier: String,
+            /// The results of generating shots on the video
             "shots" shots: MuxAssetShots,
+            /// Asset Identifier of the video used as the source for creating the clip.
             "source_asset_id" source_asset_id: String,
+            /// An object containing the current status of any static renditions (MP4s) for this asset. The object does not exist if no static renditions have been requested.
             "static_renditions" static_renditions: MuxAssetStaticRenditions,
+            /// True means this live stream is a test asset. A test asset can help evaluate the Mux Video APIs without incurring any cost. There is no limit on number of test assets created.
             "test" test: bool,
+            /// The media time within the asset used when a thumbnail without an explicit time is requested.
             "thumbnail_time" thumbnail_time: f64,
+            /// The individual media tracks that make up an asset.
             "tracks" tracks: Vec<MuxAssetEmbeddedTrack>,
+            /// Unique identifier for the Direct Upload. This is an optional parameter added when the asset is created from a direct upload.
             "upload_id" upload_id: String,
+            /// The video quality controls the cost, quality, and available platform features for the asset. The default video quality for an account can be set in the Mux Dashboard. This field replaces the deprecated `encoding_tier` value.
             "video_quality" video_quality: String,
         }
     }
 }
 
 record! {
-    /// `MuxAssetDirective` (Mux webhook types).
+    /// A Mux Robots directive to apply to the asset. (`MuxAssetDirective`, Mux webhook types)
     MuxAssetDirective {
         required {}
         optional {
+            /// The Mux Robots directive identifier.
             "id" id: String,
         }
     }
@@ -223,77 +295,111 @@ record! {
     MuxAssetEmbeddedTrack {
         required {}
         optional {
+            /// Unique identifier for the Track
             "id" id: String,
+            /// The confidence value (0-1) of the determined language. This value only is available when automatic language detection is utilized in generated subtitles.
             "auto_language_confidence" auto_language_confidence: f64,
+            /// Indicates the track provides Subtitles for the Deaf or Hard-of-hearing (SDH). This parameter is only set tracks where `type` is `text` and `text_type` is `subtitles`.
             "closed_captions" closed_captions: bool,
+            /// The duration in seconds of the track media. This parameter is not set for `text` type tracks. This field is optional and may not be set. The top level `duration` field of an asset will always be set.
             "duration" duration: f64,
+            /// Object that describes any errors that happened when processing this asset.
             "error" error: MuxAssetErrors,
+            /// The language code value represents [BCP 47](https://tools.ietf.org/html/bcp47) specification compliant value, or 'auto'. For example, `en` for English or `en-US` for the US version of English.
             "language_code" language_code: String,
+            /// The maximum number of audio channels the track supports. Only set for the `audio` type track.
             "max_channels" max_channels: f64,
+            /// The maximum frame rate available for the track. Only set for the `video` type track. This field may return `-1` if the frame rate of the input cannot be reliably determined.
             "max_frame_rate" max_frame_rate: f64,
+            /// The maximum height in pixels available for the track. Only set for the `video` type track.
             "max_height" max_height: f64,
+            /// The maximum width in pixels available for the track. Only set for the `video` type track.
             "max_width" max_width: f64,
+            /// The name of the track containing a human-readable description. The HLS manifest will associate a subtitle `text` or `audio` track with this value.
             "name" name: String,
+            /// Arbitrary user-supplied metadata set for the track either when creating the asset or track. This parameter is only set for `text` type tracks. Max 255 characters.
             "passthrough" passthrough: String,
+            /// For an audio track, indicates that this is the primary audio track, ingested from the main input for this asset. The primary audio track cannot be deleted.
             "primary" primary: bool,
+            /// The status of the track.
             "status" status: String,
+            /// The source of the text contained in a Track of type `text`. Valid `text_source` values are listed below. - `uploaded`: Tracks uploaded to Mux as caption or subtitle files using the Create Asset Track API.
             "text_source" text_source: String,
+            /// This parameter is only set for `text` type tracks.
             "text_type" text_type: String,
+            /// The type of track
             "type" r#type: String,
         }
     }
 }
 
 record! {
-    /// `MuxAssetErrors` (Mux webhook types).
+    /// Object that describes any errors that happened when processing this asset. (`MuxAssetErrors`, Mux webhook types)
     MuxAssetErrors {
         required {}
         optional {
+            /// Error messages with more details.
             "messages" messages: Vec<String>,
+            /// The type of error that occurred for this asset.
             "type" r#type: String,
         }
     }
 }
 
 record! {
-    /// `MuxAssetMaster` (Mux webhook types).
+    /// An object containing the current status of Master Access and the link to the Master MP4 file when ready. This object does not exist if `master_access` is set to `none` and when the temporary URL expires. (`MuxAssetMaster`, Mux webhook types)
     MuxAssetMaster {
         required {}
         optional {
             "status" status: String,
+            /// The temporary URL to the master version of the video, as an MP4 file. This URL will expire after 24 hours.
             "url" url: String,
         }
     }
 }
 
 record! {
-    /// `MuxAssetMeta` (Mux webhook types).
+    /// Customer provided metadata about this asset. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information. (`MuxAssetMeta`, Mux webhook types)
     MuxAssetMeta {
         required {}
         optional {
+            /// This is an identifier you provide to keep track of the creator of the asset. Max 128 code points.
             "creator_id" creator_id: String,
+            /// This is an identifier you provide to link the asset to your own data. Max 128 code points.
             "external_id" external_id: String,
+            /// The asset title. Max 512 code points.
             "title" title: String,
         }
     }
 }
 
 record! {
-    /// `MuxAssetNonStandardInputReasons` (Mux webhook types).
+    /// An object containing one or more reasons the input file is non-standard. See [the guide on minimizing processing time](https://docs.mux.com/guides/minimize-processing-time) for more information on what a standard input is defined as. (`MuxAssetNonStandardInputReasons`, Mux webhook types)
     MuxAssetNonStandardInputReasons {
         required {}
         optional {
+            /// The audio codec used on the input file. Non-AAC audio codecs are non-standard.
             "audio_codec" audio_codec: String,
+            /// Audio Edit List reason indicates that the input file's audio track contains a complex Edit Decision List.
             "audio_edit_list" audio_edit_list: String,
+            /// The video pixel aspect ratio of the input file.
             "pixel_aspect_ratio" pixel_aspect_ratio: String,
+            /// A catch-all reason when the input file in created with non-standard encoding parameters.
             "unexpected_media_file_parameters" unexpected_media_file_parameters: String,
             "unexpected_video_parameters" unexpected_video_parameters: String,
+            /// The video pixel format, as a string, returned by libav. Considered non-standard if not one of yuv420p or yuvj420p. HEVC inputs additionally permit yuv420p10le.
             "unsupported_pixel_format" unsupported_pixel_format: String,
+            /// The video bitrate of the input file is `high`. This parameter is present when the average bitrate of any key frame interval (also known as Group of Pictures or GOP) is higher than what's considered standard which typically is 16 Mbps.
             "video_bitrate" video_bitrate: String,
+            /// The video codec used on the input file. For example, the input file encoded with `av1` video codec is non-standard and the value of this parameter is `av1`.
             "video_codec" video_codec: String,
+            /// Video Edit List reason indicates that the input file's video track contains a complex Edit Decision List.
             "video_edit_list" video_edit_list: String,
+            /// The video frame rate of the input file. Video with average frames per second (fps) less than 5 or greater than 120 is non-standard. A `-1` frame rate value indicates Mux could not determine the frame rate of the video track.
             "video_frame_rate" video_frame_rate: String,
+            /// The video key frame Interval (also called as Group of Picture or GOP) of the input file is `high`. This parameter is present when the gop is greater than 20 seconds.
             "video_gop_size" video_gop_size: String,
+            /// The video resolution of the input file. Video resolution higher than 2048 pixels on any one dimension (height or width) is considered non-standard, The resolution value is presented as `width` x `height` in pixels.
             "video_resolution" video_resolution: String,
         }
     }
@@ -304,19 +410,24 @@ record! {
     MuxAssetPlaybackIds {
         required {}
         optional {
+            /// Unique identifier for the PlaybackID
             "id" id: String,
+            /// - `public` playback IDs are accessible by constructing an HLS URL like `https://stream.mux.com/${PLAYBACK_ID}` - `signed` playback IDs should be used with tokens `https://stream.mux.com/${PLAYBACK_ID}?token={TOKEN}`.
             "policy" policy: String,
+            /// The DRM configuration used by this playback ID. Must only be set when `policy` is set to `drm`.
             "drm_configuration_id" drm_configuration_id: String,
         }
     }
 }
 
 record! {
-    /// `MuxAssetProgress` (Mux webhook types).
+    /// Detailed state information about the asset ingest process. (`MuxAssetProgress`, Mux webhook types)
     MuxAssetProgress {
         required {}
         optional {
+            /// Represents the estimated completion percentage. Returns `0 - 100` when in `ingesting`, `transcoding`, or `completed` state, and `-1` when in `live` or `errored` state.
             "progress" progress: f64,
+            /// The detailed state of the asset ingest process.
             "state" state: String,
         }
     }
@@ -327,8 +438,10 @@ record! {
     MuxAssetRecordingTime {
         required {}
         optional {
+            /// The duration of the live stream recorded. The time value is in seconds.
             "duration" duration: f64,
             "started_at" started_at: MuxAssetRecordingTimeStartedAt,
+            /// The type of media represented by the recording session, either `content` for normal stream content or `slate` for slate media inserted during stream interruptions.
             "type" r#type: String,
         }
     }
@@ -346,12 +459,15 @@ record! {
 }
 
 record! {
-    /// `MuxAssetShots` (Mux webhook types).
+    /// The results of generating shots on the video (`MuxAssetShots`, Mux webhook types)
     MuxAssetShots {
         required {}
         optional {
+            /// The status of the shot detection process
             "status" status: String,
+            /// An object describing any errors encountered during the shot detection process. This field is only present when `status` is `errored`.
             "errors" errors: MuxAssetErrors,
+            /// A URL to a JSON manifest describing the shot changes detected in the video along with shot preview images for each shot. This field is only present when `status` is `completed`.
             "shots_manifest_url" shots_manifest_url: String,
         }
     }
@@ -362,30 +478,46 @@ record! {
     MuxAssetStaticRendition {
         required {}
         optional {
+            /// The ID of this static rendition, used in managing this static rendition. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "id" id: String,
+            /// Unique identifier for the Asset. Max 255 characters.
             "asset_id" asset_id: String,
+            /// The bitrate in bits per second
             "bitrate" bitrate: f64,
+            /// Object that describes any errors that happened when processing this asset.
             "error" error: MuxAssetErrors,
+            /// Extension of the static rendition file
             "ext" ext: String,
+            /// The file size in bytes
             "filesize" filesize: String,
+            /// The height of the static rendition's file in pixels
             "height" height: f64,
+            /// Name of the static rendition file
             "name" name: String,
+            /// Arbitrary user-supplied metadata set for the static rendition. Max 255 characters.
             "passthrough" passthrough: String,
+            /// Indicates the resolution of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "resolution" resolution: String,
+            /// Indicates the resolution tier of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "resolution_tier" resolution_tier: String,
+            /// Indicates the status of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "status" status: String,
+            /// Indicates the static rendition type of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "type" r#type: String,
+            /// The width of the static rendition's file in pixels
             "width" width: f64,
         }
     }
 }
 
 record! {
-    /// `MuxAssetStaticRenditions` (Mux webhook types).
+    /// An object containing the current status of any static renditions (MP4s) for this asset. The object does not exist if no static renditions have been requested. (`MuxAssetStaticRenditions`, Mux webhook types)
     MuxAssetStaticRenditions {
         required {}
         optional {
+            /// Array of file objects.
             "files" files: Vec<MuxAssetStaticRenditionsFile>,
+            /// Indicates the aggregate status of MP4 renditions created with the deprecated `mp4_support` option. This field is only meaningful when `mp4_support` is enabled on the asset.
             "status" status: String,
         }
     }
@@ -396,17 +528,29 @@ record! {
     MuxAssetStaticRenditionsFile {
         required {}
         optional {
+            /// The ID of this static rendition, used in managing this static rendition. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "id" id: String,
+            /// The bitrate in bits per second
             "bitrate" bitrate: f64,
+            /// Extension of the static rendition file
             "ext" ext: String,
+            /// The file size in bytes
             "filesize" filesize: f64,
+            /// The height of the static rendition's file in pixels
             "height" height: f64,
+            /// Name of the static rendition file
             "name" name: String,
+            /// Arbitrary user-supplied metadata set for the static rendition. Max 255 characters.
             "passthrough" passthrough: String,
+            /// Indicates the resolution of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "resolution" resolution: String,
+            /// Indicates the resolution tier of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "resolution_tier" resolution_tier: String,
+            /// Indicates the status of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "status" status: String,
+            /// Indicates the static rendition type of this specific MP4 version of this asset. Only present for static renditions created with the Static Renditions API. Not set for renditions created with the deprecated `mp4_support` option.
             "type" r#type: String,
+            /// The width of the static rendition's file in pixels
             "width" width: f64,
         }
     }
@@ -417,23 +561,41 @@ record! {
     MuxAssetTrack {
         required {}
         optional {
+            /// Unique identifier for the Track
             "id" id: String,
+            /// Unique identifier for the Asset. Max 255 characters.
             "asset_id" asset_id: String,
+            /// The confidence value (0-1) of the determined language. This value only is available when automatic language detection is utilized in generated subtitles.
             "auto_language_confidence" auto_language_confidence: f64,
+            /// Indicates the track provides Subtitles for the Deaf or Hard-of-hearing (SDH). This parameter is only set tracks where `type` is `text` and `text_type` is `subtitles`.
             "closed_captions" closed_captions: bool,
+            /// The duration in seconds of the track media. This parameter is not set for `text` type tracks. This field is optional and may not be set. The top level `duration` field of an asset will always be set.
             "duration" duration: f64,
+            /// Object that describes any errors that happened when processing this asset.
             "error" error: MuxAssetErrors,
+            /// The language code value represents [BCP 47](https://tools.ietf.org/html/bcp47) specification compliant value, or 'auto'. For example, `en` for English or `en-US` for the US version of English.
             "language_code" language_code: String,
+            /// The maximum number of audio channels the track supports. Only set for the `audio` type track.
             "max_channels" max_channels: f64,
+            /// The maximum frame rate available for the track. Only set for the `video` type track. This field may return `-1` if the frame rate of the input cannot be reliably determined.
             "max_frame_rate" max_frame_rate: f64,
+            /// The maximum height in pixels available for the track. Only set for the `video` type track.
             "max_height" max_height: f64,
+            /// The maximum width in pixels available for the track. Only set for the `video` type track.
             "max_width" max_width: f64,
+            /// The name of the track containing a human-readable description. The HLS manifest will associate a subtitle `text` or `audio` track with this value.
             "name" name: String,
+            /// Arbitrary user-supplied metadata set for the track either when creating the asset or track. This parameter is only set for `text` type tracks. Max 255 characters.
             "passthrough" passthrough: String,
+            /// For an audio track, indicates that this is the primary audio track, ingested from the main input for this asset. The primary audio track cannot be deleted.
             "primary" primary: bool,
+            /// The status of the track.
             "status" status: String,
+            /// The source of the text contained in a Track of type `text`. Valid `text_source` values are listed below. - `uploaded`: Tracks uploaded to Mux as caption or subtitle files using the Create Asset Track API.
             "text_source" text_source: String,
+            /// This parameter is only set for `text` type tracks.
             "text_type" text_type: String,
+            /// The type of track
             "type" r#type: String,
         }
     }
@@ -444,11 +606,17 @@ record! {
     MuxAssetWarning {
         required {}
         optional {
+            /// Unique identifier for the Asset. Max 255 characters.
             "id" id: String,
+            /// Unique identifier for the live stream. This is an optional parameter added when the asset is created from a live stream.
             "live_stream_id" live_stream_id: String,
+            /// You can set this field to anything you want. It will be included in the asset details and related webhooks. If you're looking for more structured metadata, such as `title` or `external_id` , you can use the `meta` object instead.
             "passthrough" passthrough: String,
+            /// Asset Identifier of the video used as the source for creating the clip.
             "source_asset_id" source_asset_id: String,
+            /// The status of the asset.
             "status" status: String,
+            /// Unique identifier for the Direct Upload. This is an optional parameter added when the asset is created from a direct upload.
             "upload_id" upload_id: String,
             "warning" warning: MuxAssetWarningWarning,
         }
@@ -471,13 +639,19 @@ record! {
     MuxDirectUpload {
         required {}
         optional {
+            /// Unique identifier for the Direct Upload.
             "id" id: String,
+            /// If the upload URL will be used in a browser, you must specify the origin in order for the signed URL to have the correct CORS headers.
             "cors_origin" cors_origin: String,
             "status" status: String,
+            /// Max time in seconds for the signed upload URL to be valid. If a successful upload has not occurred before the timeout limit, the direct upload is marked `timed_out`
             "timeout" timeout: f64,
+            /// Only set once the upload is in the `asset_created` state.
             "asset_id" asset_id: String,
             "new_asset_settings" new_asset_settings: MuxDirectUploadNewAssetSettings,
+            /// Indicates if this is a test Direct Upload, in which case the Asset that gets created will be a `test` Asset.
             "test" test: bool,
+            /// The URL to upload the associated source media to.
             "url" url: String,
         }
     }
@@ -488,21 +662,37 @@ record! {
     MuxDirectUploadNewAssetSettings {
         required {}
         optional {
+            /// An array of playback policy objects that you want applied to this asset and available through `playback_ids`. `advanced_playback_policies` must be used instead of `playback_policies` when creating a DRM playback ID.
             "advanced_playback_policies" advanced_playback_policies: Vec<MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy>,
+            /// If the created asset is a clip, this controls whether overlays are copied from the source asset.
             "copy_overlays" copy_overlays: bool,
+            /// An array of Mux Robots directives to apply to the asset.
             "directives" directives: Vec<MuxAssetDirective>,
+            /// (deprecated) Use `video_quality` instead.
             "encoding_tier" encoding_tier: String,
+            /// Whether to perform shot detection on this asset. Shots are only generated for video assets and will not be generated for audio-only assets.
             "generate_shots" generate_shots: bool,
+            /// An array of objects that each describe an input file to be used to create the asset. As a shortcut, input can also be a string URL for a file when only one input file is used. See `input[].url` for requirements.
             "inputs" inputs: Vec<MuxDirectUploadNewAssetSettingsInput>,
+            /// Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded.
             "master_access" master_access: String,
+            /// Max resolution tier can be used to control the maximum `resolution_tier` your asset is encoded, stored, and streamed at. If not set, this defaults to `1080p`.
             "max_resolution_tier" max_resolution_tier: String,
+            /// Customer provided metadata about this asset. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information.
             "meta" meta: MuxAssetMeta,
+            /// (deprecated) See the Static Renditions API (https://www.mux.com/docs/guides/enable-static-mp4-renditions).
             "mp4_support" mp4_support: String,
+            /// Normalize the audio track loudness level. This parameter is only applicable to on-demand (not live) assets.
             "normalize_audio" normalize_audio: bool,
+            /// You can set this field to anything you want. It will be included in the asset details and related webhooks. If you're looking for more structured metadata, such as `title` or `external_id`, you can use the `meta` object instead.
             "passthrough" passthrough: String,
+            /// An array of playback policy names that you want applied to this asset and available through `playback_ids`. Options include: - `"public"` (anyone with the playback URL can stream the asset).
             "playback_policies" playback_policies: Vec<String>,
+            /// An array of static renditions to create for this asset. You may not enable both `static_renditions` and the deprecated `mp4_support`.
             "static_renditions" static_renditions: Vec<MuxDirectUploadNewAssetSettingsStaticRendition>,
+            /// Marks the asset as a test asset when the value is set to true. A Test asset can help evaluate the Mux Video APIs without incurring any cost. There is no limit on number of test assets created.
             "test" test: bool,
+            /// The video quality controls the cost, quality, and available platform features for the asset. The default video quality for an account can be set in the Mux Dashboard. This field replaces the deprecated `encoding_tier` value.
             "video_quality" video_quality: String,
         }
     }
@@ -513,27 +703,40 @@ record! {
     MuxDirectUploadNewAssetSettingsAdvancedPlaybackPolicy {
         required {}
         optional {
+            /// The DRM configuration used by this playback ID. Must only be set when `policy` is set to `drm`.
             "drm_configuration_id" drm_configuration_id: String,
+            /// - `public` playback IDs are accessible by constructing an HLS URL like `https://stream.mux.com/${PLAYBACK_ID}` - `signed` playback IDs should be used with tokens `https://stream.mux.com/${PLAYBACK_ID}?token={TOKEN}`.
             "policy" policy: String,
         }
     }
 }
 
 record! {
-    /// `MuxDirectUploadNewAssetSettingsInput` (Mux webhook types).
+    /// An array of objects that each describe an input file to be used to create the asset. As a shortcut, `input` can also be a string URL for a file when only one input file is used. See `input[].url` for requirements. (`MuxDirectUploadNewAssetSettingsInput`, Mux webhook types)
     MuxDirectUploadNewAssetSettingsInput {
         required {}
         optional {
+            /// Indicates the track provides Subtitles for the Deaf or Hard-of-hearing (SDH). This optional parameter should be used for tracks with `type` of `text` and `text_type` set to `subtitles`.
             "closed_captions" closed_captions: bool,
+            /// The time offset in seconds from the beginning of the video, indicating the clip's ending marker. The default value is the duration of the video when not included.
             "end_time" end_time: f64,
+            /// Generate subtitle tracks using automatic speech recognition with this configuration. Subtitles are generated using the audio of the input they are nested within.
             "generated_subtitles" generated_subtitles: Vec<MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle>,
+            /// The language code value must be a valid [BCP 47](https://tools.ietf.org/html/bcp47) specification compliant value. For example, `en` for English or `en-US` for the US version of English.
             "language_code" language_code: String,
+            /// The name of the track containing a human-readable description. This value must be unique within each group of `text` or `audio` track types. The HLS manifest will associate a subtitle text track with this value.
             "name" name: String,
+            /// An object that describes how the image file referenced in URL should be placed over the video (i.e. watermarking). Ensure that the URL is active and persists the entire lifespan of the video object.
             "overlay_settings" overlay_settings: MuxDirectUploadNewAssetSettingsInputOverlaySettings,
+            /// This optional parameter should be used for tracks with `type` of `text` and `text_type` set to `subtitles`.
             "passthrough" passthrough: String,
+            /// The time offset in seconds from the beginning of the video indicating the clip's starting marker. The default value is 0 when not included.
             "start_time" start_time: f64,
+            /// Type of text track. This parameter only supports subtitles value. For more information on Subtitles / Closed Captions, [see this blog post](https://mux.com/blog/subtitles-captions-webvtt-hls-and-those-magic-flags/).
             "text_type" text_type: String,
+            /// This parameter is required for `text` type tracks.
             "type" r#type: String,
+            /// The URL of the file that Mux should download and use. - For the main input file, this should be the URL to the muxed file for Mux to download, for example an MP4, MOV, MKV, or TS file.
             "url" url: String,
         }
     }
@@ -544,24 +747,34 @@ record! {
     MuxDirectUploadNewAssetSettingsInputGeneratedSubtitle {
         required {}
         optional {
+            /// The language of the audio from which subtitles are generated. Selecting a language of "auto" will allow language detection to set the language code automatically.
             "language_code" language_code: String,
+            /// A name for this subtitle track.
             "name" name: String,
+            /// Arbitrary metadata set for the subtitle track. Max 255 characters.
             "passthrough" passthrough: String,
         }
     }
 }
 
 record! {
-    /// `MuxDirectUploadNewAssetSettingsInputOverlaySettings` (Mux webhook types).
+    /// An object that describes how the image file referenced in URL should be placed over the video (i.e. watermarking). Ensure that the URL is active and persists the entire lifespan of the video object. (`MuxDirectUploadNewAssetSettingsInputOverlaySettings`, Mux webhook types)
     MuxDirectUploadNewAssetSettingsInputOverlaySettings {
         required {}
         optional {
+            /// How tall the overlay should appear. Can be expressed as a percent ("10%") or as a pixel value ("100px").
             "height" height: String,
+            /// Where the horizontal positioning of the overlay/watermark should begin from.
             "horizontal_align" horizontal_align: String,
+            /// The distance from the horizontal_align starting point and the image's closest edge. Can be expressed as a percent ("10%") or as a pixel value ("100px"). Negative values will move the overlay offscreen.
             "horizontal_margin" horizontal_margin: String,
+            /// How opaque the overlay should appear, expressed as a percent. (Default 100%)
             "opacity" opacity: String,
+            /// Where the vertical positioning of the overlay/watermark should begin from. Defaults to `"top"`
             "vertical_align" vertical_align: String,
+            /// The distance from the vertical_align starting point and the image's closest edge. Can be expressed as a percent ("10%") or as a pixel value ("100px"). Negative values will move the overlay offscreen.
             "vertical_margin" vertical_margin: String,
+            /// How wide the overlay should appear. Can be expressed as a percent ("10%") or as a pixel value ("100px").
             "width" width: String,
         }
     }
@@ -573,39 +786,53 @@ record! {
         required {}
         optional {
             "resolution" resolution: String,
+            /// Arbitrary user-supplied metadata set for the static rendition. Max 255 characters.
             "passthrough" passthrough: String,
         }
     }
 }
 
 record! {
-    /// `MuxEditCaptionsJob` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxEditCaptionsJob`, Mux webhook types)
     MuxEditCaptionsJob {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxEditCaptionsJobParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxEditCaptionsJobOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxEditCaptionsJobOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxEditCaptionsJobOutputs`, Mux webhook types)
     MuxEditCaptionsJobOutputs {
         required {}
         optional {
+            /// Total count of cue text replacements applied across all edit operations.
             "total_replacement_count" total_replacement_count: f64,
+            /// Temporary pre-signed URL for downloading the edited VTT file. Expires 7 days after the job completes.
             "temporary_vtt_url" temporary_vtt_url: String,
+            /// Mux text track ID for the uploaded edited captions. Present when upload_to_mux is true and the upload succeeds.
             "uploaded_track_id" uploaded_track_id: String,
         }
     }
@@ -616,26 +843,38 @@ record! {
     MuxEditCaptionsJobParameters {
         required {}
         optional {
+            /// The Mux asset ID whose existing text track should be edited.
             "asset_id" asset_id: String,
+            /// The existing ready Mux text track ID to edit and optionally replace.
             "track_id" track_id: String,
+            /// Optional LLM-driven profanity detection and censorship rules applied to the selected caption track.
             "auto_censor_profanity" auto_censor_profanity: MuxEditCaptionsJobParametersAutoCensorProfanity,
+            /// Whether to delete the original source text track after the edited track upload succeeds. Has effect only when upload_to_mux is true. Defaults to true.
             "delete_original_track" delete_original_track: bool,
+            /// Optional static word or phrase replacements applied directly to cue text.
             "replacements" replacements: Vec<MuxEditCaptionsJobParametersReplacement>,
+            /// Optional replacements for bracketed speaker labels at the start of caption cues. Values omit the surrounding square brackets, and matching spoken text is not changed.
             "speaker_replacements" speaker_replacements: Vec<MuxEditCaptionsJobParametersSpeakerReplacement>,
+            /// Optional suffix appended to the uploaded replacement track name. Defaults to "edited".
             "track_name_suffix" track_name_suffix: String,
+            /// Whether to upload the edited VTT back to the Mux asset as a new text track. Defaults to true.
             "upload_to_mux" upload_to_mux: bool,
         }
     }
 }
 
 record! {
-    /// `MuxEditCaptionsJobParametersAutoCensorProfanity` (Mux webhook types).
+    /// Optional LLM-driven profanity detection and censorship rules applied to the selected caption track. (`MuxEditCaptionsJobParametersAutoCensorProfanity`, Mux webhook types)
     MuxEditCaptionsJobParametersAutoCensorProfanity {
         required {}
         optional {
+            /// Additional words or short phrases that should always be censored even if the model does not detect them.
             "always_censor" always_censor: Vec<String>,
+            /// How profanity is detected. Currently only `llm` is supported, which uses an LLM to identify profanity in cue text.
             "detection_method" detection_method: String,
+            /// Replacement strategy for detected profanity: blank inserts bracketed underscores, remove drops the match, and mask replaces characters with question marks. Defaults to "blank".
             "mode" mode: String,
+            /// Words or short phrases that should never be censored even if the model flags them.
             "never_censor" never_censor: Vec<String>,
         }
     }
@@ -646,8 +885,11 @@ record! {
     MuxEditCaptionsJobParametersReplacement {
         required {}
         optional {
+            /// Exact word or phrase to replace in cue text.
             "find" find: String,
+            /// Replacement text to insert when a match is found.
             "replace" replace: String,
+            /// When true, `find` is matched only with exact case. Defaults to false (case-insensitive matching), so "gonna" also matches "Gonna" and "GONNA".
             "case_sensitive" case_sensitive: bool,
         }
     }
@@ -658,38 +900,51 @@ record! {
     MuxEditCaptionsJobParametersSpeakerReplacement {
         required {}
         optional {
+            /// Existing speaker label without the surrounding square brackets.
             "find" find: String,
+            /// New speaker label without the surrounding square brackets.
             "replace" replace: String,
         }
     }
 }
 
 record! {
-    /// `MuxFindKeyMomentsJob` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxFindKeyMomentsJob`, Mux webhook types)
     MuxFindKeyMomentsJob {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxFindKeyMomentsJobParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxFindKeyMomentsJobOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxFindKeyMomentsJobOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxFindKeyMomentsJobOutputs`, Mux webhook types)
     MuxFindKeyMomentsJobOutputs {
         required {}
         optional {
+            /// Extracted key moments, ordered by their absolute position on the original asset timeline.
             "moments" moments: Vec<MuxFindKeyMomentsJobOutputsMoment>,
         }
     }
@@ -700,15 +955,25 @@ record! {
     MuxFindKeyMomentsJobOutputsMoment {
         required {}
         optional {
+            /// One-sentence summary of what is being said during the moment. Empty when no transcript evidence is available.
             "audible_narrative" audible_narrative: String,
+            /// Contiguous transcript segments that comprise this moment. Empty when video selection identifies the moment without transcript evidence.
             "cues" cues: Vec<MuxFindKeyMomentsJobOutputsMomentCue>,
+            /// Moment end time in milliseconds.
             "end_ms" end_ms: f64,
+            /// Multi-word descriptive phrases (2-5 words each) capturing key audible concepts. Empty when no transcript evidence is available.
             "notable_audible_concepts" notable_audible_concepts: Vec<String>,
+            /// Weighted quality score from 0.0 to 1.0 based on the audible and/or visual evidence available to the selected analysis mode.
             "overall_score" overall_score: f64,
+            /// Moment start time in milliseconds.
             "start_ms" start_ms: f64,
+            /// Short catchy title for the moment (3-8 words).
             "title" title: String,
+            /// Scored visual concepts extracted from sampled frames. Present for video assets only.
             "notable_visual_concepts" notable_visual_concepts: Vec<MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept>,
+            /// Best short, verbatim quote from within this moment. Omitted when the selected video moment has no source-grounded transcript quote.
             "quotable_segment" quotable_segment: MuxFindKeyMomentsJobOutputsMomentQuotableSegment,
+            /// One-sentence summary of what is visually happening. Present for video assets only.
             "visual_narrative" visual_narrative: String,
         }
     }
@@ -719,8 +984,11 @@ record! {
     MuxFindKeyMomentsJobOutputsMomentCue {
         required {}
         optional {
+            /// Cue end time in milliseconds.
             "end_ms" end_ms: f64,
+            /// Cue start time in milliseconds.
             "start_ms" start_ms: f64,
+            /// Transcript text for this cue.
             "text" text: String,
         }
     }
@@ -731,19 +999,24 @@ record! {
     MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept {
         required {}
         optional {
+            /// Multi-word visual concept (2-5 words).
             "concept" concept: String,
+            /// Brief explanation of the relevance score.
             "rationale" rationale: String,
+            /// Relevance score from 0.0 to 1.0 measuring how important the visual concept is to the moment's available evidence.
             "score" score: f64,
         }
     }
 }
 
 record! {
-    /// `MuxFindKeyMomentsJobOutputsMomentQuotableSegment` (Mux webhook types).
+    /// Best short, verbatim quote from within this moment. Omitted when the selected video moment has no source-grounded transcript quote. (`MuxFindKeyMomentsJobOutputsMomentQuotableSegment`, Mux webhook types)
     MuxFindKeyMomentsJobOutputsMomentQuotableSegment {
         required {}
         optional {
+            /// Quote segment start time in milliseconds.
             "start_ms" start_ms: f64,
+            /// Verbatim transcript quote selected from within the key moment.
             "text" text: String,
         }
     }
@@ -754,38 +1027,53 @@ record! {
     MuxFindKeyMomentsJobParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to analyze.
             "asset_id" asset_id: String,
+            /// Maximum number of key moments to extract. When omitted, defaults to 10 for assets up to one hour and 25 for longer assets.
             "max_moments" max_moments: f64,
+            /// Curated output_steering controls for execution scope, selection strategy, title style, audience, taxonomy, and rubric tie-breakers. Scope is enforced; other controls guide model behavior but do not guarantee exact output.
             "output_steering" output_steering: MuxFindKeyMomentsJobParametersOutputSteering,
+            /// Preferred highlight duration range in milliseconds. When provided, the model will aim to select moments within this range.
             "target_duration_ms" target_duration_ms: MuxFindKeyMomentsJobParametersTargetDurationMs,
+            /// Controls whether video assets are analyzed using Mux shots. When true, shots are generated or reused and visual evidence drives selection. When false or omitted, selection uses transcript evidence and the asset must have a caption track.
             "use_shots" use_shots: bool,
         }
     }
 }
 
 record! {
-    /// `MuxFindKeyMomentsJobParametersOutputSteering` (Mux webhook types).
+    /// Curated output_steering controls for execution scope, selection strategy, title style, audience, taxonomy, and rubric tie-breakers. Scope is enforced; other controls guide model behavior but do not guarantee exact output. (`MuxFindKeyMomentsJobParametersOutputSteering`, Mux webhook types)
     MuxFindKeyMomentsJobParametersOutputSteering {
         required {}
         optional {
+            /// Intended audience used as best-effort model guidance. Does not change the output schema.
             "audience" audience: String,
+            /// Preferred brand or domain terms to use when supported by the source content.
             "brand_terms" brand_terms: Vec<String>,
+            /// Rubric dimensions to use as tie-breakers after applying selection strategy. Best-effort guidance only.
             "rubric_priorities" rubric_priorities: Vec<String>,
+            /// Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window.
             "scope" scope: MuxAskQuestionsJobParametersOutputSteeringScope,
+            /// Best-effort guidance for what qualifies as a strong standalone key moment.
             "selection_strategy" selection_strategy: String,
+            /// Best-effort title style guidance for generated moment titles.
             "title_style" title_style: String,
+            /// Controlled vocabulary used to steer scene concepts without changing the response schema.
             "topic_taxonomy" topic_taxonomy: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy,
         }
     }
 }
 
 record! {
-    /// `MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy` (Mux webhook types).
+    /// Controlled vocabulary used to steer scene concepts without changing the response schema. (`MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy`, Mux webhook types)
     MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy {
         required {}
         optional {
+            /// When false, the model should prefer values from the taxonomy. When true, non-taxonomy values may be used when no taxonomy value applies.
             "allow_other" allow_other: bool,
+            /// Controlled vocabulary values used as best-effort model guidance.
             "values" values: Vec<MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue>,
+            /// Optional customer-facing name for the taxonomy.
             "name" name: String,
         }
     }
@@ -796,63 +1084,83 @@ record! {
     MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomyValue {
         required {}
         optional {
+            /// Canonical taxonomy value to prefer when supported by the source content.
             "label" label: String,
+            /// Accepted alternate names that should normalize to the canonical label.
             "aliases" aliases: Vec<String>,
+            /// Short explanation of when this value applies.
             "description" description: String,
         }
     }
 }
 
 record! {
-    /// `MuxFindKeyMomentsJobParametersTargetDurationMs` (Mux webhook types).
+    /// Preferred highlight duration range in milliseconds. When provided, the model will aim to select moments within this range. (`MuxFindKeyMomentsJobParametersTargetDurationMs`, Mux webhook types)
     MuxFindKeyMomentsJobParametersTargetDurationMs {
         required {}
         optional {
+            /// Preferred maximum highlight duration in milliseconds.
             "max" max: f64,
+            /// Preferred minimum highlight duration in milliseconds.
             "min" min: f64,
         }
     }
 }
 
 record! {
-    /// `MuxGenerateChaptersJob` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxGenerateChaptersJob`, Mux webhook types)
     MuxGenerateChaptersJob {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxGenerateChaptersJobParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxGenerateChaptersJobOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxGenerateChaptersJobOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxGenerateChaptersJobOutputs`, Mux webhook types)
     MuxGenerateChaptersJobOutputs {
         required {}
         optional {
+            /// Generated chapters, ordered by start time.
             "chapters" chapters: Vec<MuxGenerateChaptersJobOutputsChapter>,
+            /// What happened when the generated chapters were written back to the Mux asset. Present only when update_asset_chapters was true.
             "asset_update" asset_update: MuxGenerateChaptersJobOutputsAssetUpdate,
         }
     }
 }
 
 record! {
-    /// `MuxGenerateChaptersJobOutputsAssetUpdate` (Mux webhook types).
+    /// What happened when the generated chapters were written back to the Mux asset. Present only when update_asset_chapters was true. (`MuxGenerateChaptersJobOutputsAssetUpdate`, Mux webhook types)
     MuxGenerateChaptersJobOutputsAssetUpdate {
         required {}
         optional {
+            /// Outcome of the chapters track write. `created` means the asset now carries these chapters. `failed` means the write was attempted and errored; the chapters in this response are still valid and can be applied manually.
             "status" status: String,
+            /// Mux text track ID of the chapters track that was deleted to make room for the new one. Absent when the asset had no chapters track.
             "replaced_track_id" replaced_track_id: String,
+            /// Mux text track ID of the chapters track created on the asset. Present when status is `created`.
             "track_id" track_id: String,
         }
     }
@@ -863,7 +1171,9 @@ record! {
     MuxGenerateChaptersJobOutputsChapter {
         required {}
         optional {
+            /// Chapter start time in seconds. The first chapter always starts at 0.
             "start_time" start_time: f64,
+            /// Concise chapter title.
             "title" title: String,
         }
     }
@@ -874,37 +1184,51 @@ record! {
     MuxGenerateChaptersJobParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to generate chapters for.
             "asset_id" asset_id: String,
+            /// BCP 47 language code of the caption track to analyze (e.g. "en", "fr"). When omitted, the SDK prefers English if available.
             "language_code" language_code: String,
+            /// BCP 47 language code for the output chapter titles. Auto-detected from the transcript if omitted.
             "output_language_code" output_language_code: String,
+            /// Curated output_steering controls for chapter style, granularity, audience, and brand terminology. These controls guide model behavior but do not guarantee exact output.
             "output_steering" output_steering: MuxGenerateChaptersJobParametersOutputSteering,
+            /// Legacy/internal prompt-section overrides. Prefer output_steering for new integrations.
             "prompt_overrides" prompt_overrides: MuxGenerateChaptersJobParametersPromptOverrides,
+            /// When true, the generated chapters are written back to the Mux asset as a chapters text track once the job completes, making them deliverable with the asset.
             "update_asset_chapters" update_asset_chapters: bool,
         }
     }
 }
 
 record! {
-    /// `MuxGenerateChaptersJobParametersOutputSteering` (Mux webhook types).
+    /// Curated output_steering controls for chapter style, granularity, audience, and brand terminology. These controls guide model behavior but do not guarantee exact output. (`MuxGenerateChaptersJobParametersOutputSteering`, Mux webhook types)
     MuxGenerateChaptersJobParametersOutputSteering {
         required {}
         optional {
+            /// Intended audience used as best-effort model guidance. Does not change the output schema.
             "audience" audience: String,
+            /// Preferred brand or domain terms to use when supported by the source content.
             "brand_terms" brand_terms: Vec<String>,
+            /// Best-effort guidance for how coarse or fine chapter boundaries should be.
             "chapter_granularity" chapter_granularity: String,
+            /// Best-effort style guidance for generated chapter titles.
             "chapter_style" chapter_style: String,
         }
     }
 }
 
 record! {
-    /// `MuxGenerateChaptersJobParametersPromptOverrides` (Mux webhook types).
+    /// Legacy/internal prompt-section overrides. Prefer output_steering for new integrations. (`MuxGenerateChaptersJobParametersPromptOverrides`, Mux webhook types)
     MuxGenerateChaptersJobParametersPromptOverrides {
         required {}
         optional {
+            /// Override the chapter density and timing constraints.
             "chapter_guidelines" chapter_guidelines: String,
+            /// Override the JSON output format instructions.
             "output_format" output_format: String,
+            /// Override the core task instruction for chapter generation.
             "task" task: String,
+            /// Override the chapter title style requirements.
             "title_guidelines" title_guidelines: String,
         }
     }
@@ -915,31 +1239,53 @@ record! {
     MuxLiveStream {
         required {}
         optional {
+            /// Unique identifier for the Live Stream. Max 255 characters.
             "id" id: String,
             "created_at" created_at: f64,
+            /// Latency is the time from when the streamer transmits a frame of video to when you see it in the player. Set this as an alternative to setting low latency or reduced latency flags.
             "latency_mode" latency_mode: String,
+            /// The time in seconds a live stream may be continuously active before being disconnected. Defaults to 12 hours.
             "max_continuous_duration" max_continuous_duration: f64,
+            /// `idle` indicates that there is no active broadcast. `active` indicates that there is an active broadcast and `disabled` status indicates that no future RTMP streams can be published.
             "status" status: String,
+            /// Unique key used for streaming to a Mux RTMP endpoint. This should be considered as sensitive as credentials, anyone with this stream key can begin streaming. Max 64 characters.
             "stream_key" stream_key: String,
+            /// The Asset that is currently being created if there is an active broadcast.
             "active_asset_id" active_asset_id: String,
+            /// The protocol used for the active ingest stream. This is only set when the live stream is active.
             "active_ingest_protocol" active_ingest_protocol: String,
+            /// The live stream only processes the audio track if the value is set to true. Mux drops the video track if broadcasted.
             "audio_only" audio_only: bool,
             "connected" connected: bool,
+            /// Describes the embedded closed caption configuration of the incoming live stream.
             "embedded_subtitles" embedded_subtitles: Vec<MuxLiveStreamEmbeddedSubtitle>,
+            /// Configure the incoming live stream to include subtitles created with automatic speech recognition. Each Asset created from a live stream with `generated_subtitles` configured will automatically receive two text tracks.
             "generated_subtitles" generated_subtitles: Vec<MuxLiveStreamGeneratedSubtitle>,
+            /// (deprecated) Use `latency_mode` instead.
             "low_latency" low_latency: bool,
+            /// Customer provided metadata about this live stream. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information.
             "meta" meta: MuxLiveStreamMeta,
             "new_asset_settings" new_asset_settings: MuxDirectUploadNewAssetSettings,
+            /// Arbitrary user-supplied metadata set for the asset. Max 255 characters.
             "passthrough" passthrough: String,
+            /// An array of Playback ID objects. Use these to create HLS playback URLs. See [Play your videos](https://docs.mux.com/guides/play-your-videos) for more details.
             "playback_ids" playback_ids: Vec<MuxAssetPlaybackIds>,
+            /// An array of strings with the most recent Asset IDs that were created from this Live Stream. The most recently generated Asset ID is the last entry in the list.
             "recent_asset_ids" recent_asset_ids: Vec<String>,
+            /// The URL of the image file that Mux should download and use as slate media during interruptions of the live stream media. This file will be downloaded each time a new recorded asset is created from the live stream.
             "reconnect_slate_url" reconnect_slate_url: String,
+            /// When live streaming software disconnects from Mux, either intentionally or due to a drop in the network, the Reconnect Window is the time in seconds that Mux should wait for the streaming software to reconnect before considering the live...
             "reconnect_window" reconnect_window: f64,
             "recording" recording: bool,
+            /// (deprecated) Use `latency_mode` instead.
             "reduced_latency" reduced_latency: bool,
+            /// Each Simulcast Target contains configuration details to broadcast (or "restream") a live stream to a third-party streaming service.
             "simulcast_targets" simulcast_targets: Vec<MuxLiveStreamSimulcastTarget>,
+            /// Unique key used for encrypting a stream to a Mux SRT endpoint. Max 64 characters.
             "srt_passphrase" srt_passphrase: String,
+            /// True means this live stream is a test live stream. Test live streams can be used to help evaluate the Mux Video APIs for free.
             "test" test: bool,
+            /// By default, Standard Latency live streams do not have slate media inserted while waiting for live streaming software to reconnect to Mux. Setting this to true enables slate insertion on a Standard Latency stream.
             "use_slate_for_standard_latency" use_slate_for_standard_latency: bool,
         }
     }
@@ -950,9 +1296,13 @@ record! {
     MuxLiveStreamEmbeddedSubtitle {
         required {}
         optional {
+            /// CEA-608 caption channel to read data from.
             "language_channel" language_channel: String,
+            /// The language of the closed caption stream. Value must be BCP 47 compliant.
             "language_code" language_code: String,
+            /// A name for this live stream closed caption track.
             "name" name: String,
+            /// Arbitrary user-supplied metadata set for the live stream closed caption track. Max 255 characters.
             "passthrough" passthrough: String,
         }
     }
@@ -963,19 +1313,24 @@ record! {
     MuxLiveStreamGeneratedSubtitle {
         required {}
         optional {
+            /// The language of the audio from which subtitles are generated.
             "language_code" language_code: String,
+            /// A name for this live stream subtitle track.
             "name" name: String,
+            /// Arbitrary metadata set for the live stream subtitle track. Max 255 characters.
             "passthrough" passthrough: String,
+            /// Unique identifiers for existing Transcription Vocabularies to use while generating subtitles for the live stream.
             "transcription_vocabulary_ids" transcription_vocabulary_ids: Vec<String>,
         }
     }
 }
 
 record! {
-    /// `MuxLiveStreamMeta` (Mux webhook types).
+    /// Customer provided metadata about this live stream. Note: This metadata may be publicly available via the video player. Do not include PII or sensitive information. (`MuxLiveStreamMeta`, Mux webhook types)
     MuxLiveStreamMeta {
         required {}
         optional {
+            /// The live stream title. Max 512 code points.
             "title" title: String,
         }
     }
@@ -986,11 +1341,17 @@ record! {
     MuxLiveStreamSimulcastTarget {
         required {}
         optional {
+            /// ID of the Simulcast Target
             "id" id: String,
+            /// The current status of the simulcast target. See Statuses below for detailed description. - `idle`: Default status. When the parent live stream is in disconnected status, simulcast targets will be idle state.
             "status" status: String,
+            /// The RTMP(s) or SRT endpoint for a simulcast destination. - For RTMP(s) destinations, this should include the application name for the third party live streaming service, for example: `rtmp://live.example.com/app`.
             "url" url: String,
+            /// The severity of the error encountered by the simulcast target. This field is only set when the simulcast target is in the `errored` status. See the values of severities below and their descriptions.
             "error_severity" error_severity: String,
+            /// Arbitrary user-supplied metadata set when creating a simulcast target.
             "passthrough" passthrough: String,
+            /// Stream Key represents a stream identifier on the third party live streaming service to send the parent live stream to. Only used for RTMP(s) simulcast destinations.
             "stream_key" stream_key: String,
         }
     }
@@ -1001,10 +1362,15 @@ record! {
     MuxLiveStreamWarning {
         required {}
         optional {
+            /// Unique identifier for the Live Stream. Max 255 characters.
             "id" id: String,
+            /// The Asset that is currently being created if there is an active broadcast.
             "active_asset_id" active_asset_id: String,
+            /// Arbitrary user-supplied metadata set for the asset. Max 255 characters.
             "passthrough" passthrough: String,
+            /// `idle` indicates that there is no active broadcast. `active` indicates that there is an active broadcast and `disabled` status indicates that no future RTMP streams can be published.
             "status" status: String,
+            /// Unique key used for streaming to a Mux RTMP endpoint. This should be considered as sensitive as credentials, anyone with this stream key can begin streaming. Max 64 characters.
             "stream_key" stream_key: String,
             "warning" warning: MuxAssetWarningWarning,
         }
@@ -1012,45 +1378,60 @@ record! {
 }
 
 record! {
-    /// `MuxModerateJob` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxModerateJob`, Mux webhook types)
     MuxModerateJob {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxModerateJobParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxModerateJobOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxModerateJobOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxModerateJobOutputs`, Mux webhook types)
     MuxModerateJobOutputs {
         required {}
         optional {
+            /// True if any category's max score exceeds its configured threshold.
             "exceeds_threshold" exceeds_threshold: bool,
+            /// Highest scores across all thumbnails for each category.
             "max_scores" max_scores: MuxModerateJobParametersThresholds,
+            /// Per-thumbnail moderation scores.
             "thumbnail_scores" thumbnail_scores: Vec<MuxModerateJobOutputsThumbnailScore>,
+            /// Present only when on_flagged was set and exceeds_threshold was true. Records the action taken and which playback IDs were deleted.
             "flagged_action" flagged_action: MuxModerateJobOutputsFlaggedAction,
         }
     }
 }
 
 record! {
-    /// `MuxModerateJobOutputsFlaggedAction` (Mux webhook types).
+    /// Present only when on_flagged was set and exceeds_threshold was true. Records the action taken and which playback IDs were deleted. (`MuxModerateJobOutputsFlaggedAction`, Mux webhook types)
     MuxModerateJobOutputsFlaggedAction {
         required {}
         optional {
             "action" action: String,
+            /// Playback IDs that were deleted from the asset because it exceeded the threshold.
             "deleted_playback_ids" deleted_playback_ids: Vec<String>,
         }
     }
@@ -1061,8 +1442,11 @@ record! {
     MuxModerateJobOutputsThumbnailScore {
         required {}
         optional {
+            /// Sexual content score from 0.0 to 1.0.
             "sexual" sexual: f64,
+            /// Violence content score from 0.0 to 1.0.
             "violence" violence: f64,
+            /// Time in seconds of the thumbnail within the video. Absent for transcript moderation.
             "time" time: f64,
         }
     }
@@ -1073,33 +1457,43 @@ record! {
     MuxModerateJobParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to moderate.
             "asset_id" asset_id: String,
+            /// BCP 47 language code for transcript analysis. Used only for audio-only assets; ignored for video assets with visual content. If omitted for audio-only assets, the first ready text track is used. Defaults to "en".
             "language_code" language_code: String,
+            /// Maximum number of thumbnails to sample. Acts as a cap — if sampling_interval produces fewer samples than this limit, the interval is respected; otherwise samples are evenly distributed with first and last frames pinned.
             "max_samples" max_samples: f64,
+            /// Optional action taken automatically when exceeds_threshold is true. When omitted, the job only reports scores and takes no action.
             "on_flagged" on_flagged: MuxModerateJobParametersOnFlagged,
+            /// Curated controls that optionally restrict moderation to an asset time range.
             "output_steering" output_steering: MuxAskQuestionsJobParametersOutputSteering,
+            /// Interval, in seconds, between sampled thumbnails. Minimum 5 seconds. When max_samples is also set, the actual sampling density is the more restrictive of the two constraints.
             "sampling_interval" sampling_interval: f64,
+            /// Score thresholds that determine whether content is flagged. When combined with sampling_interval or max_samples, the exceeds_threshold flag reflects whether any category's highest observed score exceeds its configured threshold.
             "thresholds" thresholds: MuxModerateJobParametersThresholds,
         }
     }
 }
 
 record! {
-    /// `MuxModerateJobParametersOnFlagged` (Mux webhook types).
+    /// Optional action taken automatically when exceeds_threshold is true. When omitted, the job only reports scores and takes no action. (`MuxModerateJobParametersOnFlagged`, Mux webhook types)
     MuxModerateJobParametersOnFlagged {
         required {}
         optional {
+            /// Action to take when exceeds_threshold is true. "delete_playback_ids" deletes every playback ID on the asset, making it unplayable while preserving the underlying asset so it can be re-published or reviewed.
             "action" action: String,
         }
     }
 }
 
 record! {
-    /// `MuxModerateJobParametersThresholds` (Mux webhook types).
+    /// Score thresholds that determine whether content is flagged. When combined with sampling_interval or max_samples, the exceeds_threshold flag reflects whether any category's highest observed score exceeds its configured threshold. (`MuxModerateJobParametersThresholds`, Mux webhook types)
     MuxModerateJobParametersThresholds {
         required {}
         optional {
+            /// Score threshold for sexual content. Content scoring above this value triggers exceeds_threshold.
             "sexual" sexual: f64,
+            /// Score threshold for violent content. Content scoring above this value triggers exceeds_threshold.
             "violence" violence: f64,
         }
     }
@@ -1110,56 +1504,78 @@ record! {
     MuxRobotsDirectiveRun {
         required {}
         optional {
+            /// Unix timestamp (seconds) when the webhook event was created.
             "created_at" created_at: f64,
+            /// The directive run that triggered the event. In the delivered payload this is nested under a dynamic event-name key (e.g. `robots.directive_run.completed`), not at the top level.
             "directive_run" directive_run: MuxRobotsDirectiveRunDirectiveRun,
+            /// Mux environment that owns the directive run.
             "environment_id" environment_id: String,
+            /// Unique identifier for this webhook event.
             "internal_id" internal_id: String,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsDirectiveRunDirectiveRun` (Mux webhook types).
+    /// The directive run that triggered the event. In the delivered payload this is nested under a dynamic event-name key (e.g. `robots.directive_run.completed`), not at the top level. (`MuxRobotsDirectiveRunDirectiveRun`, Mux webhook types)
     MuxRobotsDirectiveRunDirectiveRun {
         required {}
         optional {
+            /// Unique run identifier (drvrun\_...).
             "id" id: String,
+            /// The Mux asset ID this run targeted.
             "asset_id" asset_id: String,
+            /// Unix timestamp (seconds) when the run reached terminal state. Null if still in progress.
             "completed_at" completed_at: f64,
+            /// The directive this run belongs to (drv\_...).
             "directive_id" directive_id: String,
+            /// Per-binding status entries, one per binding, in the order the bindings appear in `directive.workflows[]`.
             "node_states" node_states: Vec<serde_json::Value>,
+            /// Unix timestamp (seconds) when the run started.
             "started_at" started_at: f64,
+            /// Run status.
             "status" status: String,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobFindBestThumbnails` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobFindBestThumbnails`, Mux webhook types)
     MuxRobotsJobFindBestThumbnails {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxRobotsJobFindBestThumbnailsParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxRobotsJobFindBestThumbnailsOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobFindBestThumbnailsOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxRobotsJobFindBestThumbnailsOutputs`, Mux webhook types)
     MuxRobotsJobFindBestThumbnailsOutputs {
         required {}
         optional {
+            /// Selected candidate thumbnails from the original asset timeline, ordered best to worst by overall quality score.
             "best_thumbnails" best_thumbnails: Vec<MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail>,
         }
     }
@@ -1170,24 +1586,34 @@ record! {
     MuxRobotsJobFindBestThumbnailsOutputsBestThumbnail {
         required {}
         optional {
+            /// AI-generated description of the frame content.
             "description" description: String,
+            /// Overall quality score from 0 to 1.
             "overall" overall: f64,
+            /// Per-category quality scores.
             "subscores" subscores: MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores,
+            /// Absolute frame timestamp in whole milliseconds on the original asset timeline.
             "timestamp_ms" timestamp_ms: f64,
+            /// Suggested alternative text for the candidate thumbnail image, suitable for use with the thumbnail URL in an accessible UI.
             "alt_text" alt_text: String,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores` (Mux webhook types).
+    /// Per-category quality scores. (`MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores`, Mux webhook types)
     MuxRobotsJobFindBestThumbnailsOutputsBestThumbnailSubscores {
         required {}
         optional {
+            /// Alignment with brand guidelines score (0-1).
             "brand_fit" brand_fit: f64,
+            /// Visual composition and framing quality score (0-1).
             "composition" composition: f64,
+            /// Color contrast and vibrancy score (0-1).
             "contrast_color" contrast_color: f64,
+            /// Presence of faces or dynamic action score (0-1).
             "face_or_action" face_or_action: f64,
+            /// Sharpness and focus quality score (0-1).
             "focus" focus: f64,
         }
     }
@@ -1198,55 +1624,76 @@ record! {
     MuxRobotsJobFindBestThumbnailsParameters {
         required {}
         optional {
+            /// Mux asset ID.
             "asset_id" asset_id: String,
+            /// Maximum number of candidate thumbnails to return (1-5). Defaults to 1.
             "max_thumbnails" max_thumbnails: f64,
+            /// Curated output_steering controls for execution scope, thumbnail scoring strategy, explicit user intent, audience, campaign style, and scoring priorities.
             "output_steering" output_steering: MuxRobotsJobFindBestThumbnailsParametersOutputSteering,
+            /// When true, the highest-scoring thumbnail's timestamp is written to the Mux asset's thumbnail_time once the job completes, making that frame the asset's default poster image.
             "update_asset_thumbnail" update_asset_thumbnail: bool,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobFindBestThumbnailsParametersOutputSteering` (Mux webhook types).
+    /// Curated output_steering controls for execution scope, thumbnail scoring strategy, explicit user intent, audience, campaign style, and scoring priorities. (`MuxRobotsJobFindBestThumbnailsParametersOutputSteering`, Mux webhook types)
     MuxRobotsJobFindBestThumbnailsParametersOutputSteering {
         required {}
         optional {
+            /// Intended audience used as best-effort scoring guidance. Does not change the output schema.
             "audience" audience: String,
+            /// Short description of the campaign/channel thumbnail style to prefer when supported by the frame.
             "campaign_style" campaign_style: String,
+            /// Open-ended description of what the user is explicitly looking for in candidate thumbnails. Best-effort guidance only.
             "looking_for" looking_for: String,
+            /// Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window.
             "scope" scope: MuxAskQuestionsJobParametersOutputSteeringScope,
+            /// Rubric criteria to emphasize in close calls. Best-effort guidance only.
             "scoring_priorities" scoring_priorities: Vec<String>,
+            /// Best-effort guidance for what kind of thumbnail candidate should score highest.
             "selection_strategy" selection_strategy: String,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobFindScenes` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobFindScenes`, Mux webhook types)
     MuxRobotsJobFindScenes {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxRobotsJobFindScenesParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxRobotsJobFindScenesOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobFindScenesOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxRobotsJobFindScenesOutputs`, Mux webhook types)
     MuxRobotsJobFindScenesOutputs {
         required {}
         optional {
+            /// Ordered scene segments extracted from the original asset timeline using shot boundaries plus any available transcript context.
             "scenes" scenes: Vec<MuxRobotsJobFindScenesOutputsScene>,
         }
     }
@@ -1257,16 +1704,27 @@ record! {
     MuxRobotsJobFindScenesOutputsScene {
         required {}
         optional {
+            /// Transcript cues that overlap the scene. Can be empty when no usable transcript is available.
             "cues" cues: Vec<MuxFindKeyMomentsJobOutputsMomentCue>,
+            /// Scene end time in milliseconds.
             "end_ms" end_ms: f64,
+            /// How many timed shot or beat entries make up the scene. When shots is present, this equals shots.length.
             "shot_count" shot_count: f64,
+            /// Scene start time in milliseconds.
             "start_ms" start_ms: f64,
+            /// Short human-readable title for the scene.
             "title" title: String,
+            /// One-sentence summary of what is being said during the scene. Present only when transcript cues are available.
             "audible_narrative" audible_narrative: String,
+            /// Combined audible and visual narrative for the scene when both signals are meaningfully available. Omit when no transcript-backed audible signal exists.
             "blended_narrative" blended_narrative: String,
+            /// Multi-word descriptive phrases capturing key audible concepts in the scene. Present only when transcript cues are available.
             "notable_audible_concepts" notable_audible_concepts: Vec<String>,
+            /// Scored visual concepts extracted from sampled scene frames. Present for video assets when visual enrichment succeeds.
             "notable_visual_concepts" notable_visual_concepts: Vec<MuxFindKeyMomentsJobOutputsMomentNotableVisualConcept>,
+            /// Optional ordered shot or beat breakdown within the scene, including timings and short visual descriptions.
             "shots" shots: Vec<MuxRobotsJobFindScenesOutputsSceneShot>,
+            /// One-sentence summary of what is visually happening during the scene. Present for video assets when visual enrichment succeeds.
             "visual_narrative" visual_narrative: String,
         }
     }
@@ -1277,8 +1735,11 @@ record! {
     MuxRobotsJobFindScenesOutputsSceneShot {
         required {}
         optional {
+            /// Shot or beat end time in milliseconds within the scene.
             "end_ms" end_ms: f64,
+            /// Shot or beat start time in milliseconds within the scene.
             "start_ms" start_ms: f64,
+            /// Short visual description of what happens during this shot or beat.
             "visual_description" visual_description: String,
         }
     }
@@ -1289,58 +1750,82 @@ record! {
     MuxRobotsJobFindScenesParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video asset to segment into scenes. Audio-only assets are not supported.
             "asset_id" asset_id: String,
+            /// Preferred transcript language code to analyze when a matching transcript track is available. Defaults to the first ready transcript track on the asset.
             "language_code" language_code: String,
+            /// Preferred minimum scene duration in milliseconds for scaffolded transcript chunking. Defaults to 15000.
             "min_scene_duration_ms" min_scene_duration_ms: f64,
+            /// Optional lower-bound hint for scene segmentation. When provided, the model should avoid collapsing clearly distinct beats below this count when the content supports more granular scene boundaries.
             "min_scenes" min_scenes: f64,
+            /// Curated output_steering controls for execution scope, segmentation strategy, title style, narration detail, audience, brand terms, and topic taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output.
             "output_steering" output_steering: MuxRobotsJobFindScenesParametersOutputSteering,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobFindScenesParametersOutputSteering` (Mux webhook types).
+    /// Curated output_steering controls for execution scope, segmentation strategy, title style, narration detail, audience, brand terms, and topic taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output. (`MuxRobotsJobFindScenesParametersOutputSteering`, Mux webhook types)
     MuxRobotsJobFindScenesParametersOutputSteering {
         required {}
         optional {
+            /// Intended audience used as best-effort model guidance. Does not change the output schema.
             "audience" audience: String,
+            /// Preferred brand or domain terms to use when supported by the source content.
             "brand_terms" brand_terms: Vec<String>,
+            /// Best-effort guidance for how much detail scene narratives should include.
             "narration_detail" narration_detail: String,
+            /// Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window.
             "scope" scope: MuxAskQuestionsJobParametersOutputSteeringScope,
+            /// Best-effort guidance for the kinds of boundaries the scene finder should prefer.
             "segmentation_strategy" segmentation_strategy: String,
+            /// Best-effort title style guidance for generated scene titles.
             "title_style" title_style: String,
+            /// Controlled vocabulary used to steer scene concepts without changing the response schema.
             "topic_taxonomy" topic_taxonomy: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobGenerateEngagementInsights` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobGenerateEngagementInsights`, Mux webhook types)
     MuxRobotsJobGenerateEngagementInsights {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxRobotsJobGenerateEngagementInsightsParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxRobotsJobGenerateEngagementInsightsOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobGenerateEngagementInsightsOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxRobotsJobGenerateEngagementInsightsOutputs`, Mux webhook types)
     MuxRobotsJobGenerateEngagementInsightsOutputs {
         required {}
         optional {
+            /// Per-moment engagement insights for identified hotspots.
             "moment_insights" moment_insights: Vec<MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight>,
+            /// Overall engagement analysis across the video.
             "overall_insight" overall_insight: MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight,
         }
     }
@@ -1351,20 +1836,26 @@ record! {
     MuxRobotsJobGenerateEngagementInsightsOutputsMomentInsight {
         required {}
         optional {
+            /// End time in milliseconds.
             "end_ms" end_ms: f64,
+            /// Normalized engagement score (0-1).
             "engagement_score" engagement_score: f64,
+            /// Primary insight explaining the engagement pattern.
             "insight" insight: String,
+            /// Start time in milliseconds.
             "start_ms" start_ms: f64,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight` (Mux webhook types).
+    /// Overall engagement analysis across the video. (`MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight`, Mux webhook types)
     MuxRobotsJobGenerateEngagementInsightsOutputsOverallInsight {
         required {}
         optional {
+            /// Summary of overall engagement patterns.
             "summary" summary: String,
+            /// Key trends identified across the video.
             "trends" trends: Vec<String>,
         }
     }
@@ -1375,43 +1866,61 @@ record! {
     MuxRobotsJobGenerateEngagementInsightsParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to analyze engagement for.
             "asset_id" asset_id: String,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobGeneratePremiumCaptions` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobGeneratePremiumCaptions`, Mux webhook types)
     MuxRobotsJobGeneratePremiumCaptions {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxRobotsJobGeneratePremiumCaptionsParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxRobotsJobGeneratePremiumCaptionsOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobGeneratePremiumCaptionsOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxRobotsJobGeneratePremiumCaptionsOutputs`, Mux webhook types)
     MuxRobotsJobGeneratePremiumCaptionsOutputs {
         required {}
         optional {
+            /// Resolved language code of the generated captions (may differ from the requested code when auto-detected).
             "language_code" language_code: String,
+            /// The transcription model's confidence in its automatic language detection, from 0 to 1. Always 1 when language_code was supplied in the request, since detection is skipped.
             "auto_language_confidence" auto_language_confidence: f64,
+            /// Language code reported by the transcription model. Only a genuine detection when language_code was omitted from the request; when a language_code hint was supplied, detection is skipped and this echoes the requested language.
             "detected_language" detected_language: String,
+            /// Mux track ID of the deleted track when replace_existing was true.
             "replaced_track_id" replaced_track_id: String,
+            /// Temporary pre-signed URL to download the generated SRT file. Expires 7 days after the job completes.
             "temporary_srt_url" temporary_srt_url: String,
+            /// Temporary pre-signed URL to download the word-level timestamp JSON. Present when include_words is true. Expires 7 days after the job completes. Download and store this file for long-term access.
             "temporary_words_url" temporary_words_url: String,
+            /// Mux text track ID of the newly uploaded caption track. Omitted when upload_to_mux is false.
             "track_id" track_id: String,
         }
     }
@@ -1422,45 +1931,65 @@ record! {
     MuxRobotsJobGeneratePremiumCaptionsParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to caption.
             "asset_id" asset_id: String,
+            /// When true, speaker labels are identified and added to each caption cue. Useful for interviews, podcasts, and multi-speaker content.
             "include_speakers" include_speakers: bool,
+            /// When true, word-level timestamps are exported as a JSON file accessible via temporary_words_url in the job outputs. The URL expires 7 days after the job completes. Billed at a higher unit rate.
             "include_words" include_words: bool,
+            /// BCP 47 language code of the audio (e.g. "en", "es"). A best-effort hint that biases transcription toward this language — it is not verified against the audio and does not guarantee the output language.
             "language_code" language_code: String,
+            /// Best-effort list of words or short phrases (proper nouns, product names, jargon) likely to appear in the audio, used to bias recognition toward correct spellings. Does not guarantee exact output.
             "phrases" phrases: Vec<String>,
+            /// When true, any existing text track with the same language code is deleted before uploading the new caption track. When false (default), the request is rejected if a matching track already exists.
             "replace_existing" replace_existing: bool,
+            /// Custom name for the uploaded Mux text track. Defaults to "{Language} (Generated)" using the resolved language code.
             "track_name" track_name: String,
+            /// Whether to upload the generated VTT to the Mux asset as a new text track. Defaults to true. When false, no track is created and `replace_existing` must also be false; the generated SRT remains available via `temporary_srt_url`.
             "upload_to_mux" upload_to_mux: bool,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobTranslateAudio` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxRobotsJobTranslateAudio`, Mux webhook types)
     MuxRobotsJobTranslateAudio {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxRobotsJobTranslateAudioParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxRobotsJobTranslateAudioOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxRobotsJobTranslateAudioOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxRobotsJobTranslateAudioOutputs`, Mux webhook types)
     MuxRobotsJobTranslateAudioOutputs {
         required {}
         optional {
+            /// Temporary pre-signed URL to download the dubbed audio file. Expires 7 days after the job completes.
             "temporary_audio_url" temporary_audio_url: String,
+            /// Mux audio track ID, present when upload_to_mux is true.
             "uploaded_track_id" uploaded_track_id: String,
         }
     }
@@ -1471,8 +2000,11 @@ record! {
     MuxRobotsJobTranslateAudioParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to translate.
             "asset_id" asset_id: String,
+            /// BCP 47 language code for the target translation language (e.g. "es", "fr", "ja").
             "to_language_code" to_language_code: String,
+            /// Whether to automatically upload the translated audio track to the Mux asset. Defaults to true.
             "upload_to_mux" upload_to_mux: bool,
         }
     }
@@ -1483,45 +2015,65 @@ record! {
     MuxSimulcastTarget {
         required {}
         optional {
+            /// ID of the Simulcast Target
             "id" id: String,
+            /// The current status of the simulcast target. See Statuses below for detailed description. - `idle`: Default status. When the parent live stream is in disconnected status, simulcast targets will be idle state.
             "status" status: String,
+            /// The RTMP(s) or SRT endpoint for a simulcast destination. - For RTMP(s) destinations, this should include the application name for the third party live streaming service, for example: `rtmp://live.example.com/app`.
             "url" url: String,
+            /// The severity of the error encountered by the simulcast target. This field is only set when the simulcast target is in the `errored` status. See the values of severities below and their descriptions.
             "error_severity" error_severity: String,
+            /// Unique identifier for the Live Stream. Max 255 characters.
             "live_stream_id" live_stream_id: String,
+            /// Arbitrary user-supplied metadata set when creating a simulcast target.
             "passthrough" passthrough: String,
+            /// Stream Key represents a stream identifier on the third party live streaming service to send the parent live stream to. Only used for RTMP(s) simulcast destinations.
             "stream_key" stream_key: String,
         }
     }
 }
 
 record! {
-    /// `MuxSummarizeJob` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxSummarizeJob`, Mux webhook types)
     MuxSummarizeJob {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxSummarizeJobParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxSummarizeJobOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxSummarizeJobOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxSummarizeJobOutputs`, Mux webhook types)
     MuxSummarizeJobOutputs {
         required {}
         optional {
+            /// Generated description of the video content (typically 2-4 sentences).
             "description" description: String,
+            /// Generated keyword tags for the video.
             "tags" tags: Vec<String>,
+            /// Generated title capturing the essence of the video.
             "title" title: String,
         }
     }
@@ -1532,76 +2084,109 @@ record! {
     MuxSummarizeJobParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video to summarize.
             "asset_id" asset_id: String,
+            /// Maximum description length in words.
             "description_length" description_length: f64,
+            /// BCP 47 language code of the caption track to analyze (e.g. "en", "fr"). When omitted, the SDK uses the default track.
             "language_code" language_code: String,
+            /// BCP 47 language code for the generated summary output (e.g. "en", "fr", "ja"). Auto-detected from the transcript if omitted.
             "output_language_code" output_language_code: String,
+            /// Curated output_steering controls for execution scope, summary style, audience, brand terminology, and tag taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output.
             "output_steering" output_steering: MuxSummarizeJobParametersOutputSteering,
+            /// Legacy/internal prompt-section overrides. Prefer output_steering for new integrations.
             "prompt_overrides" prompt_overrides: MuxSummarizeJobParametersPromptOverrides,
+            /// Maximum number of tags to include in the generated output. Defaults to 10.
             "tag_count" tag_count: f64,
+            /// Maximum title length in words.
             "title_length" title_length: f64,
+            /// Tone for the generated summary. "neutral" for straightforward analysis, "playful" for witty and conversational, "professional" for executive-level reporting.
             "tone" tone: String,
+            /// When true, the generated title is written to the Mux asset's metadata (asset.meta.title) once the summary completes. Best-effort: a metadata-write failure does not fail the summary.
             "update_asset_meta" update_asset_meta: bool,
         }
     }
 }
 
 record! {
-    /// `MuxSummarizeJobParametersOutputSteering` (Mux webhook types).
+    /// Curated output_steering controls for execution scope, summary style, audience, brand terminology, and tag taxonomy. Scope is enforced; other controls guide model behavior but do not guarantee exact output. (`MuxSummarizeJobParametersOutputSteering`, Mux webhook types)
     MuxSummarizeJobParametersOutputSteering {
         required {}
         optional {
+            /// Intended audience used as best-effort model guidance. Does not change the output schema.
             "audience" audience: String,
+            /// Preferred brand or domain terms to use when supported by the source content.
             "brand_terms" brand_terms: Vec<String>,
+            /// Optional execution window in seconds on the original asset timeline. Omit start_time to begin at the asset start and omit end_time to continue through the asset end. The summary and tags are generated only from media within this window.
             "scope" scope: MuxAskQuestionsJobParametersOutputSteeringScope,
+            /// Best-effort style guidance for the generated title and description.
             "summary_style" summary_style: String,
+            /// Controlled vocabulary for tag generation. This steers tags and may be deterministically filtered after generation. Supports up to 50 values and 2000 serialized characters.
             "tag_taxonomy" tag_taxonomy: MuxFindKeyMomentsJobParametersOutputSteeringTopicTaxonomy,
         }
     }
 }
 
 record! {
-    /// `MuxSummarizeJobParametersPromptOverrides` (Mux webhook types).
+    /// Legacy/internal prompt-section overrides. Prefer output_steering for new integrations. (`MuxSummarizeJobParametersPromptOverrides`, Mux webhook types)
     MuxSummarizeJobParametersPromptOverrides {
         required {}
         optional {
+            /// Override the description generation requirements.
             "description" description: String,
+            /// Override the keyword/tag extraction requirements.
             "keywords" keywords: String,
+            /// Override the quality standards for analysis.
             "quality_guidelines" quality_guidelines: String,
+            /// Override the core task instruction for summarization.
             "task" task: String,
+            /// Override the title generation requirements.
             "title" title: String,
         }
     }
 }
 
 record! {
-    /// `MuxTranslateCaptionsJob` (Mux webhook types).
+    /// The job that triggered the webhook event. In the actual payload this is nested under a dynamic event name key (e.g. `robots.job.summarize.completed`), not at the top level. (`MuxTranslateCaptionsJob`, Mux webhook types)
     MuxTranslateCaptionsJob {
         required {}
         optional {
+            /// Unique job identifier.
             "id" id: String,
+            /// Unix timestamp (seconds) when the job was created.
             "created_at" created_at: f64,
             "parameters" parameters: MuxTranslateCaptionsJobParameters,
+            /// Current job status.
             "status" status: String,
+            /// Number of Mux AI units consumed by this job.
             "units_consumed" units_consumed: f64,
+            /// Unix timestamp (seconds) of the job's last state transition (e.g. when it started processing or reached a terminal state).
             "updated_at" updated_at: f64,
             "workflow" workflow: String,
+            /// The directive run that dispatched this job. Absent for jobs created via direct API POST.
             "directive" directive: MuxAskQuestionsJobDirective,
+            /// Error details. Present when status is 'errored'.
             "errors" errors: Vec<MuxAskQuestionsJobError>,
+            /// Workflow results. Present when status is 'completed'.
             "outputs" outputs: MuxTranslateCaptionsJobOutputs,
+            /// Arbitrary string supplied at creation, returned as-is.
             "passthrough" passthrough: String,
+            /// Related Mux resources linked to this job.
             "resources" resources: MuxAskQuestionsJobResources,
         }
     }
 }
 
 record! {
-    /// `MuxTranslateCaptionsJobOutputs` (Mux webhook types).
+    /// Workflow results. Present when status is 'completed'. (`MuxTranslateCaptionsJobOutputs`, Mux webhook types)
     MuxTranslateCaptionsJobOutputs {
         required {}
         optional {
+            /// Present when never_translate terms were supplied. False when at least one term was not preserved verbatim in the translated captions. Preservation is best-effort: verified, not guaranteed.
             "never_translate_terms_preserved" never_translate_terms_preserved: bool,
+            /// Temporary pre-signed URL to download the translated VTT file. Present when upload_to_mux is true. Expires 7 days after the job completes.
             "temporary_vtt_url" temporary_vtt_url: String,
+            /// Mux text track ID of the uploaded translated captions. Present when upload_to_mux is true.
             "uploaded_track_id" uploaded_track_id: String,
         }
     }
@@ -1612,10 +2197,15 @@ record! {
     MuxTranslateCaptionsJobParameters {
         required {}
         optional {
+            /// The Mux asset ID of the video whose captions will be translated.
             "asset_id" asset_id: String,
+            /// BCP 47 language code for the translated output (e.g. "es", "ja"). The asset must not already have a text track for this language.
             "to_language_code" to_language_code: String,
+            /// The Mux text track ID of the source caption track to translate. The asset must have a ready text track matching this ID or the request will be rejected.
             "track_id" track_id: String,
+            /// Best-effort list of terms (brand names, proper nouns) to preserve verbatim in the translated captions. Does not guarantee exact output. Terms must not contain '<' or '>', invisible characters, or characters altered by Unicode normalization.
             "never_translate" never_translate: Vec<String>,
+            /// Whether to upload the translated VTT and attach it as a text track on the Mux asset. Defaults to true.
             "upload_to_mux" upload_to_mux: bool,
         }
     }
@@ -1628,6 +2218,7 @@ record! {
         optional {
             "id" id: String,
             "data" data: Vec<MuxVideoDeliveryHighTrafficData>,
+            /// Current threshold set for alerting
             "threshold" threshold: f64,
             "timeframe" timeframe: Vec<f64>,
         }
@@ -1639,31 +2230,48 @@ record! {
     MuxVideoDeliveryHighTrafficData {
         required {}
         optional {
+            /// The duration of the asset in seconds.
             "asset_duration" asset_duration: f64,
+            /// (deprecated) Use `asset_video_quality` instead.
             "asset_encoding_tier" asset_encoding_tier: String,
+            /// Unique identifier for the asset.
             "asset_id" asset_id: String,
+            /// The resolution tier that the asset was ingested at, affecting billing for ingest & storage
             "asset_resolution_tier" asset_resolution_tier: String,
+            /// The state of the asset.
             "asset_state" asset_state: String,
+            /// Time at which the asset was created. Measured in seconds since the Unix epoch.
             "created_at" created_at: f64,
+            /// Total number of delivered seconds during this time window.
             "delivered_seconds" delivered_seconds: f64,
+            /// Seconds delivered broken into resolution tiers. Each tier will only be displayed if there was content delivered in the tier.
             "delivered_seconds_by_resolution" delivered_seconds_by_resolution: MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution,
+            /// The video quality that the asset was ingested at. This field replaces `asset_encoding_tier`. [See the video quality guide for more details.](https://docs.mux.com/guides/use-video-quality-levels)
             "asset_video_quality" asset_video_quality: String,
+            /// If exists, time at which the asset was deleted. Measured in seconds since the Unix epoch.
             "deleted_at" deleted_at: f64,
+            /// Unique identifier for the live stream that created the asset.
             "live_stream_id" live_stream_id: String,
+            /// The `passthrough` value for the asset.
             "passthrough" passthrough: String,
         }
     }
 }
 
 record! {
-    /// `MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution` (Mux webhook types).
+    /// Seconds delivered broken into resolution tiers. Each tier will only be displayed if there was content delivered in the tier. (`MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution`, Mux webhook types)
     MuxVideoDeliveryHighTrafficDataDeliveredSecondsByResolution {
         required {}
         optional {
+            /// Total number of delivered seconds during this time window that had a resolution larger than the 720p tier but less than or equal to the 1440p tier (over 921,600 and <= 2,073,600 pixels total).
             "tier_1080p" tier_1080p: f64,
+            /// Total number of delivered seconds during this time window that had a resolution larger than the 1080p tier but less than or equal to the 2160p tier (over 2,073,600 and <= 4,194,304 pixels total).
             "tier_1440p" tier_1440p: f64,
+            /// Total number of delivered seconds during this time window that had a resolution larger than the 1440p tier (over 4,194,304 pixels total).
             "tier_2160p" tier_2160p: f64,
+            /// Total number of delivered seconds during this time window that had a resolution within the 720p tier (up to 921,600 pixels total, based on typical 1280x720).
             "tier_720p" tier_720p: f64,
+            /// Total number of delivered seconds during this time window that had a resolution of audio only.
             "tier_audio_only" tier_audio_only: f64,
         }
     }

@@ -116,7 +116,7 @@ describe("Mux, Cloudflare Stream and Volcengine VOD through the worker", () => {
       body: "{}",
       timestamp: now(),
     });
-    const r = await post({ url: worker.url + "/volcengine/vod", headers: elsewhere.headers, body: "{}" });
+    const r = await post({ url: `${worker.url}/volcengine/vod`, headers: elsewhere.headers, body: "{}" });
     assert.equal(r.json.error, "signature_mismatch");
     await until("the three genuine callbacks", () => origin.received.length - before >= 3);
     await new Promise((res) => setTimeout(res, 1500));
