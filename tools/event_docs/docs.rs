@@ -78,7 +78,7 @@ pub fn markdown() -> String {
                 "| {name} | `{}` | {} | {} |",
                 f.kind.ts_type(),
                 if f.required { "yes" } else { "no" },
-                f.doc.trim()
+                f.doc.trim().replace('|', "\\|")
             );
             if let Some(inner) = f.kind.nested() {
                 queue.push(inner);
@@ -175,10 +175,10 @@ pub fn typescript() -> String {
         if !seen.insert(doc.name) {
             continue;
         }
-        let _ = writeln!(out, "/** {} */\nexport interface {} {{", doc.doc.trim().replace('\n', " "), doc.name);
+        let _ = writeln!(out, "/** {} */\nexport interface {} {{", js_doc(doc.doc), doc.name);
         for f in doc.fields {
             if !f.doc.trim().is_empty() {
-                let _ = writeln!(out, "  /** {} */", f.doc.trim());
+                let _ = writeln!(out, "  /** {} */", js_doc(f.doc));
             }
             let _ =
                 writeln!(out, "  {}{}: {};", quote_key(f.name), if f.required { "" } else { "?" }, f.kind.ts_type());
@@ -195,6 +195,11 @@ pub fn typescript() -> String {
     out.push_str(";\n\n/** An event of a type mediahook does not know: the provider's JSON as sent. */\n\
         export interface UnknownMediaEvent {\n  id: string;\n  provider: MediaEvent[\"provider\"];\n  type: string;\n  time: string | null;\n  data: Record<string, unknown>;\n}\n");
     out
+}
+
+/// Documentation text inside `/** … */`: one line, and never the end of the comment.
+fn js_doc(text: &str) -> String {
+    text.trim().replace('\n', " ").replace("*/", "*\\/")
 }
 
 fn quote_key(k: &str) -> String {
