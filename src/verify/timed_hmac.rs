@@ -38,15 +38,7 @@ pub(crate) fn verify(
     req: &CallbackRequest<'_>,
     now: u64,
 ) -> Result<Match, Error> {
-    let (header, time_name, signature_name) = names(spec);
-    let value = match req.header_value(header) {
-        Lookup::Absent => return Err(Error::MissingSignature { field: header }),
-        Lookup::Repeated => {
-            return Err(Error::MalformedSignature { field: header, reason: "it was sent more than once" })
-        }
-        Lookup::One(v) => v,
-    };
-    let Parsed { ts, signatures } = parse(header, time_name, signature_name, value)?;
+    let Parsed { ts, signatures } = read_header(spec, req)?;
     let key_index = policy
         .keys
         .iter()
