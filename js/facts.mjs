@@ -119,7 +119,7 @@ export const ERRORS = Object.freeze({
     "status": 400
   },
   "invalid_key": {
-    "reason": "Keys are 1 to 32 ASCII letters and digits.",
+    "reason": "Keys are 1 to 32 ASCII letters and digits (Mux and Cloudflare secrets: 1 to 256 visible ASCII characters).",
     "status": 500
   },
   "invalid_url": {
@@ -131,7 +131,7 @@ export const ERRORS = Object.freeze({
     "status": 400
   },
   "malformed_signature": {
-    "reason": "The signature is not 32 hexadecimal characters, or was sent twice.",
+    "reason": "The signature is not the hexadecimal digest of the provider's scheme, or was sent twice.",
     "status": 400
   },
   "malformed_timestamp": {
@@ -171,7 +171,7 @@ export const ERRORS = Object.freeze({
     "status": 503
   },
   "signature_mismatch": {
-    "reason": "No key, with this URL, reproduces the signature.",
+    "reason": "No key, with this URL, reproduces the signature (where the body is signed: over this exact body).",
     "status": 401
   },
   "storage_unavailable": {

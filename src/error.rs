@@ -55,14 +55,17 @@ error_codes! {
         "The signature is not there. Check the header names (any case) or, for Tencent, the Sign field.";
     /// The timestamp header or field (Tencent: `T`) is absent.
     MissingTimestamp = "missing_timestamp", 401, "The timestamp is not there.";
-    /// The signature is not 32 hexadecimal characters, or was sent more than once.
+    /// The signature is not of the scheme's form (32 hexadecimal characters for MD5, 64 for
+    /// HMAC-SHA256), or was sent more than once.
     MalformedSignature = "malformed_signature", 400,
-        "The signature is not 32 hexadecimal characters, or was sent twice.";
+        "The signature is not the hexadecimal digest of the provider's scheme, or was sent twice.";
     /// The timestamp is not a plain non-negative decimal integer, or was sent more than once.
     MalformedTimestamp = "malformed_timestamp", 400,
         "The timestamp is not a plain number of UNIX seconds, or was sent twice.";
-    /// No configured key (and signed URL or host) reproduces the signature.
-    SignatureMismatch = "signature_mismatch", 401, "No key, with this URL, reproduces the signature.";
+    /// No configured key (and signed URL or host) reproduces the signature; for Mux, Cloudflare
+    /// Stream and Volcengine, over the body as received.
+    SignatureMismatch = "signature_mismatch", 401,
+        "No key, with this URL, reproduces the signature (where the body is signed: over this exact body).";
     /// The signature is right but its timestamp is older than the tolerance.
     TimestampTooOld = "timestamp_too_old", 401,
         "The signature is right, but the callback is older than the tolerance.";
@@ -73,8 +76,10 @@ error_codes! {
     Expired = "expired", 401, "The signature is right, but its expiry time T has passed.";
     /// No key is configured: nothing can be verified.
     NoKeys = "no_keys", 500, "Enter at least one key.";
-    /// A configured key is not 1 to 32 ASCII letters and digits.
-    InvalidKey = "invalid_key", 500, "Keys are 1 to 32 ASCII letters and digits.";
+    /// A configured key is not of its provider's form: 1 to 32 ASCII letters and digits, or for
+    /// Mux's and Cloudflare's signing secrets 1 to 256 visible ASCII characters.
+    InvalidKey = "invalid_key", 500,
+        "Keys are 1 to 32 ASCII letters and digits (Mux and Cloudflare secrets: 1 to 256 visible ASCII characters).";
     /// The body is larger than the configured limit.
     BodyTooLarge = "body_too_large", 413, "The body is larger than the limit (1 MiB by default).";
     /// The body is not JSON (or not the JSON shape every event has).
