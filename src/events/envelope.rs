@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use super::family::EventSchema;
 use super::schema::{FieldSchema, Kind, RecordSchema};
 use super::walk::{Capture, Walker};
 use super::{
@@ -102,6 +103,21 @@ fn text_of(found: Option<Found>) -> String {
     }
 }
 
+/// An envelope whose `type_key` member names the type and whose `Body` member (in `envelope`)
+/// holds the typed record; `time_key` names the event's time.
+fn enveloped(
+    text: &str,
+    type_key: &str,
+    schema_of: fn(&str) -> Option<&'static EventSchema>,
+    envelope: &'static [FieldSchema],
+    time_key: &'static str,
+) -> (Dispatch, [&'static [FieldSchema]; 3], [Capture; 1]) {
+    let [found, ..] = top_level(text, &[type_key]);
+    let event_type = text_of(found);
+    let body = schema_of(&event_type).map(|s| s.schema);
+    (Dispatch { event_type, body }, [envelope, &[], &[]], [Capture { name: time_key, text: None }])
+}
+
 /// Write `{"id":"mh_000…","provider":…,"type":…,"data":<data>,"time":…}` for a callback's JSON
 /// (without the `id` member when `with_id` is false).
 pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mut Vec<u8>) -> Result<Walked, Error> {
@@ -185,18 +201,9 @@ pub(crate) fn walk_event(provider: Provider, text: &str, with_id: bool, out: &mu
                 (Dispatch { event_type, body: schema.map(|s| s.schema) }, tables, [Capture { name: "", text: None }])
             }
         }
-        Provider::Mux => {
-            let [found, ..] = top_level(text, &[mux::TYPE_FIELD]);
-            let event_type = text_of(found);
-            let body = mux::MuxBody::schema_of(&event_type).map(|s| s.schema);
-            (Dispatch { event_type, body }, [mux::ENVELOPE, none, none], [Capture { name: "created_at", text: None }])
-        }
+        Provider::Mux => enveloped(text, mux::TYPE_FIELD, mux::MuxBody::schema_of, mux::ENVELOPE, "created_at"),
         Provider::VolcengineVod => {
-            let [found, ..] = top_level(text, &["EventType"]);
-            let event_type = text_of(found);
-            let body = volcengine_vod::VolcBody::schema_of(&event_type).map(|s| s.schema);
-            let tables = [volcengine_vod::ENVELOPE, none, none];
-            (Dispatch { event_type, body }, tables, [Capture { name: "EventTime", text: None }])
+            enveloped(text, "EventType", volcengine_vod::VolcBody::schema_of, volcengine_vod::ENVELOPE, "EventTime")
         }
         Provider::CloudflareStream => {
             // The body is the video; its state names the type.

@@ -216,17 +216,18 @@ pub fn parse_event(provider: Provider, body: &[u8], url: &str) -> Result<Event, 
 fn identifying<'a>(provider: Provider, body: &'a [u8], text: &str) -> Option<std::borrow::Cow<'a, [u8]>> {
     match provider {
         Provider::TencentVod => None,
-        Provider::Mux => {
-            let id = crate::json::member_at(text, &[mux::ID_FIELD]).and_then(|m| m.string());
-            // Without an id the event is invalid (the walk says so); the body stands in.
-            Some(id.map_or(std::borrow::Cow::Borrowed(body), |id| {
-                let mut marked = b"mux-id\0".to_vec();
-                marked.extend_from_slice(id.as_bytes());
-                std::borrow::Cow::Owned(marked)
-            }))
-        }
+        // Without an id the event is invalid (the walk says so); the body stands in.
+        Provider::Mux => Some(mux_identity(text).map_or(std::borrow::Cow::Borrowed(body), std::borrow::Cow::Owned)),
         _ => Some(std::borrow::Cow::Borrowed(body)),
     }
+}
+
+/// What a Mux event's id hashes: its own `id` member, under a marker.
+fn mux_identity(text: &str) -> Option<Vec<u8>> {
+    let id = crate::json::member_at(text, &[mux::ID_FIELD])?.string()?;
+    let mut marked = b"mux-id\0".to_vec();
+    marked.extend_from_slice(id.as_bytes());
+    Some(marked)
 }
 
 /// The normalised event JSON without its `id` member, written into `out` (for callers that
@@ -259,8 +260,14 @@ fn body_text(body: &[u8]) -> Result<&str, Error> {
 }
 
 /// The id [`parse_event`] gives this callback, without the typed parse where the id is the
-/// body's hash (Alibaba POSTs); Tencent's and Live GETs' ids come from the normalised data.
+/// body's hash (Alibaba, Cloudflare and Volcengine POSTs) or Mux's `id` member (read alone);
+/// Tencent's and Live GETs' ids come from the normalised data.
 pub fn event_id_of(provider: Provider, body: &[u8], url: &str) -> Result<String, Error> {
+    if provider == Provider::Mux {
+        if let Some(marked) = mux_identity(body_text(body)?) {
+            return Ok(event_id(provider, &marked));
+        }
+    }
     if matches!(provider, Provider::TencentVod | Provider::Mux) || is_query_callback(provider, body) {
         return parse_event(provider, body, url).map(|e| e.id);
     }

@@ -6,15 +6,20 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { startOrigin } from "../../scripts/origin.mjs";
+import { PROVIDER_FACTS } from "../../js/facts.mjs";
 import { KNOWN_EVENT_TYPES, parseEvent, sign } from "../../pkg/node.mjs";
 import { startWorker, until } from "./harness.mjs";
 
 const SECRET = "whsec_Ym9keS1zaWduZWQtb3JpZ2luLXNlY3JldC0xMjM=";
-const PROVIDERS = {
-  mux: { path: "/mux", key: "mux-signing-secret_0123456789abcdef" },
-  "cloudflare-stream": { path: "/cloudflare/stream", key: "85011ed3a913c6ad5f9cf6c5573cc0a7" },
-  "volcengine-vod": { path: "/volcengine/vod", key: "VolcKey0123456789" },
+const KEYS = {
+  mux: "mux-signing-secret_0123456789abcdef",
+  "cloudflare-stream": "85011ed3a913c6ad5f9cf6c5573cc0a7",
+  "volcengine-vod": "VolcKey0123456789",
 };
+// Each provider's route and key (routes from the provider table).
+const PROVIDERS = Object.fromEntries(
+  Object.entries(KEYS).map(([p, key]) => [p, { path: PROVIDER_FACTS[p].route, key }]),
+);
 const samples = JSON.parse(readFileSync(new URL("../../js/samples.json", import.meta.url), "utf8"));
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -29,7 +34,7 @@ before(async () => {
       CLOUDFLARE_STREAM_WEBHOOK_SECRETS: PROVIDERS["cloudflare-stream"].key,
       VOLCENGINE_VOD_KEYS: PROVIDERS["volcengine-vod"].key,
       // The URL configured at Volcengine, signed as written.
-      VOLCENGINE_VOD_CALLBACK_URLS: `${url}/volcengine/vod`,
+      VOLCENGINE_VOD_CALLBACK_URLS: url + PROVIDERS["volcengine-vod"].path,
     }),
     { mode: "queue" },
   );
@@ -116,7 +121,11 @@ describe("Mux, Cloudflare Stream and Volcengine VOD through the worker", () => {
       body: "{}",
       timestamp: now(),
     });
-    const r = await post({ url: `${worker.url}/volcengine/vod`, headers: elsewhere.headers, body: "{}" });
+    const r = await post({
+      url: worker.url + PROVIDERS["volcengine-vod"].path,
+      headers: elsewhere.headers,
+      body: "{}",
+    });
     assert.equal(r.json.error, "signature_mismatch");
     await until("the three genuine callbacks", () => origin.received.length - before >= 3);
     await new Promise((res) => setTimeout(res, 1500));
